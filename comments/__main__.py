@@ -1,0 +1,5 @@
+"""`python -m comments` is the `comments` command."""
+
+from comments.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The JSON API under `/api/v1`: reading and writing comments, the caller's account."""

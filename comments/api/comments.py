@@ -1,0 +1,166 @@
+"""Reading and writing comments: the endpoints the widget calls."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from comments.api.present import comment_json, page_json
+from comments.http.auth import optional_viewer, required_viewer, service_of
+from comments.http.routing import Endpoint
+from comments.models import MAX_BODY, MAX_THREAD_KEY, MAX_TITLE, MAX_URL
+from comments.service import NewComment
+
+THREAD_KEY = Field(min_length=1, max_length=MAX_THREAD_KEY, description="The article's key")
+ID = Field(min_length=26, max_length=26, description="A comment id")
+
+
+class ListQuery(BaseModel):
+    """Which page of which thread."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    thread: str = THREAD_KEY
+    sort: Literal["oldest", "newest", "top"] = "oldest"
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=200, description="next_cursor of the last page")
+    parent: str | None = Field(None, min_length=26, max_length=26, description="List its replies")
+
+
+class PostBody(BaseModel):
+    """A new comment or reply."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    thread: str = THREAD_KEY
+    body: str = Field(max_length=MAX_BODY, description="Markdown source")
+    parent_id: str | None = Field(None, min_length=26, max_length=26)
+    thread_url: str | None = Field(None, max_length=MAX_URL)
+    thread_title: str | None = Field(None, max_length=MAX_TITLE)
+
+
+class EditBody(BaseModel):
+    """A comment's new text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(max_length=MAX_BODY)
+
+
+class VoteBody(BaseModel):
+    """Up, down, or withdraw."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: Literal[1, -1, 0]
+
+
+class ReportBody(BaseModel):
+    """Why a comment should be looked at."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Literal["spam", "abuse", "off_topic", "other"]
+    note: str | None = Field(None, max_length=500)
+
+
+class CountsQuery(BaseModel):
+    """Threads to count."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    thread: list[str] = Field(min_length=1, max_length=100)
+
+
+async def list_comments(request: Request, site: str, query: ListQuery) -> Response:
+    """A page of a thread, or of one comment's replies."""
+    service = service_of(request)
+    found = await service.sites.get(site)
+    viewer = await optional_viewer(request, found.name)
+    page = await service.reading.page(
+        found,
+        query.thread,
+        viewer,
+        sort=query.sort,
+        limit=query.limit,
+        cursor=query.cursor,
+        parent_id=query.parent,
+    )
+    headers = {"Cache-Control": "private, no-cache" if viewer else "public, max-age=5"}
+    return JSONResponse(page_json(page), headers=headers)
+
+
+async def post_comment(request: Request, site: str, body: PostBody) -> Response:
+    """Post a comment or a reply; moderation decides its status."""
+    service = service_of(request)
+    await service.sites.get(site)
+    viewer = await required_viewer(request, site)
+    view = await service.posting.post(
+        site,
+        viewer,
+        NewComment(
+            thread=body.thread,
+            body=body.body,
+            parent_id=body.parent_id,
+            thread_url=body.thread_url,
+            thread_title=body.thread_title,
+        ),
+    )
+    return JSONResponse(comment_json(view), status_code=201)
+
+
+async def edit_comment(request: Request, comment_id: str, body: EditBody) -> Response:
+    """The author edits within the site's edit window."""
+    viewer = await required_viewer(request)
+    view = await service_of(request).posting.edit(comment_id, viewer, body.body)
+    return JSONResponse(comment_json(view))
+
+
+async def delete_comment(request: Request, comment_id: str) -> Response:
+    """The author or a moderator deletes; a comment with replies stays as a tombstone."""
+    viewer = await required_viewer(request)
+    await service_of(request).posting.delete(comment_id, viewer)
+    return Response(status_code=204)
+
+
+async def vote_comment(request: Request, comment_id: str, body: VoteBody) -> Response:
+    """One vote per reader; 0 withdraws it."""
+    viewer = await required_viewer(request)
+    score = await service_of(request).posting.vote(comment_id, viewer, body.value)
+    return JSONResponse({"score": score, "my_vote": body.value})
+
+
+async def report_comment(request: Request, comment_id: str, body: ReportBody) -> Response:
+    """Flag a comment for the moderators."""
+    viewer = await required_viewer(request)
+    await service_of(request).posting.report(comment_id, viewer, body.reason, body.note)
+    return JSONResponse({"reported": True}, status_code=201)
+
+
+async def count_comments(request: Request, site: str, query: CountsQuery) -> Response:
+    """Published comment counts for article lists."""
+    service = service_of(request)
+    found = await service.sites.get(site)
+    counts = await service.reading.counts(found, query.thread)
+    return JSONResponse({"counts": counts}, headers={"Cache-Control": "public, max-age=30"})
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/api/v1/sites/{site}/comments", list_comments, "List a thread", "comments",
+             query=ListQuery, auth="optional", errors=(400, 404, 422)),
+    Endpoint("POST", "/api/v1/sites/{site}/comments", post_comment, "Post a comment", "comments",
+             body=PostBody, ok=201, auth="required", errors=(403, 404, 422)),
+    Endpoint("PATCH", "/api/v1/comments/{comment_id}", edit_comment, "Edit a comment", "comments",
+             body=EditBody, auth="required", errors=(403, 404, 422)),
+    Endpoint("DELETE", "/api/v1/comments/{comment_id}", delete_comment, "Delete a comment",
+             "comments", ok=204, auth="required", errors=(403, 404)),
+    Endpoint("PUT", "/api/v1/comments/{comment_id}/vote", vote_comment, "Vote on a comment",
+             "comments", body=VoteBody, auth="required", errors=(403, 404, 422)),
+    Endpoint("POST", "/api/v1/comments/{comment_id}/reports", report_comment, "Report a comment",
+             "comments", body=ReportBody, ok=201, auth="required", errors=(403, 404, 409, 422)),
+    Endpoint("GET", "/api/v1/sites/{site}/counts", count_comments, "Count comments per thread",
+             "comments", query=CountsQuery, errors=(404, 422)),
+]  # fmt: skip

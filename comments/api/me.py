@@ -1,0 +1,32 @@
+"""The caller's own account."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from comments.api.present import user_json
+from comments.http.auth import required_viewer
+from comments.http.routing import Endpoint
+
+
+class MeQuery(BaseModel):
+    """The site the token should be good for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site: str = Field(min_length=1, max_length=64)
+
+
+async def me(request: Request, query: MeQuery) -> Response:
+    """Who the token belongs to, with roles and ban state on the site."""
+    viewer = await required_viewer(request, query.site)
+    data = user_json(viewer.user) | {"roles": sorted(viewer.roles), "banned": False}
+    return JSONResponse({"user": data}, headers={"Cache-Control": "no-store"})
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/api/v1/me", me, "The logged-in reader", "account", query=MeQuery,
+             auth="required", errors=(404, 422)),
+]  # fmt: skip

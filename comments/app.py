@@ -1,0 +1,162 @@
+"""The app factory: builds every engine once and wires the transport to the service.
+
+`create_app(settings)` is the only place settings turn into objects. The app can run on
+its own (`comments serve`) or be mounted under a prefix inside a publisher's own
+Starlette or FastAPI site; every URL it builds comes from `COMMENTS_PUBLIC_URL`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from comments import __version__
+from comments.api import comments as comments_api
+from comments.api import me as me_api
+from comments.auth import routes as auth_routes
+from comments.cache import make_cache
+from comments.demo import article
+from comments.errors import ApiError
+from comments.http.cors import SiteCors
+from comments.http.errors import api_error, http_error, server_error
+from comments.http.headers import SecurityHeaders
+from comments.http.routing import Endpoint, openapi, to_route
+from comments.ids import Clock, IdFactory, utc_now
+from comments.login import Provider
+from comments.login.dev import DevProvider
+from comments.service import Deps, Service, ServiceConfig
+from comments.settings import Settings
+from comments.storage.sql import SqlStorage
+
+log = logging.getLogger("comments")
+
+PACKAGE = Path(__file__).resolve().parent
+ENDPOINTS: list[Endpoint] = [*comments_api.ENDPOINTS, *me_api.ENDPOINTS, *auth_routes.ENDPOINTS]
+DEMO_SITE = "demo"
+
+
+def widget_dir() -> Path:
+    """The widget's files: inside the installed package, or beside it in a checkout."""
+    packaged = PACKAGE / "widget"
+    return packaged if packaged.is_dir() else PACKAGE.parent / "widget"
+
+
+class PublicFiles(StaticFiles):
+    """Static files any page may load (the widget), cached briefly."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=300"
+        response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+        return response
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code == 404:
+                return JSONResponse(
+                    {"error": {"code": "not_found", "message": "There is no such file."}}, 404
+                )
+            raise
+
+
+def build_service(settings: Settings, *, demo: bool = False, clock: Clock = utc_now) -> Service:
+    """The service over fresh engines for these settings (the CLI uses it too)."""
+    cache = make_cache(settings.redis_url)
+    providers: dict[str, Provider] = {}
+    if settings.dev_login or demo:
+        providers["dev"] = DevProvider(f"{settings.public_url}/auth/dev/authorize", cache)
+    deps = Deps(
+        storage=SqlStorage.from_url(settings.database_url),
+        cache=cache,
+        config=ServiceConfig(
+            public_url=settings.public_url,
+            admins=frozenset(settings.admins),
+            session_days=settings.session_days,
+        ),
+        clock=clock,
+        ids=IdFactory(clock),
+        providers=providers,
+    )
+    return Service(deps)
+
+
+def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now) -> Starlette:
+    """The whole service as one ASGI app; `demo` adds the article page and the demo site."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        service = build_service(settings, demo=demo, clock=clock)
+        app.state.service = service
+        if "dev" in service.deps.providers:
+            log.warning(
+                "THE DEV LOGIN IS ON: anyone can log in under any name. Never use it in production."
+            )
+        try:
+            if demo:
+                await service.sites.ensure(DEMO_SITE, [settings.origin, *settings.demo_origins])
+            yield
+        finally:
+            await service.close()
+
+    async def openapi_document(request: Request) -> Response:
+        document = openapi(
+            ENDPOINTS, title="Comments", version=__version__, server=settings.public_url
+        )
+        return JSONResponse(document)
+
+    async def health(request: Request) -> Response:
+        status = await request.app.state.service.check_health()
+        healthy = all(value == "ok" for value in status.values())
+        return JSONResponse(status, status_code=200 if healthy else 503)
+
+    async def origins_for(site: str | None) -> frozenset[str]:
+        service: Service = app.state.service
+        return await service.sites.allowed_origins(site)
+
+    routes: list[BaseRoute] = [to_route(endpoint) for endpoint in ENDPOINTS]
+    routes += auth_routes.ROUTES
+    routes += [
+        Route("/api/v1/openapi.json", openapi_document, methods=["GET"]),
+        Route("/healthz", health, methods=["GET"]),
+        Mount("/widget", app=PublicFiles(directory=widget_dir()), name="widget"),
+        Mount("/static", app=PublicFiles(directory=PACKAGE / "static"), name="static"),
+    ]
+    if demo:
+        routes.append(Route("/", article, methods=["GET"]))
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(SiteCors, origins_for=origins_for),
+        ],
+        exception_handlers={
+            ApiError: api_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
+    )
+    app.state.public_url = settings.public_url
+    app.state.settings = settings
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """For `uvicorn --factory` with several workers: settings from the environment."""
+    from comments.settings import load_settings
+
+    return create_app(load_settings())

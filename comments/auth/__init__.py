@@ -1,0 +1,1 @@
+"""Login pages and endpoints under `/auth`: providers, the popup dance, logout."""

@@ -1,0 +1,185 @@
+"""`/auth`: which providers a site offers, the login popup's two legs, and logout."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from comments.auth.pages import POPUP_HEADERS, dev_login_page, result_page
+from comments.errors import ApiError, BadRequest, LoginRequired, NotFound
+from comments.http.auth import bearer, service_of
+from comments.http.errors import error_response
+from comments.http.routing import Endpoint, parse_query, pydantic_errors
+from comments.service.login import LoginResult
+
+log = logging.getLogger(__name__)
+
+LOGIN_COOKIE = "comments_login"
+
+
+class ProvidersQuery(BaseModel):
+    """The site asking."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site: str = Field(min_length=1, max_length=64)
+
+
+class LoginQuery(BaseModel):
+    """Where the login is for: the site and the exact origin of the embedding page."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    site: str = Field(min_length=1, max_length=64)
+    origin: str = Field(min_length=1, max_length=300)
+
+
+def _public(request: Request) -> str:
+    public: str = request.app.state.public_url
+    return public
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _failure(request: Request, error: ApiError) -> Response:
+    """Browsers in the popup get a readable page; scripts get the JSON error."""
+    if _wants_html(request):
+        return result_page(_public(request), error.to_json(), status=error.status)
+    return error_response(error)
+
+
+async def providers(request: Request, query: ProvidersQuery) -> Response:
+    """The login providers enabled for a site."""
+    service = service_of(request)
+    await service.sites.get(query.site)
+    found = [{"id": p.id, "name": p.name} for p in service.logins.providers()]
+    return JSONResponse({"providers": found})
+
+
+async def logout(request: Request) -> Response:
+    """Revoke the bearer token."""
+    token = bearer(request)
+    if token is None:
+        raise LoginRequired("There is no login to end.")
+    service = service_of(request)
+    await service.sessions.viewer(token)
+    await service.sessions.revoke(token)
+    return Response(status_code=204)
+
+
+async def login(request: Request) -> Response:
+    """Start a login in the popup: state recorded, browser bound, off to the provider."""
+    provider = request.path_params["provider"]
+    try:
+        query = parse_query(request, LoginQuery)
+        assert isinstance(query, LoginQuery)
+        start = await service_of(request).logins.start(provider, query.site, query.origin)
+    except ApiError as error:
+        return _failure(request, error)
+    response = RedirectResponse(start.redirect_to, status_code=303, headers=POPUP_HEADERS)
+    name, path, secure = _login_cookie(request)
+    response.set_cookie(
+        name,
+        start.browser_secret,
+        max_age=600,
+        path=path,
+        secure=secure,
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+def _login_cookie(request: Request) -> tuple[str, str, bool]:
+    """The binding cookie's name, path and Secure flag (`__Host-` where https allows it)."""
+    public = urlsplit(_public(request))
+    if public.scheme == "https" and not public.path:
+        return "__Host-" + LOGIN_COOKIE, "/", True
+    return LOGIN_COOKIE, public.path + "/auth/", public.scheme == "https"
+
+
+async def callback(request: Request) -> Response:
+    """Finish the login and hand the token to the opener at the exact origin."""
+    provider = request.path_params["provider"]
+    params = request.query_params
+    if "error" in params:
+        return _failure(request, BadRequest("The login was cancelled or refused."))
+    try:
+        result: LoginResult = await service_of(request).logins.finish(
+            provider,
+            params.get("state", ""),
+            params.get("code", ""),
+            request.cookies.get(_login_cookie(request)[0]),
+        )
+    except ApiError as error:
+        return _failure(request, error)
+    message = {
+        "type": "comments:login",
+        "site": result.site,
+        "token": result.token,
+        "user": {"id": result.user.id, "name": result.user.name,
+                 "avatar_url": result.user.avatar_url},
+    }  # fmt: skip
+    response = result_page(_public(request), {"origin": result.origin, "message": message})
+    name, path, secure = _login_cookie(request)
+    response.delete_cookie(name, path=path, secure=secure, httponly=True, samesite="lax")
+    return response
+
+
+class DevAuthorize(BaseModel):
+    """The OAuth parameters the dev authorize page carries through its form."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    redirect_uri: str = Field(max_length=2048)
+    state: str = Field(min_length=1, max_length=100)
+    code_challenge: str = Field(min_length=43, max_length=128)
+    nonce: str = Field("", max_length=100)
+
+
+def _dev_params(request: Request, data: dict[str, str]) -> DevAuthorize:
+    if not service_of(request).logins.dev_enabled:
+        raise NotFound("The dev login is not enabled.")
+    try:
+        return DevAuthorize.model_validate(data)
+    except ValidationError as exc:
+        raise pydantic_errors(exc) from None
+
+
+async def dev_authorize(request: Request) -> Response:
+    """The dev provider's own authorize page (GET shows it, POST grants a code)."""
+    try:
+        if request.method == "GET":
+            params = _dev_params(request, dict(request.query_params))
+            action = f"{_public(request)}/auth/dev/authorize"
+            return dev_login_page(_public(request), action, params.model_dump())
+        form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+        data = {k: v for k, v in form.items() if isinstance(v, str)}
+        params = _dev_params(request, data)
+        target = await service_of(request).logins.dev_grant(
+            data.get("name", ""), params.redirect_uri, params.state, params.code_challenge
+        )
+    except ApiError as error:
+        return _failure(request, error)
+    return RedirectResponse(target, status_code=303, headers=POPUP_HEADERS)
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/auth/providers", providers, "Login providers of a site", "auth",
+             query=ProvidersQuery, errors=(404, 422)),
+    Endpoint("POST", "/auth/logout", logout, "Log out (revoke the token)", "auth", ok=204,
+             auth="required", errors=()),
+]  # fmt: skip
+
+ROUTES = [
+    Route("/auth/dev/authorize", dev_authorize, methods=["GET", "POST"]),
+    Route("/auth/{provider}/login", login, methods=["GET"]),
+    Route("/auth/{provider}/callback", callback, methods=["GET"]),
+]

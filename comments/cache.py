@@ -1,0 +1,123 @@
+"""Short-lived shared state: login records, one-time codes, and later thread caches.
+
+Two implementations of one small interface: Redis when `COMMENTS_REDIS_URL` is set
+(shared by every worker), and an in-process dictionary for the embedded demo. `take`
+is atomic in both, so a single-use record can be used once only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+class Cache(Protocol):
+    """Keys with expiry; values are strings."""
+
+    async def put(self, key: str, value: str, ttl_seconds: int) -> None:
+        """Store `value` under `key` for `ttl_seconds`."""
+
+    async def get(self, key: str) -> str | None:
+        """The value, or None when absent or expired."""
+
+    async def take(self, key: str) -> str | None:
+        """Get and delete in one step: of two concurrent takes, one gets None."""
+
+    async def delete(self, key: str) -> None:
+        """Forget `key`."""
+
+    async def ping(self) -> None:
+        """Raise if the cache does not answer."""
+
+    async def close(self) -> None:
+        """Release connections."""
+
+
+class MemoryCache:
+    """The embedded cache for a single process (the demo, `serve` without Redis)."""
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._items: dict[str, tuple[float, str]] = {}
+        self._monotonic = monotonic
+
+    def _sweep(self) -> None:
+        now = self._monotonic()
+        for key in [k for k, (expires, _) in self._items.items() if expires <= now]:
+            del self._items[key]
+
+    async def put(self, key: str, value: str, ttl_seconds: int) -> None:
+        """Store `value` under `key` for `ttl_seconds`."""
+        self._sweep()
+        self._items[key] = (self._monotonic() + ttl_seconds, value)
+
+    async def get(self, key: str) -> str | None:
+        """The value, or None when absent or expired."""
+        item = self._items.get(key)
+        if item is None or item[0] <= self._monotonic():
+            return None
+        return item[1]
+
+    async def take(self, key: str) -> str | None:
+        """Get and delete in one step."""
+        item = self._items.pop(key, None)
+        if item is None or item[0] <= self._monotonic():
+            return None
+        return item[1]
+
+    async def delete(self, key: str) -> None:
+        """Forget `key`."""
+        self._items.pop(key, None)
+
+    async def ping(self) -> None:
+        """Always answers."""
+
+    async def close(self) -> None:
+        """Nothing to release."""
+        self._items.clear()
+
+
+class RedisCache:
+    """The shared cache on Redis; every key carries the configured prefix."""
+
+    def __init__(self, client: Redis, prefix: str = "comments:") -> None:
+        self._redis = client
+        self._prefix = prefix
+
+    @classmethod
+    def from_url(cls, url: str) -> RedisCache:
+        """A cache over a new client for `url`."""
+        return cls(Redis.from_url(url, decode_responses=True, socket_timeout=5))
+
+    async def put(self, key: str, value: str, ttl_seconds: int) -> None:
+        """Store `value` under `key` for `ttl_seconds`."""
+        await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+
+    async def get(self, key: str) -> str | None:
+        """The value, or None when absent or expired."""
+        value = await self._redis.get(self._prefix + key)
+        return None if value is None else str(value)
+
+    async def take(self, key: str) -> str | None:
+        """GETDEL: atomic on the server."""
+        value = await self._redis.getdel(self._prefix + key)
+        return None if value is None else str(value)
+
+    async def delete(self, key: str) -> None:
+        """Forget `key`."""
+        await self._redis.delete(self._prefix + key)
+
+    async def ping(self) -> None:
+        """Raise if Redis does not answer."""
+        await self._redis.ping()
+
+    async def close(self) -> None:
+        """Release connections."""
+        await self._redis.aclose()
+
+
+def make_cache(redis_url: str | None) -> Cache:
+    """Redis when configured, else the in-process cache."""
+    return RedisCache.from_url(redis_url) if redis_url else MemoryCache()

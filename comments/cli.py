@@ -1,0 +1,229 @@
+"""The `comments` command: serve, demo, migrate, and the publisher's scripted chores.
+
+Settings come from `COMMENTS_*` variables, read once here; a wrong one stops the start
+with one line naming it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import secrets
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from comments.app import app_from_environment, build_service, create_app
+from comments.errors import ApiError
+from comments.models import SitePolicy
+from comments.service import Service
+from comments.settings import Settings, SettingsError, load_settings
+from comments.storage.migrate import current_revision, head_revision, upgrade
+
+T = TypeVar("T")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="comments", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the production server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+
+    demo = commands.add_parser("demo", help="run the demo article with the dev login")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--host", default="127.0.0.1")
+
+    commands.add_parser("migrate", help="bring the database schema up to date")
+
+    sites = commands.add_parser("sites", help="manage sites").add_subparsers(
+        dest="action", required=True
+    )
+    add = sites.add_parser("add", help="add a site")
+    add.add_argument("name")
+    add.add_argument("--origin", action="append", required=True, dest="origins")
+    update = sites.add_parser("update", help="change a site")
+    update.add_argument("name")
+    update.add_argument("--origin", action="append", dest="origins")
+    update.add_argument("--sso-secret")
+    update.add_argument("--premod", choices=["off", "new", "all"])
+    update.add_argument("--max-links", type=int)
+    update.add_argument("--edit-window", type=int, help="seconds")
+    update.add_argument("--reply-depth", type=int)
+    update.add_argument("--auto-close-days", type=int)
+    sites.add_parser("list", help="list sites")
+
+    roles = commands.add_parser("roles", help="manage roles").add_subparsers(
+        dest="action", required=True
+    )
+    grant = roles.add_parser("grant", help="grant a role on a site")
+    grant.add_argument("--site", required=True)
+    grant.add_argument("--user", required=True)
+    grant.add_argument("--role", required=True, choices=["moderator", "admin"])
+
+    tokens = commands.add_parser("tokens", help="API tokens").add_subparsers(
+        dest="action", required=True
+    )
+    create = tokens.add_parser("create", help="create a bearer token (printed last)")
+    create.add_argument("--site", required=True)
+    create.add_argument("--user", required=True)
+    create.add_argument("--name")
+    create.add_argument("--role", choices=["moderator", "admin"])
+    return parser
+
+
+def _with_service(settings: Settings, work: Callable[[Service], Awaitable[T]]) -> T:
+    async def run() -> T:
+        service = build_service(settings)
+        try:
+            return await work(service)
+        finally:
+            await service.close()
+
+    return asyncio.run(run())
+
+
+def _policy_changes(args: argparse.Namespace, current: SitePolicy) -> SitePolicy | None:
+    changes = {
+        "premoderation": args.premod,
+        "max_links": args.max_links,
+        "edit_window_seconds": args.edit_window,
+        "reply_depth": args.reply_depth,
+        "auto_close_days": args.auto_close_days,
+    }
+    given = {k: v for k, v in changes.items() if v is not None}
+    if not given:
+        return None
+    return SitePolicy.model_validate(current.model_dump() | given)
+
+
+def _sites(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(service: Service) -> None:
+        if args.action == "add":
+            site = await service.sites.create(args.name, args.origins)
+            print(f"added site {site.name}: {', '.join(site.origins)}")
+        elif args.action == "update":
+            site = await service.sites.get(args.name)
+            site = await service.sites.update(
+                args.name,
+                origins=args.origins,
+                policy=_policy_changes(args, site.policy),
+                sso_secret=args.sso_secret,
+            )
+            print(f"updated site {site.name}: {', '.join(site.origins)}")
+        else:
+            for site in await service.sites.all():
+                print(f"{site.name}\t{' '.join(site.origins)}\tpremod={site.policy.premoderation}")
+
+    _with_service(settings, work)
+
+
+def _roles(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(service: Service) -> None:
+        await service.sites.grant(args.site, args.user, args.role)
+        print(f"{args.user} is now {args.role} of {args.site}")
+
+    _with_service(settings, work)
+
+
+def _tokens(settings: Settings, args: argparse.Namespace) -> None:
+    async def work(service: Service) -> str:
+        await service.sites.get(args.site)
+        user = await service.sites.ensure_user(args.user, args.name)
+        if args.role:
+            await service.sites.grant(args.site, user.id, args.role)
+        return await service.sessions.issue(
+            user.id, args.site, kind="api", role=args.role, name=args.name
+        )
+
+    token = _with_service(settings, work)
+    print(f"token for {args.user} on {args.site}: {token}")
+
+
+def _require_current_schema(settings: Settings) -> None:
+    current = asyncio.run(current_revision(settings.database_url))
+    if current != head_revision():
+        raise SystemExit("the database schema is not up to date: run `comments migrate` first")
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    if settings.secret_key is None:
+        raise SettingsError("COMMENTS_SECRET_KEY: must be set (32 or more random characters)")
+    _require_current_schema(settings)
+    if args.workers > 1:
+        uvicorn.run(
+            f"{app_from_environment.__module__}:{app_from_environment.__name__}",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            proxy_headers=False,
+            log_level=settings.log_level,
+        )
+    else:
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            proxy_headers=False,
+            log_level=settings.log_level,
+        )
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    upgrade(settings.database_url)
+    print(f"The demo article: {settings.public_url}/", flush=True)
+    uvicorn.run(
+        create_app(settings, demo=True),
+        host=args.host,
+        port=args.port,
+        proxy_headers=False,
+        log_level=settings.log_level,
+    )
+
+
+def _demo_settings(args: argparse.Namespace) -> Settings:
+    """The demo's defaults: its own URL on the chosen port and a throwaway secret."""
+    overrides: dict[str, object] = {}
+    if "COMMENTS_PUBLIC_URL" not in os.environ:
+        host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
+        overrides["public_url"] = f"http://{host}:{args.port}"
+    if "COMMENTS_SECRET_KEY" not in os.environ:
+        overrides["secret_key"] = secrets.token_urlsafe(32)
+    return load_settings(**overrides)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; answers the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = _demo_settings(args) if args.command == "demo" else load_settings()
+        logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(message)s")
+        if args.command == "serve":
+            _serve(settings, args)
+        elif args.command == "demo":
+            _demo(settings, args)
+        elif args.command == "migrate":
+            upgrade(settings.database_url)
+            print(f"database schema at revision {head_revision()}")
+        elif args.command == "sites":
+            _sites(settings, args)
+        elif args.command == "roles":
+            _roles(settings, args)
+        elif args.command == "tokens":
+            _tokens(settings, args)
+    except SettingsError as exc:
+        print(f"comments: {exc}", file=sys.stderr)
+        return 2
+    except ApiError as exc:
+        print(f"comments: {exc.message}", file=sys.stderr)
+        return 1
+    return 0

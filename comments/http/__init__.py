@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every transport module: routing, errors, CORS, headers, auth."""

@@ -1,0 +1,1 @@
+"""Alembic migrations; `comments migrate` runs them."""

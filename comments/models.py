@@ -1,0 +1,156 @@
+"""Plain data the layers hand each other: sites, users, threads, comments, sessions.
+
+No I/O here. `SitePolicy` is validated (it comes from admins through the API and the
+command line) and every field has a limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["pending", "approved", "rejected", "deleted"]
+Role = Literal["moderator", "admin"]
+SessionKind = Literal["reader", "api"]
+Sort = Literal["oldest", "newest", "top"]
+
+MAX_BODY = 10_000
+MAX_THREAD_KEY = 512
+MAX_URL = 2048
+MAX_TITLE = 300
+MAX_NAME = 80
+MAX_SITE_NAME = 64
+MAX_ORIGINS = 50
+
+
+class SitePolicy(BaseModel):
+    """A site's moderation and discussion rules, as admins set them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    premoderation: Literal["off", "new", "all"] = Field(
+        "off", description="Hold comments for review: off, from new authors, or all"
+    )
+    new_author_comments: int = Field(
+        3, ge=0, le=1000, description="An author is new until this many comments are approved"
+    )
+    max_links: int = Field(3, ge=0, le=100, description="More links than this hold a comment")
+    edit_window_seconds: int = Field(
+        900, ge=0, le=7 * 24 * 3600, description="How long authors may edit their comments"
+    )
+    reply_depth: int = Field(3, ge=0, le=10, description="How deep replies nest when shown")
+    auto_close_days: int | None = Field(
+        None, ge=1, le=3650, description="Close threads this many days after their first comment"
+    )
+
+
+@dataclass(frozen=True)
+class Site:
+    """A publisher: where it may be embedded and how it is moderated."""
+
+    name: str
+    origins: tuple[str, ...]
+    policy: SitePolicy
+    sso_secret: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class User:
+    """An identity from one login provider, keyed `provider:subject`."""
+
+    id: str
+    name: str
+    avatar_url: str | None
+    created_at: datetime
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    """A bearer token's record; the token itself is only ever stored hashed."""
+
+    token_hash: str
+    user_id: str
+    site: str
+    kind: SessionKind
+    role: Role | None
+    created_at: datetime
+    expires_at: datetime
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The comments of one article."""
+
+    id: str
+    site: str
+    key: str
+    url: str
+    title: str
+    closed: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why the pipeline held or rejected a comment, for its author and moderators."""
+
+    code: str
+    message: str
+    action: Literal["allow", "hold", "reject"]
+    span: tuple[int, int] | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The stored and public form."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "action": self.action,
+            "span": list(self.span) if self.span else None,
+        }
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment as stored: source, rendered HTML and its moderation trail."""
+
+    id: str
+    site: str
+    thread_id: str
+    parent_id: str | None
+    root_id: str
+    depth: int
+    author_id: str
+    body: str
+    html: str
+    status: Status
+    reasons: tuple[dict[str, object], ...]
+    score: int
+    report_count: int
+    created_at: datetime
+    edited_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AuthorView:
+    """The public face of a comment's author."""
+
+    id: str
+    name: str
+    avatar_url: str | None
+    badges: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    """A comment joined with what listing needs: author, thread key, viewer's vote."""
+
+    comment: Comment
+    author: AuthorView
+    thread_key: str
+    my_vote: int = 0

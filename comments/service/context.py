@@ -1,0 +1,34 @@
+"""What every use case shares: the engines, the clock, the ids and the service's config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from comments.cache import Cache
+from comments.ids import Clock, IdFactory, utc_now
+from comments.login import Provider
+from comments.render import Renderer
+from comments.storage import Storage
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """The parts of the settings the use cases need, already validated."""
+
+    public_url: str
+    admins: frozenset[str] = frozenset()
+    session_days: int = 30
+    api_token_days: int = 365
+
+
+@dataclass
+class Deps:
+    """The engines and helpers built once by the app factory."""
+
+    storage: Storage
+    cache: Cache
+    config: ServiceConfig
+    renderer: Renderer = field(default_factory=Renderer)
+    clock: Clock = utc_now
+    ids: IdFactory = field(default_factory=IdFactory)
+    providers: dict[str, Provider] = field(default_factory=dict)

@@ -1,0 +1,174 @@
+"""The login dance every provider shares: state, PKCE, nonce and the browser binding.
+
+A login starts in a popup on the service's own origin. Its state record lives in the
+cache for ten minutes, is single-use (taken atomically), names the provider, the PKCE
+verifier, the nonce and the exact embedding origin, and is bound to the popup's browser
+by a first-party cookie. No redirect target ever comes from a request parameter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from comments.errors import BadRequest, NotFound
+from comments.login import AuthorizeRequest, Identity, LoginRefused, Provider, pkce_challenge
+from comments.login.dev import DevProvider
+from comments.models import MAX_NAME, User
+from comments.service import validation
+from comments.service.context import Deps
+from comments.service.sessions import Sessions
+from comments.service.sites import Sites
+
+log = logging.getLogger(__name__)
+
+STATE_TTL = 600
+MAX_STATE = 100
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class LoginStart:
+    """Where the popup goes next, and the secret its cookie must carry back."""
+
+    redirect_to: str
+    browser_secret: str
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """A finished login: the token goes to `origin` only."""
+
+    origin: str
+    site: str
+    token: str
+    user: User
+
+
+def display_name(identity: Identity) -> str:
+    """The provider's name for the user, cleaned and limited; the subject when it has none."""
+    name = "".join(ch for ch in identity.name if ch.isprintable()).strip()[:MAX_NAME]
+    return name or identity.subject[:MAX_NAME]
+
+
+def safe_avatar(url: str | None) -> str | None:
+    """Only https avatars are kept: anything else could track or mix content."""
+    if not url or len(url) > 2048:
+        return None
+    parts = urlsplit(url)
+    return url if parts.scheme == "https" and parts.hostname else None
+
+
+class Logins:
+    """Starts and finishes logins for any provider."""
+
+    def __init__(self, deps: Deps, sites: Sites, sessions: Sessions) -> None:
+        self._deps = deps
+        self._sites = sites
+        self._sessions = sessions
+
+    def provider(self, provider_id: str) -> Provider:
+        """The enabled provider, or 404."""
+        provider = self._deps.providers.get(provider_id)
+        if provider is None:
+            raise NotFound("There is no such login provider.")
+        return provider
+
+    @property
+    def dev_enabled(self) -> bool:
+        """Whether the dev login is switched on."""
+        return isinstance(self._deps.providers.get("dev"), DevProvider)
+
+    async def dev_grant(self, name: str, redirect_uri: str, state: str, challenge: str) -> str:
+        """The dev authorize page's answer: where to send the popup with a fresh code."""
+        provider = self._deps.providers.get("dev")
+        if not isinstance(provider, DevProvider):
+            raise NotFound("The dev login is not enabled.")
+        if redirect_uri != self.redirect_uri("dev"):
+            raise BadRequest("This login does not come from this service.")
+        name = name.strip()
+        if not name or len(name) > MAX_NAME or not name.isprintable():
+            raise BadRequest(f"Please type a name of 1 to {MAX_NAME} characters.")
+        return await provider.grant(name, redirect_uri, state, challenge)
+
+    def providers(self) -> list[Provider]:
+        """The enabled providers, in settings order."""
+        return list(self._deps.providers.values())
+
+    def redirect_uri(self, provider_id: str) -> str:
+        """The fixed callback URL for a provider, built from the public URL."""
+        return f"{self._deps.config.public_url}/auth/{provider_id}/callback"
+
+    async def start(self, provider_id: str, site_name: str, origin: str) -> LoginStart:
+        """Record a fresh state and answer the provider's authorize URL."""
+        provider = self.provider(provider_id)
+        site = await self._sites.get(site_name)
+        try:
+            exact = validation.origin(origin)
+        except ValueError:
+            raise BadRequest("The origin is not a web page's origin.") from None
+        if exact != origin or exact not in site.origins:
+            raise BadRequest("This page is not allowed to embed the site's comments.")
+        state = secrets.token_urlsafe(32)
+        verifier = secrets.token_urlsafe(48)
+        nonce = secrets.token_urlsafe(24)
+        browser_secret = secrets.token_urlsafe(32)
+        record = {
+            "provider": provider.id,
+            "site": site.name,
+            "origin": exact,
+            "verifier": verifier,
+            "nonce": nonce,
+            "browser": _digest(browser_secret),
+        }
+        await self._deps.cache.put(f"login:{state}", json.dumps(record), STATE_TTL)
+        request = AuthorizeRequest(
+            state=state,
+            code_challenge=pkce_challenge(verifier),
+            nonce=nonce,
+            redirect_uri=self.redirect_uri(provider.id),
+        )
+        return LoginStart(provider.authorize_url(request), browser_secret)
+
+    async def finish(
+        self, provider_id: str, state: str, code: str, browser_secret: str | None
+    ) -> LoginResult:
+        """Take the state once, check it belongs here, redeem the code, issue a token."""
+        if not state or len(state) > MAX_STATE or not code or len(code) > 2048:
+            raise BadRequest("This login link is incomplete. Please start again.")
+        raw = await self._deps.cache.take(f"login:{state}")
+        if raw is None:
+            raise BadRequest("This login has expired or was already used. Please start again.")
+        record = json.loads(raw)
+        if record["provider"] != provider_id:
+            raise BadRequest("This login was started with another provider. Please start again.")
+        if not browser_secret or not secrets.compare_digest(
+            _digest(browser_secret), record["browser"]
+        ):
+            raise BadRequest("This login was started in another browser. Please start again.")
+        provider = self.provider(provider_id)
+        try:
+            identity = await provider.exchange(
+                code, record["verifier"], self.redirect_uri(provider_id), record["nonce"]
+            )
+        except LoginRefused as exc:
+            log.info("login refused by %s: %s", provider_id, exc)
+            raise BadRequest("The login provider refused this login. Please start again.") from None
+        user = await self._deps.storage.upsert_user(
+            User(
+                id=identity.user_id[:300],
+                name=display_name(identity),
+                avatar_url=safe_avatar(identity.avatar_url),
+                email=identity.email if identity.email and len(identity.email) <= 320 else None,
+                created_at=self._deps.clock(),
+            )
+        )
+        token = await self._sessions.issue(user.id, record["site"])
+        return LoginResult(origin=record["origin"], site=record["site"], token=token, user=user)

@@ -1,0 +1,162 @@
+"""The tables, as SQLAlchemy Core metadata; Alembic migrations create them.
+
+Column sizes are the contract's limits. Text columns count characters on both
+SQLite and PostgreSQL, and the service checks lengths before anything is written.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, on SQLite (which stores naive text) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+TS = UtcDateTime()
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("origins", JSON, nullable=False),
+    Column("policy", JSON, nullable=False),
+    Column("sso_secret", String(256), nullable=True),
+    Column("created_at", TS, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(300), primary_key=True),
+    Column("name", String(80), nullable=False),
+    Column("avatar_url", String(2048), nullable=True),
+    Column("email", String(320), nullable=True),
+    Column("created_at", TS, nullable=False),
+)
+
+roles = Table(
+    "roles",
+    metadata,
+    Column("site", String(64), ForeignKey("sites.name", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", String(300), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), primary_key=True),
+    Column("created_at", TS, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", String(300), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("site", String(64), ForeignKey("sites.name", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("role", String(16), nullable=True),
+    Column("name", String(80), nullable=True),
+    Column("created_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("revoked_at", TS, nullable=True),
+    Index("ix_sessions_user_site", "user_id", "site"),
+)
+
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("site", String(64), ForeignKey("sites.name", ondelete="CASCADE"), nullable=False),
+    Column("key", String(512), nullable=False),
+    Column("url", String(2048), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("closed", Boolean, nullable=False, default=False),
+    Column("created_at", TS, nullable=False),
+    UniqueConstraint("site", "key", name="uq_threads_site_key"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("site", String(64), ForeignKey("sites.name", ondelete="CASCADE"), nullable=False),
+    Column("thread_id", String(26), ForeignKey("threads.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", String(26), nullable=True),
+    Column("root_id", String(26), nullable=False),
+    Column("depth", Integer, nullable=False),
+    Column("author_id", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("score", Integer, nullable=False, default=0),
+    Column("report_count", Integer, nullable=False, default=0),
+    Column("created_at", TS, nullable=False),
+    Column("edited_at", TS, nullable=True),
+    Index("ix_comments_thread_status_id", "thread_id", "status", "id"),
+    Index("ix_comments_root", "root_id"),
+    Index("ix_comments_parent", "parent_id"),
+    Index("ix_comments_author", "author_id"),
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column(
+        "comment_id", String(26), ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("user_id", String(300), primary_key=True),
+    Column("value", Integer, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Index("ix_votes_user", "user_id"),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column(
+        "comment_id", String(26), ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("user_id", String(300), primary_key=True),
+    Column("reason", String(16), nullable=False),
+    Column("note", String(500), nullable=True),
+    Column("created_at", TS, nullable=False),
+)

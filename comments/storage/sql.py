@@ -1,0 +1,544 @@
+"""`Storage` on SQLAlchemy Core: SQLite (aiosqlite) embedded, PostgreSQL (asyncpg) in production.
+
+Each method runs in one transaction, so a failing request leaves nothing half-written.
+The only dialect-specific parts are the insert-or-ignore statements and SQLite pragmas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import and_, delete, event, exists, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.sql import ColumnElement, Select
+
+from comments.models import (
+    AuthorView,
+    Comment,
+    CommentRow,
+    Role,
+    Session,
+    Site,
+    SitePolicy,
+    Thread,
+    User,
+)
+from comments.storage import CommentChange, CommentQuery, Cursor, Page, VoteValue
+from comments.storage.schema import comments, reports, roles, sessions, sites, threads, users, votes
+
+VISIBLE = ("approved", "deleted")
+DELETED_NAME = "[deleted]"
+
+
+def make_engine(url: str) -> AsyncEngine:
+    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _site(row: RowMapping) -> Site:
+    return Site(
+        name=row["name"],
+        origins=tuple(row["origins"]),
+        policy=SitePolicy.model_validate(row["policy"]),
+        sso_secret=row["sso_secret"],
+        created_at=row["created_at"],
+    )
+
+
+def _user(row: RowMapping) -> User:
+    return User(
+        id=row["id"],
+        name=row["name"],
+        avatar_url=row["avatar_url"],
+        email=row["email"],
+        created_at=row["created_at"],
+    )
+
+
+def _thread(row: RowMapping) -> Thread:
+    return Thread(
+        id=row["id"],
+        site=row["site"],
+        key=row["key"],
+        url=row["url"],
+        title=row["title"],
+        closed=bool(row["closed"]),
+        created_at=row["created_at"],
+    )
+
+
+def _comment(row: RowMapping) -> Comment:
+    return Comment(
+        id=row["id"],
+        site=row["site"],
+        thread_id=row["thread_id"],
+        parent_id=row["parent_id"],
+        root_id=row["root_id"],
+        depth=row["depth"],
+        author_id=row["author_id"],
+        body=row["body"],
+        html=row["html"],
+        status=row["status"],
+        reasons=tuple(row["reasons"]),
+        score=row["score"],
+        report_count=row["report_count"],
+        created_at=row["created_at"],
+        edited_at=row["edited_at"],
+    )
+
+
+def _row(row: RowMapping) -> CommentRow:
+    name = row["author_name"]
+    author = AuthorView(
+        id=row["author_id"],
+        name=name if name is not None else DELETED_NAME,
+        avatar_url=row["author_avatar"],
+    )
+    return CommentRow(
+        comment=_comment(row),
+        author=author,
+        thread_key=row["thread_key"],
+        my_vote=row["my_vote"] or 0,
+    )
+
+
+class SqlStorage:
+    """The one storage implementation, for both database engines."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._dialect = engine.dialect.name
+
+    @classmethod
+    def from_url(cls, url: str) -> SqlStorage:
+        """Storage over a new engine for `url`."""
+        return cls(make_engine(url))
+
+    async def close(self) -> None:
+        """Release connections."""
+        await self._engine.dispose()
+
+    async def ping(self) -> None:
+        """Raise if the database does not answer."""
+        async with self._engine.connect() as conn:
+            await conn.execute(select(1))
+
+    def _insert_ignore(self, table: Any, values: Mapping[str, object]) -> Any:
+        dialect_insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        return dialect_insert(table).values(**values).on_conflict_do_nothing()
+
+    # sites
+
+    async def get_site(self, name: str) -> Site | None:
+        """The site called `name`."""
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(sites).where(sites.c.name == name))).mappings().first()
+        return _site(row) if row else None
+
+    async def list_sites(self) -> list[Site]:
+        """Every site, by name."""
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(select(sites).order_by(sites.c.name))).mappings().all()
+        return [_site(row) for row in rows]
+
+    async def create_site(self, site: Site) -> bool:
+        """Add a site; False when the name is taken."""
+        values = {
+            "name": site.name,
+            "origins": list(site.origins),
+            "policy": site.policy.model_dump(),
+            "sso_secret": site.sso_secret,
+            "created_at": site.created_at,
+        }
+        async with self._engine.begin() as conn:
+            result = await conn.execute(self._insert_ignore(sites, values))
+        return bool(result.rowcount)
+
+    async def update_site(self, site: Site) -> None:
+        """Replace a site's origins, policy and secret."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(sites)
+                .where(sites.c.name == site.name)
+                .values(
+                    origins=list(site.origins),
+                    policy=site.policy.model_dump(),
+                    sso_secret=site.sso_secret,
+                )
+            )
+
+    # users and roles
+
+    async def upsert_user(self, user: User) -> User:
+        """Create the user or refresh its name and avatar; answers the stored user."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                self._insert_ignore(
+                    users,
+                    {
+                        "id": user.id,
+                        "name": user.name,
+                        "avatar_url": user.avatar_url,
+                        "email": user.email,
+                        "created_at": user.created_at,
+                    },
+                )
+            )
+            await conn.execute(
+                update(users)
+                .where(users.c.id == user.id)
+                .values(name=user.name, avatar_url=user.avatar_url, email=user.email)
+            )
+            row = (await conn.execute(select(users).where(users.c.id == user.id))).mappings().one()
+        return _user(row)
+
+    async def get_user(self, user_id: str) -> User | None:
+        """The user with this id."""
+        async with self._engine.connect() as conn:
+            row = (
+                (await conn.execute(select(users).where(users.c.id == user_id))).mappings().first()
+            )
+        return _user(row) if row else None
+
+    async def roles(self, site: str, user_id: str) -> set[Role]:
+        """The user's roles on the site."""
+        query = select(roles.c.role).where(roles.c.site == site, roles.c.user_id == user_id)
+        async with self._engine.connect() as conn:
+            return {cast(Role, role) for role in (await conn.execute(query)).scalars()}
+
+    async def grant_role(self, site: str, user_id: str, role: Role, now: datetime) -> None:
+        """Give a role (idempotent)."""
+        values = {"site": site, "user_id": user_id, "role": role, "created_at": now}
+        async with self._engine.begin() as conn:
+            await conn.execute(self._insert_ignore(roles, values))
+
+    # sessions
+
+    async def create_session(self, session: Session, name: str | None = None) -> None:
+        """Store a new session by its token hash."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                insert(sessions).values(
+                    token_hash=session.token_hash,
+                    user_id=session.user_id,
+                    site=session.site,
+                    kind=session.kind,
+                    role=session.role,
+                    name=name,
+                    created_at=session.created_at,
+                    expires_at=session.expires_at,
+                )
+            )
+
+    async def get_session(self, token_hash: str) -> Session | None:
+        """The session for a token hash, revoked or not."""
+        query = select(sessions).where(sessions.c.token_hash == token_hash)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        if row is None:
+            return None
+        return Session(
+            token_hash=row["token_hash"],
+            user_id=row["user_id"],
+            site=row["site"],
+            kind=row["kind"],
+            role=row["role"],
+            created_at=row["created_at"],
+            expires_at=row["expires_at"],
+            revoked=row["revoked_at"] is not None,
+        )
+
+    async def extend_session(self, token_hash: str, expires_at: datetime) -> None:
+        """Slide a session's expiry forward."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(sessions)
+                .where(sessions.c.token_hash == token_hash, sessions.c.revoked_at.is_(None))
+                .values(expires_at=expires_at)
+            )
+
+    async def revoke_sessions(
+        self, now: datetime, *, token_hash: str | None = None, user_id: str | None = None
+    ) -> int:
+        """Revoke one session, or all of a user's; answers how many."""
+        if token_hash is None and user_id is None:
+            raise ValueError("name a token or a user")
+        query = update(sessions).where(sessions.c.revoked_at.is_(None)).values(revoked_at=now)
+        if token_hash is not None:
+            query = query.where(sessions.c.token_hash == token_hash)
+        if user_id is not None:
+            query = query.where(sessions.c.user_id == user_id)
+        async with self._engine.begin() as conn:
+            return (await conn.execute(query)).rowcount
+
+    # threads and comments
+
+    async def get_thread(self, site: str, key: str) -> Thread | None:
+        """The thread keyed `key` on the site."""
+        query = select(threads).where(threads.c.site == site, threads.c.key == key)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return _thread(row) if row else None
+
+    async def get_thread_by_id(self, thread_id: str) -> Thread | None:
+        """The thread with this id."""
+        async with self._engine.connect() as conn:
+            row = (
+                (await conn.execute(select(threads).where(threads.c.id == thread_id)))
+                .mappings()
+                .first()
+            )
+        return _thread(row) if row else None
+
+    async def add_comment(self, comment: Comment, thread: Thread) -> Thread:
+        """Insert the comment, creating its thread first when new; answers the thread."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                self._insert_ignore(
+                    threads,
+                    {
+                        "id": thread.id,
+                        "site": thread.site,
+                        "key": thread.key,
+                        "url": thread.url,
+                        "title": thread.title,
+                        "closed": thread.closed,
+                        "created_at": thread.created_at,
+                    },
+                )
+            )
+            row = (
+                (
+                    await conn.execute(
+                        select(threads).where(
+                            threads.c.site == thread.site, threads.c.key == thread.key
+                        )
+                    )
+                )
+                .mappings()
+                .one()
+            )
+            stored = _thread(row)
+            await conn.execute(
+                insert(comments).values(
+                    id=comment.id,
+                    site=comment.site,
+                    thread_id=stored.id,
+                    parent_id=comment.parent_id,
+                    root_id=comment.root_id,
+                    depth=comment.depth,
+                    author_id=comment.author_id,
+                    body=comment.body,
+                    html=comment.html,
+                    status=comment.status,
+                    reasons=list(comment.reasons),
+                    score=comment.score,
+                    report_count=comment.report_count,
+                    created_at=comment.created_at,
+                    edited_at=comment.edited_at,
+                )
+            )
+        return stored
+
+    async def get_comment(self, comment_id: str) -> Comment | None:
+        """The comment with this id, whatever its status."""
+        async with self._engine.connect() as conn:
+            return await self._get_comment(conn, comment_id)
+
+    @staticmethod
+    async def _get_comment(conn: AsyncConnection, comment_id: str) -> Comment | None:
+        query = select(comments).where(comments.c.id == comment_id)
+        row = (await conn.execute(query)).mappings().first()
+        return _comment(row) if row else None
+
+    async def change_comment(self, comment_id: str, change: CommentChange) -> Comment:
+        """Apply a change and answer the updated comment."""
+        values: dict[str, object] = {
+            name: getattr(change, name)
+            for name in ("body", "html", "status", "edited_at")
+            if getattr(change, name) is not None
+        }
+        if change.reasons is not None:
+            values["reasons"] = list(change.reasons)
+        async with self._engine.begin() as conn:
+            if values:
+                await conn.execute(
+                    update(comments).where(comments.c.id == comment_id).values(**values)
+                )
+            updated = await self._get_comment(conn, comment_id)
+        if updated is None:
+            raise LookupError(comment_id)
+        return updated
+
+    def _rows(self, viewer_id: str | None) -> Select[Any]:
+        """Comments joined with author and thread key, and the viewer's vote."""
+        vote = (
+            select(votes.c.value)
+            .where(votes.c.comment_id == comments.c.id, votes.c.user_id == (viewer_id or ""))
+            .scalar_subquery()
+        )
+        visible: ColumnElement[bool] = comments.c.status.in_(VISIBLE)
+        if viewer_id is not None:
+            visible = or_(
+                visible, and_(comments.c.status == "pending", comments.c.author_id == viewer_id)
+            )
+        return (
+            select(
+                comments,
+                users.c.name.label("author_name"),
+                users.c.avatar_url.label("author_avatar"),
+                threads.c.key.label("thread_key"),
+                vote.label("my_vote"),
+            )
+            .select_from(
+                comments.outerjoin(users, users.c.id == comments.c.author_id).join(
+                    threads, threads.c.id == comments.c.thread_id
+                )
+            )
+            .where(visible)
+        )
+
+    async def list_comments(self, query: CommentQuery) -> Page:
+        """One page of visible comments (approved, tombstones, the viewer's own pending)."""
+        stmt = self._rows(query.viewer_id).where(comments.c.thread_id == query.thread_id)
+        if query.parent_id is None:
+            stmt = stmt.where(comments.c.parent_id.is_(None))
+        else:
+            stmt = stmt.where(comments.c.parent_id == query.parent_id)
+        # A tombstone is shown only where something visible still hangs under it.
+        child = comments.alias("child")
+        stmt = stmt.where(
+            or_(
+                comments.c.status != "deleted",
+                exists().where(child.c.parent_id == comments.c.id, child.c.status.in_(VISIBLE)),
+            )
+        )
+        cursor = query.cursor
+        if query.sort == "oldest":
+            if cursor:
+                stmt = stmt.where(comments.c.id > cursor.id)
+            stmt = stmt.order_by(comments.c.id.asc())
+        elif query.sort == "newest":
+            if cursor:
+                stmt = stmt.where(comments.c.id < cursor.id)
+            stmt = stmt.order_by(comments.c.id.desc())
+        else:
+            if cursor:
+                stmt = stmt.where(
+                    or_(
+                        comments.c.score < cursor.score,
+                        and_(comments.c.score == cursor.score, comments.c.id < cursor.id),
+                    )
+                )
+            stmt = stmt.order_by(comments.c.score.desc(), comments.c.id.desc())
+        stmt = stmt.limit(query.limit + 1)
+        async with self._engine.connect() as conn:
+            rows = [_row(r) for r in (await conn.execute(stmt)).mappings()]
+        next_cursor = None
+        if len(rows) > query.limit:
+            rows = rows[: query.limit]
+            last = rows[-1].comment
+            next_cursor = Cursor(id=last.id, score=last.score)
+        return Page(rows=rows, next_cursor=next_cursor)
+
+    async def list_descendants(
+        self, root_ids: list[str], viewer_id: str | None, limit: int
+    ) -> list[CommentRow]:
+        """Visible replies under these top-level comments, oldest first, at most `limit`."""
+        if not root_ids:
+            return []
+        stmt = (
+            self._rows(viewer_id)
+            .where(comments.c.root_id.in_(root_ids), comments.c.depth > 0)
+            .order_by(comments.c.id.asc())
+            .limit(limit)
+        )
+        async with self._engine.connect() as conn:
+            return [_row(r) for r in (await conn.execute(stmt)).mappings()]
+
+    async def has_replies(self, comment_id: str) -> bool:
+        """Whether any reply (of any status) hangs under the comment."""
+        query = select(exists().where(comments.c.parent_id == comment_id))
+        async with self._engine.connect() as conn:
+            return bool((await conn.execute(query)).scalar())
+
+    async def set_vote(self, comment_id: str, user_id: str, value: VoteValue, now: datetime) -> int:
+        """Record (or with 0 withdraw) a user's vote; answers the comment's new score."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                delete(votes).where(votes.c.comment_id == comment_id, votes.c.user_id == user_id)
+            )
+            if value:
+                await conn.execute(
+                    insert(votes).values(
+                        comment_id=comment_id, user_id=user_id, value=value, created_at=now
+                    )
+                )
+            total = select(func.coalesce(func.sum(votes.c.value), 0)).where(
+                votes.c.comment_id == comment_id
+            )
+            score = int((await conn.execute(total)).scalar_one())
+            await conn.execute(
+                update(comments).where(comments.c.id == comment_id).values(score=score)
+            )
+        return score
+
+    async def add_report(
+        self, comment_id: str, user_id: str, reason: str, note: str | None, now: datetime
+    ) -> bool:
+        """Record a report; False when this user already reported this comment."""
+        values = {
+            "comment_id": comment_id,
+            "user_id": user_id,
+            "reason": reason,
+            "note": note,
+            "created_at": now,
+        }
+        async with self._engine.begin() as conn:
+            added = (await conn.execute(self._insert_ignore(reports, values))).rowcount
+            if added:
+                await conn.execute(
+                    update(comments)
+                    .where(comments.c.id == comment_id)
+                    .values(report_count=comments.c.report_count + 1)
+                )
+        return bool(added)
+
+    async def count_comments(self, site: str, keys: list[str]) -> dict[str, int]:
+        """Published comments per thread key (keys with none are absent)."""
+        if not keys:
+            return {}
+        query = (
+            select(threads.c.key, func.count(comments.c.id))
+            .select_from(threads.join(comments, comments.c.thread_id == threads.c.id))
+            .where(threads.c.site == site, threads.c.key.in_(keys), comments.c.status == "approved")
+            .group_by(threads.c.key)
+        )
+        async with self._engine.connect() as conn:
+            return {key: int(count) for key, count in (await conn.execute(query)).all()}
+
+    async def count_approved_by(self, site: str, author_id: str) -> int:
+        """How many of the author's comments on the site are published."""
+        query = select(func.count()).where(
+            comments.c.site == site,
+            comments.c.author_id == author_id,
+            comments.c.status == "approved",
+        )
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())

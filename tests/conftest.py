@@ -1,0 +1,85 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, the app, and a harness.
+
+The throwaway Redis and PostgreSQL servers live in `fixtures_services`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures_services import (
+    PostgresServer,
+    pg_server,
+    pg_url,
+    redis_clean_url,
+    redis_proc,
+    redis_url,
+)
+from tests.harness import Harness
+
+__all__ = ["pg_server", "pg_url", "redis_clean_url", "redis_proc", "redis_url"]
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once; each test copies it."""
+    from comments.storage.migrate import upgrade
+
+    path = tmp_path_factory.mktemp("template") / "comments.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PostgresServer) -> str:
+    """A PostgreSQL database migrated once; each test clones it."""
+    from comments.storage.migrate import upgrade
+
+    name = pg_server.create_database("comments_template")
+    upgrade(pg_server.url(name))
+    return name
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database: once on SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "comments.db"
+        shutil.copy(template, target)
+        yield f"sqlite+aiosqlite:///{target}"
+        return
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    name = server.create_database(template=request.getfixturevalue("pg_template"))
+    try:
+        yield server.url(name)
+    finally:
+        server.drop_database(name)
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh, migrated SQLite database, for tests that are not about storage."""
+    target = tmp_path / "comments.db"
+    shutil.copy(sqlite_template, target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+@pytest.fixture
+def harness(database_url: str) -> Iterator[Harness]:
+    """The app on a fresh database (SQLite, then PostgreSQL), with a site `news`."""
+    with Harness.start(database_url) as h:
+        yield h
+
+
+@pytest.fixture
+def quick(sqlite_url: str) -> Iterator[Harness]:
+    """The app on SQLite only, for tests of transport behaviour."""
+    with Harness.start(sqlite_url) as h:
+        yield h
