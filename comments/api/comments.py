@@ -89,7 +89,10 @@ async def list_comments(request: Request, site: str, query: ListQuery) -> Respon
         cursor=query.cursor,
         parent_id=query.parent,
     )
-    headers = {"Cache-Control": "private, no-cache" if viewer else "public, max-age=5"}
+    # Browsers always revalidate (a reader must see their own post after a reload); shared
+    # caches may hold anonymous pages briefly. Authorization is part of the cache key.
+    cache = "private, no-store" if viewer else "public, max-age=0, s-maxage=5"
+    headers = {"Cache-Control": cache, "Vary": "Authorization"}
     return JSONResponse(page_json(page), headers=headers)
 
 
@@ -145,7 +148,9 @@ async def count_comments(request: Request, site: str, query: CountsQuery) -> Res
     service = service_of(request)
     found = await service.sites.get(site)
     counts = await service.reading.counts(found, query.thread)
-    return JSONResponse({"counts": counts}, headers={"Cache-Control": "public, max-age=30"})
+    return JSONResponse(
+        {"counts": counts}, headers={"Cache-Control": "public, max-age=0, s-maxage=30"}
+    )
 
 
 ENDPOINTS = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from alembic import command
@@ -23,10 +25,17 @@ def _config(url: str) -> Config:
 
 
 def upgrade(url: str) -> None:
-    """Bring the schema at `url` up to date (blocking; call it outside an event loop)."""
+    """Bring the schema at `url` up to date; blocks, and works inside a running event loop."""
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
-    command.upgrade(_config(url), "head")
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        command.upgrade(_config(url), "head")
+        return
+    # Alembic's async env starts its own loop, which needs a thread without one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(command.upgrade, _config(url), "head").result()
 
 
 def _ensure_sqlite_folder(url: str) -> None:

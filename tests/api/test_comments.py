@@ -94,7 +94,9 @@ def test_top_sorts_by_score_and_pages_without_repeats(harness: Harness) -> None:
     for n, voter in enumerate(voters):
         for comment_id in ids[: n + 1]:
             r = harness.client.put(
-                f"/api/v1/comments/{comment_id}/vote", json={"value": 1}, headers=harness.auth(voter)
+                f"/api/v1/comments/{comment_id}/vote",
+                json={"value": 1},
+                headers=harness.auth(voter),
             )
             assert r.status_code == 200
     first = harness.thread(sort="top", limit=2)
@@ -157,17 +159,20 @@ def test_votes_count_once_per_reader_and_can_be_withdrawn(harness: Harness) -> N
         "score": 1,
         "my_vote": 1,
     }
-    assert harness.client.put(url, json={"value": 1}, headers=harness.auth(reader)).json()[
-        "score"
-    ] == 1
-    assert harness.client.put(url, json={"value": -1}, headers=harness.auth(reader)).json()[
-        "score"
-    ] == -1
+    assert (
+        harness.client.put(url, json={"value": 1}, headers=harness.auth(reader)).json()["score"]
+        == 1
+    )
+    assert (
+        harness.client.put(url, json={"value": -1}, headers=harness.auth(reader)).json()["score"]
+        == -1
+    )
     shown = harness.thread(token=reader)["comments"][0]
     assert shown["score"] == -1 and shown["my_vote"] == -1
-    assert harness.client.put(url, json={"value": 0}, headers=harness.auth(reader)).json()[
-        "score"
-    ] == 0
+    assert (
+        harness.client.put(url, json={"value": 0}, headers=harness.auth(reader)).json()["score"]
+        == 0
+    )
 
 
 def test_vote_on_ones_own_comment_is_refused(harness: Harness) -> None:

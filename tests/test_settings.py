@@ -1,0 +1,57 @@
+"""Settings: read from COMMENTS_* once, a wrong value named in one line, all documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from comments.settings import Settings, SettingsError, load_settings
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("COMMENTS_DATABASE_URL", "mysql://x"),
+        ("COMMENTS_REDIS_URL", "http://redis"),
+        ("COMMENTS_PUBLIC_URL", "not a url"),
+        ("COMMENTS_PUBLIC_URL", "ftp://host"),
+        ("COMMENTS_SECRET_KEY", "short"),
+        ("COMMENTS_ADMINS", "alice"),
+        ("COMMENTS_TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("COMMENTS_DEV_LOGIN", "perhaps"),
+        ("COMMENTS_SESSION_DAYS", "0"),
+        ("COMMENTS_LOG_LEVEL", "loud"),
+    ],
+)
+def test_wrong_value_stops_with_one_line_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith(f"{name}: ")
+    assert "\n" not in message
+    if name == "COMMENTS_SECRET_KEY":
+        assert value not in message
+
+
+def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMMENTS_ADMINS", "github:1, dev:alice")
+    monkeypatch.setenv("COMMENTS_PUBLIC_URL", "https://news.example/comments/")
+    settings = load_settings()
+    assert settings.admins == ("github:1", "dev:alice")
+    assert settings.public_url == "https://news.example/comments"
+    assert settings.base_path == "/comments"
+    assert settings.origin == "https://news.example"
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    documented = set(re.findall(r"`(COMMENTS_[A-Z_]+)`", readme))
+    expected = {f"COMMENTS_{name.upper()}" for name in Settings.model_fields}
+    assert expected <= documented, sorted(expected - documented)

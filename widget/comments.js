@@ -1,0 +1,1476 @@
+/*
+ * The embeddable comment widget.
+ *
+ *   <div id="comments" data-site="demo" data-thread="article-key"></div>
+ *   <script async src="https://COMMENTS_HOST/widget/comments.js"></script>
+ *
+ * It renders inline into an open Shadow DOM (the publisher's CSS can't reach
+ * it and it can't reach the page), talks to the service only through `createApi`
+ * (bearer token, never cookies), logs readers in through a popup on the
+ * service's origin that hands the token back with `postMessage` aimed at this
+ * page's exact origin, and inserts text as text everywhere: the only HTML it
+ * inserts is a comment's `html` field, which the server has sanitised.
+ *
+ * Single-page sites: `Comments.createInstance(element, options)` returns an
+ * instance with `destroy()`; `Comments.mountAll()` scans the page again.
+ * Options (camelCase) override the element's data-* attributes: site, thread,
+ * threadUrl, threadTitle, sort, theme, lang, ssoToken, base.
+ *
+ * All state lives on instances (and the element they are mounted on); the only
+ * global is the `window.Comments` registry object.
+ */
+(() => {
+  "use strict";
+
+  const SCRIPT_PATH = "/widget/comments.js";
+  const MOUNT_SELECTOR =
+    "#comments[data-site][data-thread], .comments-embed[data-site][data-thread]";
+  const INSTANCE = Symbol.for("comments.instance");
+  const MAX_LENGTH = 10000;
+  const PAGE_SIZE = 20;
+  const SORTS = Object.freeze([
+    ["oldest", "Oldest first"],
+    ["newest", "Newest first"],
+    ["top", "Top rated"],
+  ]);
+  const THEMES = Object.freeze(["light", "dark", "auto"]);
+  const REPORT_REASONS = Object.freeze([
+    ["spam", "Spam or advertising"],
+    ["abuse", "Abuse or harassment"],
+    ["off_topic", "Off topic"],
+    ["other", "Something else"],
+  ]);
+
+  /* ------------------------------------------------------------------ *
+   * Where the service lives: this script's own URL minus SCRIPT_PATH.   *
+   * ------------------------------------------------------------------ */
+
+  function findServiceBase() {
+    let src = document.currentScript && document.currentScript.src;
+    if (!src) {
+      for (const script of document.querySelectorAll("script[src]")) {
+        if (pathEndsWith(script.src, SCRIPT_PATH)) {
+          src = script.src;
+          break;
+        }
+      }
+    }
+    if (!src) return null;
+    const url = new URL(src, location.href);
+    const path = url.pathname.endsWith(SCRIPT_PATH)
+      ? url.pathname.slice(0, -SCRIPT_PATH.length)
+      : "";
+    return url.origin + path;
+  }
+
+  function pathEndsWith(src, suffix) {
+    try {
+      return new URL(src, location.href).pathname.endsWith(suffix);
+    } catch {
+      return false;
+    }
+  }
+
+  const SERVICE_BASE = findServiceBase(); // constant once the script has run
+
+  /* ------------------------------------------------------------------ *
+   * HTTP: every request the widget makes goes through this object.      *
+   * ------------------------------------------------------------------ */
+
+  class ApiError extends Error {
+    constructor(status, code, message, fields) {
+      super(message);
+      this.name = "ApiError";
+      this.status = status;
+      this.code = code;
+      this.fields = fields || null;
+    }
+  }
+
+  function createApi(base, site, getToken, signal) {
+    const sitePath = "/api/v1/sites/" + encodeURIComponent(site);
+    const commentPath = (id) => "/api/v1/comments/" + encodeURIComponent(id);
+
+    async function request(method, path, { query, body } = {}) {
+      const url = new URL(base + path);
+      for (const [key, value] of Object.entries(query || {})) {
+        if (value === undefined || value === null || value === "") continue;
+        for (const item of Array.isArray(value) ? value : [value]) {
+          url.searchParams.append(key, String(item));
+        }
+      }
+      const headers = { Accept: "application/json" };
+      if (body !== undefined) headers["Content-Type"] = "application/json";
+      const token = getToken();
+      if (token) headers.Authorization = "Bearer " + token;
+      let response;
+      try {
+        response = await fetch(url.href, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          credentials: "omit",
+          mode: "cors",
+          cache: "no-store",
+          signal,
+        });
+      } catch (error) {
+        if (error && error.name === "AbortError") throw error;
+        throw new ApiError(0, "network", "Could not reach the comment service. Check your connection and try again.");
+      }
+      if (response.status === 204) return null;
+      let data = null;
+      try {
+        data = await response.json();
+      } catch (error) {
+        if (error && error.name === "AbortError") throw error;
+        data = null;
+      }
+      if (!response.ok) {
+        const detail = (data && data.error) || {};
+        throw new ApiError(
+          response.status,
+          detail.code || "http_" + response.status,
+          detail.message || "Something went wrong (" + response.status + "). Please try again.",
+          detail.fields
+        );
+      }
+      return data;
+    }
+
+    return Object.freeze({
+      loginUrl: (provider, origin) =>
+        base + "/auth/" + encodeURIComponent(provider) + "/login?site=" +
+        encodeURIComponent(site) + "&origin=" + encodeURIComponent(origin),
+      providers: () => request("GET", "/auth/providers", { query: { site } }),
+      me: () => request("GET", "/api/v1/me", { query: { site } }),
+      logout: () => request("POST", "/auth/logout"),
+      list: (thread, sort, cursor) =>
+        request("GET", sitePath + "/comments", {
+          query: { thread, sort, limit: PAGE_SIZE, cursor },
+        }),
+      replies: (thread, parent, cursor) =>
+        request("GET", sitePath + "/comments", { query: { thread, parent, cursor } }),
+      post: (payload) => request("POST", sitePath + "/comments", { body: payload }),
+      edit: (id, text) => request("PATCH", commentPath(id), { body: { body: text } }),
+      remove: (id) => request("DELETE", commentPath(id)),
+      vote: (id, value) => request("PUT", commentPath(id) + "/vote", { body: { value } }),
+      report: (id, reason, note) =>
+        request("POST", commentPath(id) + "/reports", {
+          body: note ? { reason, note } : { reason },
+        }),
+    });
+  }
+
+  /* ------------------------------------------------------------------ *
+   * The reader's token: localStorage when the browser allows it (it     *
+   * throws in some embedded contexts), memory otherwise.                *
+   * ------------------------------------------------------------------ */
+
+  function createTokenStore(key) {
+    let memory = null;
+    let memoryOnly = false;
+    return Object.freeze({
+      key,
+      get() {
+        if (memoryOnly) return memory;
+        try {
+          return window.localStorage.getItem(key);
+        } catch {
+          memoryOnly = true;
+          return memory;
+        }
+      },
+      set(token) {
+        memory = token;
+        try {
+          window.localStorage.setItem(key, token);
+        } catch {
+          memoryOnly = true;
+        }
+      },
+      clear() {
+        memory = null;
+        try {
+          window.localStorage.removeItem(key);
+        } catch {
+          /* nothing stored there */
+        }
+      },
+    });
+  }
+
+  /* ------------------------------------------------------------------ *
+   * Small DOM helpers. Strings always become text nodes.                *
+   * ------------------------------------------------------------------ */
+
+  function h(tag, props, ...children) {
+    const el = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") el.className = value;
+      else if (key === "text") el.textContent = value;
+      else if (key.startsWith("on") && typeof value === "function") {
+        el.addEventListener(key.slice(2), value);
+      } else el.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      el.append(child instanceof Node ? child : String(child));
+    }
+    return el;
+  }
+
+  function formatNumber(n, lang) {
+    try {
+      return new Intl.NumberFormat(lang || undefined).format(n);
+    } catch {
+      return String(n);
+    }
+  }
+
+  function countLabel(n, lang) {
+    return formatNumber(n, lang) + (n === 1 ? " comment" : " comments");
+  }
+
+  function relativeTime(iso, lang) {
+    const then = Date.parse(iso);
+    if (Number.isNaN(then)) return "";
+    const seconds = (then - Date.now()) / 1000;
+    const abs = Math.abs(seconds);
+    try {
+      if (abs > 30 * 86400) {
+        return new Date(then).toLocaleDateString(lang || undefined, {
+          year: "numeric", month: "short", day: "numeric",
+        });
+      }
+      const rtf = new Intl.RelativeTimeFormat(lang || undefined, { numeric: "auto" });
+      if (abs < 45) return rtf.format(0, "second");
+      if (abs < 3600) return rtf.format(Math.round(seconds / 60), "minute");
+      if (abs < 86400) return rtf.format(Math.round(seconds / 3600), "hour");
+      return rtf.format(Math.round(seconds / 86400), "day");
+    } catch {
+      return new Date(then).toLocaleString();
+    }
+  }
+
+  function absoluteTime(iso, lang) {
+    const then = Date.parse(iso);
+    if (Number.isNaN(then)) return "";
+    try {
+      return new Date(then).toLocaleString(lang || undefined, {
+        dateStyle: "long", timeStyle: "short",
+      });
+    } catch {
+      return new Date(then).toLocaleString();
+    }
+  }
+
+  function initials(name) {
+    const parts = String(name || "?").trim().split(/\s+/).filter(Boolean);
+    const letters = parts.slice(0, 2).map((p) => Array.from(p)[0] || "");
+    return (letters.join("") || "?").toUpperCase();
+  }
+
+  function hueClass(text) {
+    let hash = 0;
+    for (const ch of String(text || "")) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+    return "cw-hue-" + (hash % 8);
+  }
+
+  function safeImageUrl(url) {
+    try {
+      const parsed = new URL(url, location.href);
+      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function avatar(person) {
+    const name = (person && person.name) || "";
+    const fallback = h("span", { class: "cw-avatar cw-initials " + hueClass(name), "aria-hidden": "true" }, initials(name));
+    const src = person && person.avatar_url && safeImageUrl(person.avatar_url);
+    if (!src) return fallback;
+    const img = h("img", {
+      class: "cw-avatar", src, alt: "", width: 36, height: 36,
+      loading: "lazy", decoding: "async", referrerpolicy: "no-referrer",
+    });
+    img.addEventListener("error", () => img.replaceWith(fallback), { once: true });
+    return img;
+  }
+
+  /** Plain text of server HTML, parsed in an inert document (nothing runs or loads). */
+  function htmlToText(html) {
+    const doc = new DOMParser().parseFromString(String(html || ""), "text/html");
+    for (const br of doc.querySelectorAll("br")) br.replaceWith("\n");
+    const blocks = Array.from(doc.body.children);
+    if (!blocks.length) return doc.body.textContent.trim();
+    return blocks.map((b) => b.textContent.trim()).filter(Boolean).join("\n\n");
+  }
+
+  /* ------------------------------------------------------------------ *
+   * Configuration from data-* attributes and options.                   *
+   * ------------------------------------------------------------------ */
+
+  function defaultThreadUrl() {
+    const canonical = document.querySelector('link[rel="canonical"][href]');
+    if (canonical && canonical.href) return canonical.href;
+    return location.href.split("#")[0];
+  }
+
+  function readConfig(el, options) {
+    const data = el.dataset;
+    const pick = (key) => {
+      const value = options[key] !== undefined ? options[key] : data[key];
+      return value === undefined || value === null ? "" : String(value).trim();
+    };
+    const site = pick("site");
+    const thread = pick("thread");
+    if (!site || !thread) throw new Error("Comments: data-site and data-thread are required.");
+    const base = (pick("base") || SERVICE_BASE || "").replace(/\/+$/, "");
+    if (!base) throw new Error("Comments: cannot tell the service URL; pass options.base.");
+    const sort = pick("sort");
+    const theme = pick("theme");
+    return Object.freeze({
+      site,
+      thread,
+      base,
+      origin: new URL(base).origin,
+      threadUrl: pick("threadUrl") || defaultThreadUrl(),
+      threadTitle: pick("threadTitle") || document.title || "",
+      sort: SORTS.some(([key]) => key === sort) ? sort : "oldest",
+      theme: THEMES.includes(theme) ? theme : "page",
+      lang: pick("lang") || document.documentElement.lang || navigator.language || "",
+      ssoToken: pick("ssoToken") || null, // read for the SSO flow; not used yet
+    });
+  }
+
+  /** Light or dark, from the first opaque background behind the element. */
+  function pageTheme(el) {
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      const match = getComputedStyle(node).backgroundColor.match(/[\d.]+/g);
+      if (!match || match.length < 3) continue;
+      const [r, g, b, a = 1] = match.map(Number);
+      if (a < 0.5) continue;
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128 ? "dark" : "light";
+    }
+    return "light";
+  }
+
+  /* ------------------------------------------------------------------ *
+   * One mounted widget.                                                 *
+   * ------------------------------------------------------------------ */
+
+  class CommentsWidget {
+    constructor(el, options) {
+      this.el = el;
+      this.config = readConfig(el, options || {});
+      this.aborter = new AbortController();
+      this.tokens = createTokenStore(
+        "comments:token:" + this.config.origin + ":" + this.config.site
+      );
+      this.api = createApi(this.config.base, this.config.site, () => this.tokens.get(), this.aborter.signal);
+      this.user = null;
+      this.providers = null;
+      this.providersError = null;
+      this.thread = null;
+      this.sort = this.config.sort;
+      this.nextCursor = null;
+      this.listSeq = 0;
+      this.popup = null;
+      this.idSeq = 0;
+      this.destroyed = false;
+
+      this.root = el.shadowRoot || el.attachShadow({ mode: "open" });
+      this.root.replaceChildren();
+      applyStyles(this.root);
+      this.buildShell();
+
+      this.onMessage = this.onMessage.bind(this);
+      this.onStorage = this.onStorage.bind(this);
+      this.onSchemeChange = () => this.applyTheme();
+      this.onLoad = () => this.applyTheme();
+      window.addEventListener("message", this.onMessage);
+      window.addEventListener("storage", this.onStorage);
+      this.scheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+      if (this.scheme && this.scheme.addEventListener) this.scheme.addEventListener("change", this.onSchemeChange);
+      if (document.readyState !== "complete") window.addEventListener("load", this.onLoad, { once: true });
+
+      this.start();
+    }
+
+    /** Removes the widget, its listeners and in-flight requests. */
+    destroy() {
+      if (this.destroyed) return;
+      this.destroyed = true;
+      this.aborter.abort();
+      window.removeEventListener("message", this.onMessage);
+      window.removeEventListener("storage", this.onStorage);
+      window.removeEventListener("load", this.onLoad);
+      if (this.scheme && this.scheme.removeEventListener) this.scheme.removeEventListener("change", this.onSchemeChange);
+      this.popup = null;
+      this.root.replaceChildren();
+      try {
+        this.root.adoptedStyleSheets = [];
+      } catch {
+        /* <style> fallback was removed with the children */
+      }
+      if (this.el[INSTANCE] === this) delete this.el[INSTANCE];
+    }
+
+    uid(prefix) {
+      this.idSeq += 1;
+      return "cw-" + prefix + "-" + this.idSeq;
+    }
+
+    /* ---------------- shell ---------------- */
+
+    buildShell() {
+      const sortId = this.uid("sort");
+      const headingId = this.uid("heading");
+      this.countEl = h("span", { class: "cw-count", "data-count": "" });
+      this.sortSelect = h(
+        "select",
+        { id: sortId, class: "cw-select", "data-action": "sort" },
+        SORTS.map(([key, label]) => h("option", { value: key, selected: key === this.sort }, label))
+      );
+      this.sortSelect.addEventListener("change", () => {
+        this.sort = this.sortSelect.value;
+        this.loadThread();
+      });
+      this.accountEl = h("div", { class: "cw-account" });
+      this.composerEl = h("div", { class: "cw-composer" });
+      this.statusEl = h("p", { class: "cw-status", role: "status", "aria-live": "polite" });
+      this.listEl = h("ol", { class: "cw-list", "aria-label": "Comments" });
+      this.emptyEl = h("p", { class: "cw-empty", hidden: true }, "No comments yet. Be the first to share your view.");
+      this.moreButton = h(
+        "button",
+        { type: "button", class: "cw-btn cw-btn-wide", "data-action": "load-more", hidden: true },
+        "Load more comments"
+      );
+      this.moreButton.addEventListener("click", () => this.loadMore());
+
+      this.shell = h(
+        "section",
+        { class: "cw", "aria-labelledby": headingId },
+        h(
+          "header",
+          { class: "cw-head" },
+          h("h2", { id: headingId, class: "cw-heading" }, h("span", null, "Comments"), " ", this.countEl),
+          h("div", { class: "cw-sort" }, h("label", { for: sortId }, "Sort by"), this.sortSelect)
+        ),
+        this.accountEl,
+        this.composerEl,
+        this.statusEl,
+        this.listEl,
+        this.emptyEl,
+        this.moreButton
+      );
+      this.applyTheme();
+      this.root.append(this.shell);
+    }
+
+    applyTheme() {
+      if (!this.shell) return;
+      const theme = this.config.theme === "page" ? pageTheme(this.el) : this.config.theme;
+      this.shell.setAttribute("data-theme", theme);
+    }
+
+    say(text, kind) {
+      this.statusEl.textContent = text || "";
+      this.statusEl.className = "cw-status" + (kind ? " cw-status-" + kind : "");
+    }
+
+    /* ---------------- start-up and session ---------------- */
+
+    async start() {
+      this.renderAccount();
+      const providers = this.loadProviders();
+      if (this.tokens.get()) await this.confirmUser();
+      this.renderAccount();
+      await Promise.all([providers, this.loadThread()]);
+    }
+
+    async loadProviders() {
+      try {
+        const data = await this.api.providers();
+        this.providers = (data && Array.isArray(data.providers)) ? data.providers : [];
+        this.providersError = null;
+      } catch (error) {
+        if (this.ignorable(error)) return;
+        this.providers = [];
+        this.providersError = error.message;
+      }
+      this.renderAccount();
+    }
+
+    /** Asks the service who the stored token belongs to; drops it when rejected. */
+    async confirmUser() {
+      try {
+        const data = await this.api.me();
+        this.user = (data && data.user) || null;
+        if (!this.user) this.tokens.clear();
+      } catch (error) {
+        if (this.ignorable(error)) return;
+        if (error.status === 401) {
+          this.tokens.clear();
+          this.user = null;
+        } else {
+          this.say(error.message, "error");
+        }
+      }
+    }
+
+    loggedIn() {
+      return Boolean(this.user && this.tokens.get());
+    }
+
+    /** The service said the token is no longer good: show the logged-out state. */
+    dropSession(message) {
+      this.tokens.clear();
+      this.user = null;
+      this.renderAccount();
+      this.renderComposer();
+      this.say(message || "Your session has ended. Please log in again.", "error");
+    }
+
+    ignorable(error) {
+      return this.destroyed || (error && error.name === "AbortError");
+    }
+
+    /** Shows an error's message in `target` (or the status line); handles expired sessions. */
+    fail(error, target) {
+      if (this.ignorable(error)) return;
+      if (error.status === 401 && error.code === "login_required") {
+        this.dropSession(error.message);
+        return;
+      }
+      const message = error instanceof ApiError ? error.message : "Something went wrong. Please try again.";
+      if (target) {
+        target.textContent = message;
+      } else {
+        this.say(message, "error");
+      }
+      if (error.code === "thread_closed" && this.thread) {
+        this.thread.closed = true;
+        this.renderComposer();
+      }
+      if (error.code === "banned" && this.user) {
+        this.user.banned = true;
+        this.renderComposer();
+      }
+    }
+
+    renderAccount() {
+      const el = this.accountEl;
+      if (this.loggedIn()) {
+        const roles = Array.isArray(this.user.roles) ? this.user.roles : [];
+        const logout = h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "logout" }, "Log out");
+        logout.addEventListener("click", () => this.logout());
+        el.replaceChildren(
+          h(
+            "div",
+            { class: "cw-me" },
+            avatar(this.user),
+            h(
+              "p",
+              { class: "cw-me-name" },
+              "Logged in as ",
+              h("strong", { class: "cw-me-user" }, this.user.name || "reader"),
+              roles.map((role) => [" ", h("span", { class: "cw-badge" }, role)])
+            ),
+            logout
+          )
+        );
+        return;
+      }
+      const buttons = (this.providers || []).map((provider) => {
+        const button = h(
+          "button",
+          { type: "button", class: "cw-btn cw-btn-login", "data-action": "login", "data-provider": provider.id },
+          "Log in with " + (provider.name || provider.id)
+        );
+        button.addEventListener("click", () => this.login(provider));
+        return button;
+      });
+      let note;
+      if (this.providers === null) note = "Loading login options…";
+      else if (this.providersError) note = this.providersError;
+      else if (!buttons.length) note = "Logging in is not available for this site right now.";
+      el.replaceChildren(
+        h(
+          "div",
+          { class: "cw-login" },
+          h("p", { class: "cw-login-text" }, "Log in to join the discussion."),
+          buttons.length ? h("div", { class: "cw-providers" }, buttons) : null,
+          note ? h("p", { class: "cw-muted" }, note) : null
+        )
+      );
+    }
+
+    /* Must run synchronously inside the click handler, or popup blockers step in. */
+    login(provider) {
+      const url = this.api.loginUrl(provider.id, location.origin);
+      const popup = window.open(url, "comments-login", "width=480,height=640");
+      if (!popup) {
+        this.say("Your browser blocked the login window. Allow pop-ups for this page and try again.", "error");
+        return;
+      }
+      this.popup = popup;
+      this.say("Finish logging in in the window that opened.");
+      try {
+        popup.focus();
+      } catch {
+        /* cross-origin focus may be refused */
+      }
+    }
+
+    onMessage(event) {
+      if (event.origin !== this.config.origin) return;
+      if (!this.popup || event.source !== this.popup) return;
+      const data = event.data;
+      if (!data || typeof data !== "object" || data.type !== "comments:login") return;
+      if (data.site !== this.config.site || typeof data.token !== "string" || !data.token) return;
+      this.popup = null;
+      this.tokens.set(data.token);
+      const user = data.user && typeof data.user === "object" ? data.user : {};
+      this.user = { id: user.id, name: user.name, avatar_url: user.avatar_url, roles: [], banned: false };
+      this.say("");
+      this.afterLogin();
+    }
+
+    async afterLogin() {
+      this.renderAccount();
+      await this.confirmUser();
+      this.renderAccount();
+      if (this.loggedIn()) this.say("You are logged in as " + (this.user.name || "reader") + ".");
+      await this.loadThread();
+    }
+
+    onStorage(event) {
+      if (event.key !== this.tokens.key) return;
+      if (event.newValue) this.afterLogin();
+      else if (this.user) {
+        this.user = null;
+        this.renderAccount();
+        this.loadThread();
+      }
+    }
+
+    async logout() {
+      if (this.tokens.get()) {
+        try {
+          await this.api.logout();
+        } catch (error) {
+          if (this.ignorable(error)) return;
+          /* the token is forgotten below either way */
+        }
+      }
+      this.tokens.clear();
+      this.user = null;
+      this.renderAccount();
+      this.say("You are logged out.");
+      await this.loadThread();
+    }
+
+    /* ---------------- the thread ---------------- */
+
+    setCount(n) {
+      const count = Number.isFinite(n) ? n : 0;
+      this.countEl.textContent = formatNumber(count, this.config.lang);
+      this.countEl.setAttribute("data-count", String(count));
+      this.countEl.setAttribute("aria-label", countLabel(count, this.config.lang));
+    }
+
+    bumpCount(delta) {
+      if (!this.thread) return;
+      this.thread.count = (Number(this.thread.count) || 0) + delta;
+      this.setCount(this.thread.count);
+    }
+
+    async loadThread() {
+      const seq = ++this.listSeq;
+      const hadToken = Boolean(this.tokens.get());
+      this.listEl.setAttribute("aria-busy", "true");
+      if (!this.listEl.childElementCount) this.say("Loading comments…");
+      let data;
+      try {
+        data = await this.api.list(this.config.thread, this.sort, null);
+      } catch (error) {
+        if (seq !== this.listSeq) return;
+        this.listEl.removeAttribute("aria-busy");
+        if (error.status === 401 && hadToken && !this.ignorable(error)) {
+          this.dropSession(error.message);
+          return this.loadThread();
+        }
+        return this.fail(error);
+      }
+      if (seq !== this.listSeq || this.destroyed) return;
+      this.listEl.removeAttribute("aria-busy");
+      if (this.statusEl.textContent === "Loading comments…") this.say("");
+      this.thread = Object.assign({ closed: false, count: 0 }, data.thread || {});
+      this.setCount(this.thread.count);
+      this.listEl.replaceChildren();
+      this.appendComments(this.listEl, data.comments, 0);
+      this.setCursor(data.next_cursor);
+      this.renderComposer();
+    }
+
+    async loadMore() {
+      if (!this.nextCursor) return;
+      const seq = this.listSeq;
+      this.moreButton.disabled = true;
+      this.moreButton.textContent = "Loading…";
+      try {
+        const data = await this.api.list(this.config.thread, this.sort, this.nextCursor);
+        if (seq !== this.listSeq || this.destroyed) return;
+        this.appendComments(this.listEl, data.comments, 0);
+        this.setCursor(data.next_cursor);
+      } catch (error) {
+        this.fail(error);
+      } finally {
+        this.moreButton.disabled = false;
+        this.moreButton.textContent = "Load more comments";
+      }
+    }
+
+    setCursor(cursor) {
+      this.nextCursor = cursor || null;
+      this.moreButton.hidden = !this.nextCursor;
+      this.emptyEl.hidden = this.listEl.childElementCount > 0;
+    }
+
+    findComment(id) {
+      if (id === null || id === undefined) return null;
+      const value = String(id).replace(/["\\]/g, "\\$&");
+      return this.root.querySelector('li[data-comment-id="' + value + '"]');
+    }
+
+    appendComments(list, comments, depth) {
+      for (const comment of Array.isArray(comments) ? comments : []) {
+        if (!comment || this.findComment(comment.id)) continue;
+        list.append(this.renderComment(comment, depth));
+      }
+    }
+
+    /* ---------------- composer ---------------- */
+
+    renderComposer() {
+      const el = this.composerEl;
+      if (this.thread && this.thread.closed) {
+        el.replaceChildren(h("p", { class: "cw-notice" }, "Comments are closed on this article."));
+        this.topForm = null;
+        return;
+      }
+      if (!this.loggedIn()) {
+        el.replaceChildren();
+        this.topForm = null;
+        return;
+      }
+      if (this.user.banned) {
+        el.replaceChildren(h("p", { class: "cw-notice" }, "You can't post comments on this site."));
+        this.topForm = null;
+        return;
+      }
+      if (this.topForm && el.contains(this.topForm.form)) return; // keep the draft
+      this.topForm = this.createForm({
+        kind: "compose",
+        label: "Your comment",
+        placeholder: "Share your view. Be civil; comments may be moderated.",
+        submitLabel: "Post comment",
+        onSubmit: (text, form) => this.submitComment(text, null, form),
+      });
+      el.replaceChildren(this.topForm.form);
+    }
+
+    /**
+     * A textarea form with a counter and an error area.
+     * onSubmit(text, form) resolves when done; errors go to form.showError.
+     */
+    createForm({ kind, label, placeholder, initial, submitLabel, onSubmit, onCancel }) {
+      const textId = this.uid("text");
+      const counterId = this.uid("counter");
+      const errorsId = this.uid("errors");
+      const textarea = h("textarea", {
+        id: textId, name: "body", class: "cw-textarea", rows: kind === "compose" ? 4 : 3,
+        maxlength: MAX_LENGTH, placeholder, required: true,
+        "aria-describedby": counterId + " " + errorsId,
+      });
+      textarea.value = initial || "";
+      const counter = h("span", { id: counterId, class: "cw-counter" });
+      const errors = h("div", { id: errorsId, class: "cw-form-errors", role: "alert" });
+      const submit = h("button", { type: "submit", class: "cw-btn cw-btn-primary", "data-action": kind === "edit" ? "save" : "post" }, submitLabel);
+      const cancel = onCancel
+        ? h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "cancel" }, "Cancel")
+        : null;
+      const form = h(
+        "form",
+        { class: "cw-form cw-" + kind + "-form", novalidate: true },
+        h("label", { class: "cw-label", for: textId }, label),
+        textarea,
+        h("div", { class: "cw-form-meta" }, h("span", { class: "cw-muted" }, "Plain text and Markdown are welcome."), counter),
+        errors,
+        h("div", { class: "cw-form-actions" }, submit, cancel)
+      );
+      const updateCounter = () => {
+        const n = textarea.value.length;
+        counter.textContent = formatNumber(n, this.config.lang) + " / " + formatNumber(MAX_LENGTH, this.config.lang);
+        counter.classList.toggle("cw-counter-near", n > MAX_LENGTH * 0.9);
+      };
+      updateCounter();
+      textarea.addEventListener("input", updateCounter);
+      textarea.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          form.requestSubmit();
+        }
+      });
+      const api = {
+        form,
+        textarea,
+        clear() {
+          textarea.value = "";
+          errors.replaceChildren();
+          updateCounter();
+        },
+        showError: (error) => {
+          errors.replaceChildren();
+          if (this.ignorable(error)) return;
+          if (error.status === 401 && error.code === "login_required") {
+            this.fail(error);
+            return;
+          }
+          const message = error instanceof ApiError ? error.message : "Something went wrong. Please try again.";
+          errors.append(h("p", null, message));
+          const fields = error.fields && typeof error.fields === "object" ? Object.values(error.fields) : [];
+          const extra = fields.map(String).filter((text) => text && text !== message);
+          if (extra.length) errors.append(h("ul", null, extra.map((text) => h("li", null, text))));
+          if (error.fields && "body" in error.fields) textarea.setAttribute("aria-invalid", "true");
+          if (error.code === "thread_closed" || error.code === "banned") this.fail(error, errors.firstChild);
+        },
+      };
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const text = textarea.value;
+        errors.replaceChildren();
+        textarea.removeAttribute("aria-invalid");
+        if (!text.trim()) {
+          errors.append(h("p", null, "Write something before posting."));
+          textarea.setAttribute("aria-invalid", "true");
+          textarea.focus();
+          return;
+        }
+        submit.disabled = true;
+        form.setAttribute("aria-busy", "true");
+        try {
+          await onSubmit(text, api);
+        } catch (error) {
+          api.showError(error);
+        } finally {
+          submit.disabled = false;
+          form.removeAttribute("aria-busy");
+        }
+      });
+      if (cancel) cancel.addEventListener("click", () => onCancel());
+      return api;
+    }
+
+    async submitComment(text, parentId, form) {
+      const payload = {
+        thread: this.config.thread,
+        body: text,
+        thread_url: this.config.threadUrl,
+        thread_title: this.config.threadTitle,
+      };
+      if (parentId !== null) payload.parent_id = parentId;
+      const comment = await this.api.post(payload);
+      form.clear();
+      this.insertNewComment(comment, parentId);
+      return comment;
+    }
+
+    insertNewComment(comment, repliedTo) {
+      if (!comment) return;
+      const parentLi = this.findComment(comment.parent_id) || this.findComment(repliedTo);
+      let el;
+      if (parentLi) {
+        const depth = Number(parentLi.getAttribute("data-depth")) + 1;
+        el = this.renderComment(comment, depth);
+        parentLi.querySelector(":scope > .cw-replies").append(el);
+      } else {
+        el = this.renderComment(comment, 0);
+        if (this.sort === "newest") this.listEl.prepend(el);
+        else this.listEl.append(el);
+      }
+      this.emptyEl.hidden = true;
+      if (comment.status === "approved") this.bumpCount(1);
+      this.say(comment.status === "pending"
+        ? "Your comment was received and is awaiting moderation."
+        : "Your comment was posted.");
+      el.classList.add("cw-fresh");
+      el.scrollIntoView({ block: "nearest" });
+    }
+
+    /* ---------------- one comment ---------------- */
+
+    renderComment(comment, depth) {
+      const li = h("li", {
+        class: "cw-comment",
+        "data-comment-id": comment.id,
+        "data-status": comment.status || "approved",
+        "data-depth": depth,
+        "data-author-id": comment.author && comment.author.id,
+      });
+      const replies = h("ol", { class: "cw-replies", "aria-label": "Replies" });
+      li.append(this.renderMain(comment, li), replies);
+      this.appendComments(replies, comment.replies, depth + 1);
+      if (comment.replies_next_cursor) li.append(this.moreRepliesButton(comment, li, comment.replies_next_cursor));
+      return li;
+    }
+
+    /** The comment itself (without its replies); rebuilt after an edit or a vote. */
+    renderMain(c, li) {
+      const deleted = c.status === "deleted";
+      const author = c.author || {};
+      const authorId = this.uid("author");
+      const timeId = this.uid("time");
+      const meta = h(
+        "header",
+        { class: "cw-meta" },
+        deleted ? null : avatar(author),
+        h(
+          "div",
+          { class: "cw-byline" },
+          h("span", { id: authorId, class: "cw-author" }, deleted ? "Deleted comment" : (author.name || "Anonymous")),
+          deleted ? null : (author.badges || []).map((badge) => h("span", { class: "cw-badge" }, String(badge))),
+          h(
+            "span",
+            { class: "cw-when" },
+            h("time", { id: timeId, datetime: c.created_at, title: absoluteTime(c.created_at, this.config.lang) }, relativeTime(c.created_at, this.config.lang)),
+            c.edited_at && !deleted
+              ? h("span", { class: "cw-edited", title: "Edited " + absoluteTime(c.edited_at, this.config.lang) }, " · edited")
+              : null
+          )
+        )
+      );
+      const main = h("article", { class: "cw-main", "aria-labelledby": authorId + " " + timeId }, meta);
+
+      if (c.status === "pending" || c.status === "rejected") main.append(this.moderationNote(c));
+
+      if (deleted) {
+        main.append(h("p", { class: "cw-tombstone" }, "This comment was deleted."));
+        return main;
+      }
+      const body = h("div", { class: "comment-body" });
+      body.innerHTML = typeof c.html === "string" ? c.html : ""; // sanitised by the server
+      for (const link of body.querySelectorAll("a[href]")) {
+        link.setAttribute("target", "_blank");
+        link.setAttribute("rel", "nofollow ugc noopener noreferrer");
+      }
+      main.append(body);
+
+      const slot = h("div", { class: "cw-slot" });
+      main.append(this.renderActions(c, li, main, body, slot), slot);
+      return main;
+    }
+
+    moderationNote(c) {
+      const reasons = (c.moderation && Array.isArray(c.moderation.reasons) ? c.moderation.reasons : [])
+        .map((reason) => reason && reason.message)
+        .filter(Boolean);
+      return h(
+        "div",
+        { class: "cw-moderation", role: "note" },
+        h("strong", null, c.status === "pending" ? "Awaiting moderation" : "Not published"),
+        h("span", null, c.status === "pending"
+          ? " Only you can see this comment until a moderator approves it."
+          : " A moderator declined this comment."),
+        reasons.length ? h("ul", { class: "cw-reasons" }, reasons.map((text) => h("li", null, String(text)))) : null
+      );
+    }
+
+    renderActions(c, li, main, body, slot) {
+      const name = (c.author && c.author.name) || "this reader";
+      const mine = Boolean(this.user && c.author && this.user.id !== undefined && c.author.id === this.user.id);
+      const published = c.status === "approved" || !c.status;
+      const open = this.thread ? !this.thread.closed : true;
+      const actions = h("div", { class: "cw-actions" });
+
+      if (published) actions.append(this.renderVotes(c, mine, name, slot));
+
+      const button = (action, text, label) =>
+        h("button", { type: "button", class: "cw-action", "data-action": action, "aria-label": label }, text);
+
+      if (published && open) {
+        const reply = button("reply", "Reply", "Reply to " + name);
+        reply.setAttribute("aria-expanded", "false");
+        reply.addEventListener("click", () => this.toggleReply(c, li, slot, reply));
+        actions.append(reply);
+      }
+      if (c.can_edit) {
+        const edit = button("edit", "Edit", "Edit your comment");
+        edit.addEventListener("click", () => this.startEdit(c, li, main, body, slot, edit));
+        actions.append(edit);
+      }
+      if (c.can_delete) {
+        const del = button("delete", "Delete", mine ? "Delete your comment" : "Delete comment by " + name);
+        del.addEventListener("click", () => this.deleteComment(c, slot));
+        actions.append(del);
+      }
+      if (published && !mine) {
+        const report = button("report", "Report", "Report comment by " + name);
+        report.setAttribute("aria-expanded", "false");
+        report.addEventListener("click", () => this.toggleReport(c, slot, report));
+        actions.append(report);
+      }
+      return actions;
+    }
+
+    renderVotes(c, mine, name, slot) {
+      const group = h("div", { class: "cw-votes", role: "group", "aria-label": "Votes" });
+      const score = h("span", { class: "cw-score", "aria-live": "polite" });
+      const setScore = () => {
+        const n = Number(c.score) || 0;
+        score.textContent = formatNumber(n, this.config.lang);
+        score.setAttribute("aria-label", "Score " + n);
+        score.setAttribute("data-score", String(n));
+      };
+      setScore();
+      if (mine) {
+        group.append(h("span", { class: "cw-score-label" }, "Score"), score);
+        return group;
+      }
+      const make = (value, action, symbol, label) => {
+        const b = h("button", { type: "button", class: "cw-vote", "data-action": action, "aria-label": label + " comment by " + name },
+          h("span", { "aria-hidden": "true" }, symbol));
+        b.addEventListener("click", () => this.vote(c, value, slot, sync));
+        return b;
+      };
+      const up = make(1, "vote-up", "▲", "Upvote");
+      const down = make(-1, "vote-down", "▼", "Downvote");
+      const sync = () => {
+        up.setAttribute("aria-pressed", String(c.my_vote === 1));
+        down.setAttribute("aria-pressed", String(c.my_vote === -1));
+        setScore();
+      };
+      sync();
+      group.append(up, score, down);
+      return group;
+    }
+
+    needLogin(slot, what) {
+      if (this.loggedIn()) return false;
+      slot.replaceChildren(h("p", { class: "cw-inline-note", role: "status" }, "Log in to " + what + "."));
+      return true;
+    }
+
+    async vote(c, value, slot, sync) {
+      if (this.needLogin(slot, "vote")) return;
+      const next = c.my_vote === value ? 0 : value;
+      try {
+        const data = await this.api.vote(c.id, next);
+        c.score = data && data.score !== undefined ? data.score : c.score;
+        c.my_vote = data && data.my_vote !== undefined ? data.my_vote : next;
+        sync();
+      } catch (error) {
+        this.fail(error, this.inlineNote(slot));
+      }
+    }
+
+    inlineNote(slot) {
+      const note = h("p", { class: "cw-inline-note cw-inline-error", role: "alert" });
+      slot.replaceChildren(note);
+      return note;
+    }
+
+    closeSlot(slot) {
+      slot.replaceChildren();
+      for (const b of slot.parentElement.querySelectorAll(".cw-actions [aria-expanded]")) {
+        b.setAttribute("aria-expanded", "false");
+      }
+    }
+
+    toggleReply(c, li, slot, trigger) {
+      if (slot.querySelector(".cw-reply-form")) {
+        this.closeSlot(slot);
+        trigger.focus();
+        return;
+      }
+      this.closeSlot(slot);
+      if (this.needLogin(slot, "reply")) return;
+      if (this.user && this.user.banned) {
+        slot.replaceChildren(h("p", { class: "cw-inline-note" }, "You can't post comments on this site."));
+        return;
+      }
+      const form = this.createForm({
+        kind: "reply",
+        label: "Reply to " + ((c.author && c.author.name) || "this comment"),
+        submitLabel: "Post reply",
+        onSubmit: async (text, f) => {
+          await this.submitComment(text, c.id, f);
+          this.closeSlot(slot);
+          trigger.focus();
+        },
+        onCancel: () => {
+          this.closeSlot(slot);
+          trigger.focus();
+        },
+      });
+      slot.replaceChildren(form.form);
+      trigger.setAttribute("aria-expanded", "true");
+      form.textarea.focus();
+    }
+
+    startEdit(c, li, main, body, slot, trigger) {
+      this.closeSlot(slot);
+      const initial = typeof c.body === "string" ? c.body : htmlToText(c.html);
+      const form = this.createForm({
+        kind: "edit",
+        label: "Edit your comment",
+        initial,
+        submitLabel: "Save changes",
+        onSubmit: async (text) => {
+          const updated = await this.api.edit(c.id, text);
+          this.replaceMain(li, Object.assign({}, c, updated || {}, { body: text }));
+          this.say(updated && updated.status === "pending"
+            ? "Your edit was saved and is awaiting moderation."
+            : "Your comment was updated.");
+        },
+        onCancel: () => {
+          this.closeSlot(slot);
+          body.hidden = false;
+          trigger.focus();
+        },
+      });
+      body.hidden = true;
+      slot.replaceChildren(form.form);
+      form.textarea.focus();
+      form.textarea.setSelectionRange(form.textarea.value.length, form.textarea.value.length);
+    }
+
+    replaceMain(li, comment) {
+      const old = li.querySelector(":scope > .cw-main");
+      li.setAttribute("data-status", comment.status || "approved");
+      const fresh = this.renderMain(comment, li);
+      old.replaceWith(fresh);
+      const focusable = fresh.querySelector('[data-action="edit"]') || fresh.querySelector("button");
+      if (focusable) focusable.focus();
+    }
+
+    async deleteComment(c, slot) {
+      if (!window.confirm("Delete this comment? This can't be undone.")) return;
+      try {
+        await this.api.remove(c.id);
+      } catch (error) {
+        this.fail(error, this.inlineNote(slot));
+        return;
+      }
+      this.say("The comment was deleted.");
+      await this.loadThread();
+    }
+
+    toggleReport(c, slot, trigger) {
+      if (slot.querySelector(".cw-report-form")) {
+        this.closeSlot(slot);
+        trigger.focus();
+        return;
+      }
+      this.closeSlot(slot);
+      if (this.needLogin(slot, "report a comment")) return;
+      const reasonId = this.uid("reason");
+      const noteId = this.uid("note");
+      const reason = h("select", { id: reasonId, name: "reason", class: "cw-select" },
+        REPORT_REASONS.map(([value, label]) => h("option", { value }, label)));
+      const note = h("input", { id: noteId, name: "note", type: "text", class: "cw-input", maxlength: 500, autocomplete: "off" });
+      const errors = h("p", { class: "cw-form-errors", role: "alert" });
+      const send = h("button", { type: "submit", class: "cw-btn cw-btn-primary", "data-action": "send-report" }, "Send report");
+      const cancel = h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "cancel" }, "Cancel");
+      const form = h(
+        "form",
+        { class: "cw-form cw-report-form", novalidate: true },
+        h(
+          "fieldset",
+          null,
+          h("legend", null, "Report this comment to the moderators"),
+          h("div", { class: "cw-field" }, h("label", { for: reasonId }, "Reason"), reason),
+          h("div", { class: "cw-field" }, h("label", { for: noteId }, "Note (optional)"), note)
+        ),
+        errors,
+        h("div", { class: "cw-form-actions" }, send, cancel)
+      );
+      cancel.addEventListener("click", () => {
+        this.closeSlot(slot);
+        trigger.focus();
+      });
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        send.disabled = true;
+        errors.textContent = "";
+        try {
+          await this.api.report(c.id, reason.value, note.value.trim());
+          this.closeSlot(slot);
+          slot.append(h("p", { class: "cw-inline-note", role: "status" }, "Thank you. The moderators will review this comment."));
+        } catch (error) {
+          if (error.status === 409) {
+            this.closeSlot(slot);
+            slot.append(h("p", { class: "cw-inline-note", role: "status" }, "You have already reported this comment."));
+          } else {
+            this.fail(error, errors);
+          }
+        } finally {
+          send.disabled = false;
+        }
+      });
+      slot.replaceChildren(form);
+      trigger.setAttribute("aria-expanded", "true");
+      reason.focus();
+    }
+
+    moreRepliesButton(c, li, cursor) {
+      const button = h("button", { type: "button", class: "cw-btn cw-btn-quiet cw-more-replies", "data-action": "more-replies" }, "More replies");
+      let next = cursor;
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        button.textContent = "Loading…";
+        try {
+          const data = await this.api.replies(this.config.thread, c.id, next);
+          const depth = Number(li.getAttribute("data-depth")) + 1;
+          this.appendComments(li.querySelector(":scope > .cw-replies"), data && data.comments, depth);
+          next = data && data.next_cursor;
+          if (!next) {
+            button.remove();
+            return;
+          }
+        } catch (error) {
+          this.fail(error);
+        }
+        button.disabled = false;
+        button.textContent = "More replies";
+      });
+      return button;
+    }
+  }
+
+  /* ------------------------------------------------------------------ *
+   * Styles: a constructable stylesheet, or a <style> where unsupported. *
+   * Publishers can tune --comments-* custom properties from outside.    *
+   * ------------------------------------------------------------------ */
+
+  const DARK = `
+    --bg: var(--comments-bg-dark, transparent);
+    --fg: var(--comments-fg-dark, #e8e6e3);
+    --muted: #a8a29e;
+    --rule: #3f3b38;
+    --rule-strong: #e8e6e3;
+    --surface: #201e1d;
+    --field: #171615;
+    --accent: var(--comments-accent-dark, #f28b82);
+    --accent-fg: #1a1a1a;
+    --link: var(--comments-link-dark, #9cc3ff);
+    --focus: #9cc3ff;
+    --note-bg: #3a3016;
+    --note-fg: #f5dfa0;
+    --error: #ff9a8f;
+    --up: #7fd19b;
+    --down: #ff9a8f;`;
+
+  const CSS = `
+    :host { display: block; }
+    :host([hidden]) { display: none; }
+    .cw {
+      --bg: var(--comments-bg, transparent);
+      --fg: var(--comments-fg, #1b1b1b);
+      --muted: #5f5a55;
+      --rule: #dcd8d2;
+      --rule-strong: #1b1b1b;
+      --surface: #f6f4f0;
+      --field: #ffffff;
+      --accent: var(--comments-accent, #a4161a);
+      --accent-fg: #ffffff;
+      --link: var(--comments-link, #0b4f9c);
+      --focus: #1a5fb4;
+      --note-bg: #fff4d6;
+      --note-fg: #5b4300;
+      --error: #b3261e;
+      --up: #1f7a3a;
+      --down: #b3261e;
+      --serif: var(--comments-serif, Georgia, "Times New Roman", Times, serif);
+      --sans: var(--comments-sans, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif);
+      container-type: inline-size;
+      background: var(--bg);
+      color: var(--fg);
+      font: 16px/1.5 var(--sans);
+      -webkit-text-size-adjust: 100%;
+      border-top: 3px solid var(--rule-strong);
+      padding-top: 0.75rem;
+      color-scheme: light;
+    }
+    .cw[data-theme="dark"] { ${DARK} color-scheme: dark; }
+    @media (prefers-color-scheme: dark) {
+      .cw[data-theme="auto"] { ${DARK} color-scheme: dark; }
+    }
+    *, *::before, *::after { box-sizing: border-box; }
+    [hidden] { display: none !important; }
+    button, input, select, textarea { font: inherit; color: inherit; }
+    :focus-visible { outline: 2px solid var(--focus); outline-offset: 2px; border-radius: 2px; }
+
+    .cw-head { display: flex; flex-wrap: wrap; align-items: baseline; justify-content: space-between; gap: 0.5rem 1rem; margin-bottom: 0.75rem; }
+    .cw-heading { margin: 0; font: 700 1.5rem/1.2 var(--serif); letter-spacing: -0.01em; }
+    .cw-count { display: inline-block; min-width: 1.6em; margin-left: 0.25rem; padding: 0 0.45em; border-radius: 999px; background: var(--accent); color: var(--accent-fg); font: 700 0.8rem/1.6 var(--sans); text-align: center; vertical-align: 0.25em; }
+    .cw-sort { display: flex; align-items: center; gap: 0.5rem; font-size: 0.875rem; color: var(--muted); }
+    .cw-select, .cw-input { background: var(--field); border: 1px solid var(--rule); border-radius: 4px; padding: 0.3rem 0.5rem; font-size: 0.9rem; }
+    .cw-select:hover, .cw-input:hover { border-color: var(--muted); }
+
+    .cw-account { border-bottom: 1px solid var(--rule); padding: 0.5rem 0 0.75rem; }
+    .cw-login-text { margin: 0 0 0.5rem; font-family: var(--serif); font-size: 1.05rem; }
+    .cw-providers { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+    .cw-me { display: flex; align-items: center; gap: 0.6rem; }
+    .cw-me-name { margin: 0; flex: 1; font-size: 0.95rem; }
+    .cw-muted { color: var(--muted); font-size: 0.875rem; margin: 0.25rem 0 0; }
+    .cw-notice { margin: 0.75rem 0; padding: 0.6rem 0.8rem; background: var(--surface); border-left: 3px solid var(--muted); font-size: 0.95rem; }
+
+    .cw-btn { display: inline-flex; align-items: center; justify-content: center; gap: 0.35rem; min-height: 2.25rem; padding: 0.35rem 0.9rem; border: 1px solid var(--rule-strong); border-radius: 4px; background: transparent; font-size: 0.9rem; font-weight: 600; cursor: pointer; }
+    .cw-btn:hover { background: var(--surface); }
+    .cw-btn:disabled { opacity: 0.6; cursor: progress; }
+    .cw-btn-primary { background: var(--accent); border-color: var(--accent); color: var(--accent-fg); }
+    .cw-btn-primary:hover { background: var(--accent); filter: brightness(1.1); }
+    .cw-btn-quiet { border-color: var(--rule); font-weight: 500; }
+    .cw-btn-login { border-color: var(--rule-strong); }
+    .cw-btn-wide { width: 100%; margin: 1rem 0; }
+
+    .cw-composer:not(:empty) { padding: 0.75rem 0; }
+    .cw-form { display: grid; gap: 0.35rem; }
+    .cw-label { font-weight: 600; font-size: 0.9rem; }
+    .cw-textarea { width: 100%; min-height: 5.5rem; resize: vertical; padding: 0.6rem 0.7rem; border: 1px solid var(--rule); border-radius: 4px; background: var(--field); font: 1rem/1.5 var(--serif); }
+    .cw-textarea:hover { border-color: var(--muted); }
+    .cw-textarea[aria-invalid="true"] { border-color: var(--error); }
+    .cw-form-meta { display: flex; justify-content: space-between; gap: 1rem; font-size: 0.8rem; color: var(--muted); }
+    .cw-form-meta .cw-muted { margin: 0; font-size: inherit; }
+    .cw-counter { font-variant-numeric: tabular-nums; white-space: nowrap; }
+    .cw-counter-near { color: var(--error); font-weight: 600; }
+    .cw-form-errors { color: var(--error); font-size: 0.9rem; margin: 0; }
+    .cw-form-errors:empty { display: none; }
+    .cw-form-errors p, .cw-form-errors ul { margin: 0; }
+    .cw-form-actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+    .cw-form fieldset { border: 1px solid var(--rule); border-radius: 4px; margin: 0; padding: 0.5rem 0.75rem 0.75rem; display: grid; gap: 0.5rem; }
+    .cw-form legend { font-weight: 600; font-size: 0.9rem; padding: 0 0.25rem; }
+    .cw-field { display: grid; gap: 0.2rem; font-size: 0.875rem; }
+
+    .cw-status { margin: 0.5rem 0; font-size: 0.9rem; color: var(--muted); }
+    .cw-status:empty { display: none; }
+    .cw-status-error { color: var(--error); }
+    .cw-empty { color: var(--muted); font-family: var(--serif); font-style: italic; margin: 1rem 0; }
+
+    .cw-list, .cw-replies { list-style: none; margin: 0; padding: 0; }
+    .cw-list > .cw-comment { border-top: 1px solid var(--rule); }
+    .cw-list > .cw-comment:first-child { border-top: 0; }
+    .cw-comment { padding: 0.9rem 0 0.1rem; }
+    .cw-replies { margin-left: 1.1rem; padding-left: 1rem; border-left: 2px solid var(--rule); }
+    .cw-replies:empty { display: none; }
+    .cw-replies .cw-comment { padding-top: 0.7rem; }
+    @container (max-width: 480px) {
+      .cw-replies { margin-left: 0.25rem; padding-left: 0.7rem; }
+    }
+    .cw-fresh > .cw-main { animation: cw-fresh 2s ease-out; }
+    @keyframes cw-fresh { from { background: var(--note-bg); } to { background: transparent; } }
+    @media (prefers-reduced-motion: reduce) { .cw-fresh > .cw-main { animation: none; } }
+
+    .cw-meta { display: flex; align-items: center; gap: 0.6rem; margin-bottom: 0.35rem; }
+    .cw-avatar { flex: none; width: 36px; height: 36px; border-radius: 50%; object-fit: cover; background: var(--surface); }
+    .cw-initials { display: inline-flex; align-items: center; justify-content: center; font: 700 0.85rem/1 var(--sans); color: #fff; }
+    .cw-hue-0 { background: #8c2f39; } .cw-hue-1 { background: #2f5d8c; } .cw-hue-2 { background: #3d7a4a; } .cw-hue-3 { background: #7a5a1f; }
+    .cw-hue-4 { background: #5b3d8c; } .cw-hue-5 { background: #1f6f74; } .cw-hue-6 { background: #8c4a2f; } .cw-hue-7 { background: #4a4f57; }
+    .cw-byline { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.1rem 0.5rem; min-width: 0; }
+    .cw-author { font-weight: 700; font-size: 0.95rem; overflow-wrap: anywhere; }
+    .cw-badge { display: inline-block; padding: 0 0.4em; border: 1px solid var(--accent); border-radius: 3px; color: var(--accent); font-size: 0.7rem; font-weight: 700; letter-spacing: 0.04em; text-transform: uppercase; line-height: 1.5; }
+    .cw-when { color: var(--muted); font-size: 0.8rem; }
+    .cw-comment[data-status="deleted"] > .cw-main .cw-author { font-weight: 500; color: var(--muted); font-style: italic; }
+
+    .comment-body { font: 1.02rem/1.6 var(--serif); overflow-wrap: anywhere; }
+    .comment-body > :first-child { margin-top: 0; }
+    .comment-body > :last-child { margin-bottom: 0; }
+    .comment-body p, .comment-body ul, .comment-body ol, .comment-body blockquote, .comment-body pre { margin: 0 0 0.7em; }
+    .comment-body a { color: var(--link); text-underline-offset: 2px; }
+    .comment-body blockquote { margin-left: 0; padding-left: 0.8rem; border-left: 3px solid var(--rule); color: var(--muted); font-style: italic; }
+    .comment-body code { font: 0.88em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--surface); padding: 0.1em 0.3em; border-radius: 3px; }
+    .comment-body pre { overflow-x: auto; background: var(--surface); padding: 0.6rem; border-radius: 4px; }
+    .comment-body pre code { padding: 0; background: none; }
+    .comment-body img { max-width: 100%; height: auto; }
+    .cw-tombstone { margin: 0.2rem 0 0.4rem; color: var(--muted); font-style: italic; font-family: var(--serif); }
+    .cw-moderation { margin: 0.3rem 0 0.5rem; padding: 0.5rem 0.7rem; border-radius: 4px; background: var(--note-bg); color: var(--note-fg); font-size: 0.875rem; }
+    .cw-reasons { margin: 0.3rem 0 0; padding-left: 1.2rem; }
+
+    .cw-actions { display: flex; flex-wrap: wrap; align-items: center; gap: 0.15rem 0.35rem; margin: 0.35rem 0 0.3rem -0.35rem; }
+    .cw-action { min-height: 2rem; padding: 0.2rem 0.45rem; border: 0; border-radius: 4px; background: none; color: var(--muted); font-size: 0.82rem; font-weight: 600; cursor: pointer; }
+    .cw-action:hover, .cw-action[aria-expanded="true"] { color: var(--fg); background: var(--surface); }
+    .cw-action[data-action="delete"]:hover { color: var(--error); }
+    .cw-votes { display: inline-flex; align-items: center; gap: 0.1rem; margin-right: 0.35rem; }
+    .cw-vote { display: inline-flex; align-items: center; justify-content: center; width: 2rem; height: 2rem; border: 0; border-radius: 4px; background: none; color: var(--muted); font-size: 0.75rem; cursor: pointer; }
+    .cw-vote:hover { background: var(--surface); color: var(--fg); }
+    .cw-vote[data-action="vote-up"][aria-pressed="true"] { color: var(--up); background: var(--surface); }
+    .cw-vote[data-action="vote-down"][aria-pressed="true"] { color: var(--down); background: var(--surface); }
+    .cw-score { min-width: 1.5rem; text-align: center; font-size: 0.85rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+    .cw-score-label { color: var(--muted); font-size: 0.8rem; margin-left: 0.35rem; }
+    .cw-slot:not(:empty) { margin: 0.3rem 0 0.6rem; }
+    .cw-inline-note { margin: 0; font-size: 0.875rem; color: var(--muted); }
+    .cw-inline-error { color: var(--error); }
+    .cw-more-replies { margin: 0.3rem 0 0.5rem 1.1rem; min-height: 2rem; font-size: 0.82rem; }
+
+    @media (forced-colors: active) {
+      .cw-count, .cw-btn-primary { border: 1px solid CanvasText; }
+      .cw-vote[aria-pressed="true"] { outline: 1px solid CanvasText; }
+    }
+  `;
+
+  function applyStyles(root) {
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+    } catch {
+      root.append(h("style", null, CSS));
+    }
+  }
+
+  /* ------------------------------------------------------------------ *
+   * The registry and auto-mounting.                                     *
+   * ------------------------------------------------------------------ */
+
+  function createInstance(el, options) {
+    if (!(el instanceof Element)) throw new TypeError("Comments.createInstance needs an element.");
+    if (el[INSTANCE]) el[INSTANCE].destroy();
+    const widget = new CommentsWidget(el, options);
+    const instance = Object.freeze({
+      element: el,
+      destroy: () => widget.destroy(),
+      reload: () => widget.loadThread(),
+    });
+    el[INSTANCE] = widget;
+    return instance;
+  }
+
+  function mountAll(root) {
+    const instances = [];
+    for (const el of (root || document).querySelectorAll(MOUNT_SELECTOR)) {
+      if (el[INSTANCE]) continue;
+      try {
+        instances.push(createInstance(el, {}));
+      } catch (error) {
+        console.warn(error.message);
+      }
+    }
+    return instances;
+  }
+
+  const registry = window.Comments && typeof window.Comments.createInstance === "function"
+    ? window.Comments
+    : Object.freeze({ createInstance, mountAll });
+  window.Comments = registry;
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => registry.mountAll(), { once: true });
+  } else {
+    registry.mountAll();
+  }
+})();
