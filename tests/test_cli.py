@@ -18,9 +18,13 @@ def comments(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
     """Run the installed command as a publisher's script would."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("COMMENTS_")} | env
     return subprocess.run(
-        [PYTHON, "-m", "comments", *args], env=full_env, capture_output=True, text=True,
-        timeout=60, check=False,
-    )  # fmt: skip
+        [PYTHON, "-m", "comments", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -34,25 +38,48 @@ def test_migrate_then_manage_sites_roles_and_tokens(env: dict[str, str]) -> None
     assert added.returncode == 0, added.stderr
     again = comments("sites", "add", "daily", "--origin", "https://daily.example", env=env)
     assert again.returncode == 1 and "exists" in again.stderr
-    updated = comments("sites", "update", "daily", "--origin", "https://daily.example",
-                       "--origin", "https://m.daily.example", "--premod", "new", env=env)  # fmt: skip
+    updated = comments(
+        "sites",
+        "update",
+        "daily",
+        "--origin",
+        "https://daily.example",
+        "--origin",
+        "https://m.daily.example",
+        "--premod",
+        "new",
+        env=env,
+    )
     assert updated.returncode == 0, updated.stderr
     listed = comments("sites", "list", env=env).stdout
     assert "daily\thttps://daily.example https://m.daily.example\tpremod=new" in listed
-    token = comments("tokens", "create", "--site", "daily", "--user", "dev:mod",
-                     "--role", "moderator", env=env)  # fmt: skip
+    token = comments(
+        "tokens", "create", "--site", "daily", "--user", "dev:mod", "--role", "moderator", env=env
+    )
     assert token.returncode == 0, token.stderr
     assert token.stdout.split()[-1].startswith("cmt_")
-    granted = comments("roles", "grant", "--site", "daily", "--user", "dev:mod", "--role",
-                       "admin", env=env)  # fmt: skip
+    granted = comments(
+        "roles", "grant", "--site", "daily", "--user", "dev:mod", "--role", "admin", env=env
+    )
     assert granted.returncode == 0, granted.stderr
 
 
 def test_token_printed_by_the_cli_works_against_the_api(sqlite_url: str) -> None:
     env = {"COMMENTS_DATABASE_URL": sqlite_url}
     with Harness.start(sqlite_url) as h:
-        out = comments("tokens", "create", "--site", "news", "--user", "dev:bot",
-                       "--name", "Newsroom bot", "--role", "moderator", env=env)  # fmt: skip
+        out = comments(
+            "tokens",
+            "create",
+            "--site",
+            "news",
+            "--user",
+            "dev:bot",
+            "--name",
+            "Newsroom bot",
+            "--role",
+            "moderator",
+            env=env,
+        )
         assert out.returncode == 0, out.stderr
         token = out.stdout.split()[-1]
         me = h.client.get("/api/v1/me", params={"site": "news"}, headers=h.auth(token))
@@ -79,7 +106,8 @@ def test_serve_refuses_to_start_without_a_secret_or_on_an_old_schema(env: dict[s
 
 def test_unknown_site_is_a_clear_error(env: dict[str, str]) -> None:
     comments("migrate", env=env)
-    out = comments("roles", "grant", "--site", "nope", "--user", "dev:x", "--role", "admin",
-                   env=env)  # fmt: skip
+    out = comments(
+        "roles", "grant", "--site", "nope", "--user", "dev:x", "--role", "admin", env=env
+    )
     assert out.returncode == 1
     assert out.stderr.strip() == "comments: There is no such site."

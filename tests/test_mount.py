@@ -52,8 +52,11 @@ def test_mounted_app_serves_the_api_and_builds_urls_with_its_prefix(sqlite_url: 
         listed = client.get("/comments/api/v1/sites/news/comments", params={"thread": "t"})
         assert listed.json()["comments"][0]["html"] == "<p>Mounted!</p>"
 
-        login = client.get("/comments/auth/dev/login", params={"site": "news", "origin": ORIGIN},
-                           follow_redirects=False)  # fmt: skip
+        login = client.get(
+            "/comments/auth/dev/login",
+            params={"site": "news", "origin": ORIGIN},
+            follow_redirects=False,
+        )
         assert login.status_code == 303
         location = login.headers["location"]
         assert location.startswith("https://news.example/comments/auth/dev/authorize?")

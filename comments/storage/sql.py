@@ -118,6 +118,14 @@ def _row(row: RowMapping) -> CommentRow:
     )
 
 
+def _visible(table: Any, viewer_id: str | None, *, tombstones: bool = True) -> ColumnElement[bool]:
+    """Published comments (and tombstones), plus the viewer's own comments awaiting review."""
+    shown: ColumnElement[bool] = table.c.status.in_(VISIBLE if tombstones else ("approved",))
+    if viewer_id is not None:
+        shown = or_(shown, and_(table.c.status == "pending", table.c.author_id == viewer_id))
+    return shown
+
+
 class SqlStorage:
     """The one storage implementation, for both database engines."""
 
@@ -393,11 +401,6 @@ class SqlStorage:
             .where(votes.c.comment_id == comments.c.id, votes.c.user_id == (viewer_id or ""))
             .scalar_subquery()
         )
-        visible: ColumnElement[bool] = comments.c.status.in_(VISIBLE)
-        if viewer_id is not None:
-            visible = or_(
-                visible, and_(comments.c.status == "pending", comments.c.author_id == viewer_id)
-            )
         return (
             select(
                 comments,
@@ -411,7 +414,7 @@ class SqlStorage:
                     threads, threads.c.id == comments.c.thread_id
                 )
             )
-            .where(visible)
+            .where(_visible(comments, viewer_id))
         )
 
     async def list_comments(self, query: CommentQuery) -> Page:
@@ -421,14 +424,21 @@ class SqlStorage:
             stmt = stmt.where(comments.c.parent_id.is_(None))
         else:
             stmt = stmt.where(comments.c.parent_id == query.parent_id)
-        # A tombstone is shown only where something visible still hangs under it.
-        child = comments.alias("child")
-        stmt = stmt.where(
-            or_(
-                comments.c.status != "deleted",
-                exists().where(child.c.parent_id == comments.c.id, child.c.status.in_(VISIBLE)),
+        # A tombstone is shown only where something visible still hangs under it: exactly
+        # for top-level comments (any visible reply shares their root); for replies, a
+        # visible or tombstoned child, and the service prunes what is left empty.
+        below = comments.alias("below")
+        if query.parent_id is None:
+            hanging = exists().where(
+                below.c.root_id == comments.c.id,
+                below.c.depth > 0,
+                _visible(below, query.viewer_id, tombstones=False),
             )
-        )
+        else:
+            hanging = exists().where(
+                below.c.parent_id == comments.c.id, _visible(below, query.viewer_id)
+            )
+        stmt = stmt.where(or_(comments.c.status != "deleted", hanging))
         cursor = query.cursor
         if query.sort == "oldest":
             if cursor:

@@ -110,9 +110,10 @@ def test_author_edits_within_the_window_and_the_html_follows(harness: Harness) -
     token = harness.token()
     comment = harness.post(token, "First draft").json()
     edited = harness.client.patch(
-        f"/api/v1/comments/{comment['id']}", json={"body": "Second **draft**"},
+        f"/api/v1/comments/{comment['id']}",
+        json={"body": "Second **draft**"},
         headers=harness.auth(token),
-    )  # fmt: skip
+    )
     assert edited.status_code == 200, edited.text
     assert edited.json()["html"] == "<p>Second <strong>draft</strong></p>"
     assert edited.json()["edited_at"] is not None
@@ -206,9 +207,9 @@ def test_counts_cover_every_requested_thread(harness: Harness) -> None:
     harness.post(token, thread="a")
     harness.post(token, thread="b/with/slashes")
     r = harness.client.get(
-        "/api/v1/sites/news/counts", params=[("thread", "a"), ("thread", "b/with/slashes"),
-                                             ("thread", "c")],
-    )  # fmt: skip
+        "/api/v1/sites/news/counts",
+        params=[("thread", "a"), ("thread", "b/with/slashes"), ("thread", "c")],
+    )
     assert r.status_code == 200
     assert r.json() == {"counts": {"a": 2, "b/with/slashes": 1, "c": 0}}
 

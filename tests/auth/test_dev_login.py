@@ -12,8 +12,9 @@ from tests.harness import ORIGIN, PUBLIC, Harness, login_result
 
 
 def _start(h: Harness, origin: str = ORIGIN) -> str:
-    r = h.client.get("/auth/dev/login", params={"site": "news", "origin": origin},
-                     follow_redirects=False)  # fmt: skip
+    r = h.client.get(
+        "/auth/dev/login", params={"site": "news", "origin": origin}, follow_redirects=False
+    )
     assert r.status_code == 303, r.text
     return r.headers["location"]
 
@@ -56,10 +57,16 @@ def test_token_is_stored_only_as_a_hash(quick: Harness) -> None:
 
 
 def test_origin_not_allowed_for_the_site_is_refused(quick: Harness) -> None:
-    for origin in ("https://evil.example", "https://news.example.evil.example", "null",
-                   "https://news.example/path", "javascript:alert(1)"):  # fmt: skip
-        r = quick.client.get("/auth/dev/login", params={"site": "news", "origin": origin},
-                             follow_redirects=False)  # fmt: skip
+    for origin in (
+        "https://evil.example",
+        "https://news.example.evil.example",
+        "null",
+        "https://news.example/path",
+        "javascript:alert(1)",
+    ):
+        r = quick.client.get(
+            "/auth/dev/login", params={"site": "news", "origin": origin}, follow_redirects=False
+        )
         assert r.status_code == 400, origin
         assert r.json()["error"]["code"] == "bad_request"
         assert "set-cookie" not in r.headers
@@ -97,8 +104,9 @@ def test_wrong_pkce_verifier_is_refused_by_the_provider(quick: Harness) -> None:
     authorize = parse_qs(urlsplit(_start(quick)).query)
     params = {k: v[0] for k, v in authorize.items()}
     params["code_challenge"] = pkce_challenge("a-verifier-the-service-never-made" + "x" * 20)
-    r = quick.client.post("/auth/dev/authorize", data=params | {"name": "Mallory"},
-                          follow_redirects=False)  # fmt: skip
+    r = quick.client.post(
+        "/auth/dev/authorize", data=params | {"name": "Mallory"}, follow_redirects=False
+    )
     target = urlsplit(r.headers["location"])
     finished = quick.client.get(f"{target.path}?{target.query}")
     assert finished.status_code == 400
@@ -106,8 +114,11 @@ def test_wrong_pkce_verifier_is_refused_by_the_provider(quick: Harness) -> None:
 
 
 def test_failed_login_page_shows_the_reason_in_the_popup(quick: Harness) -> None:
-    r = quick.client.get("/auth/dev/callback", params={"state": "nope", "code": "nope"},
-                         headers={"Accept": "text/html"})  # fmt: skip
+    r = quick.client.get(
+        "/auth/dev/callback",
+        params={"state": "nope", "code": "nope"},
+        headers={"Accept": "text/html"},
+    )
     assert r.status_code == 400
     result = login_result(r.text)
     assert result["error"]["code"] == "bad_request"

@@ -111,7 +111,10 @@ def test_widget_on_another_site_logs_in_by_popup_and_keeps_markup_inert(
 <script async src="{app.url}/widget/comments.js"></script></body></html>""")
     page.goto(publisher + "/article.html")
     log_in(page, "Cross Site")
-    hostile = "<img src=x onerror=window.pwned=1> <script>window.pwned=2</script> [x](javascript:window.pwned=3)"
+    hostile = (
+        "<img src=x onerror=window.pwned=1> <script>window.pwned=2</script> "
+        "[x](javascript:window.pwned=3)"
+    )
     page.fill(W + "form.cw-compose-form textarea[name='body']", hostile)
     page.click(W + "form.cw-compose-form button[data-action='post']")
     item = page.locator(W + "li.cw-comment").first
