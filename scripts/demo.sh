@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Runs the demo: an article with comments under it, on a local SQLite database.
-# Extra arguments go to `comments demo` (e.g. --port 8001).
+# Runs the demo: a news article with comments under it, on a local SQLite database
+# (./data) and an in-process cache. Extra arguments go to `comments demo` (--port 8001).
+# Every COMMENTS_* setting given in the environment is honoured.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ ! -x .venv/bin/python ]; then
+    if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        if [ "$(id -u)" -ne 0 ]; then
+            echo "python3-venv is missing: install it (apt-get install python3-venv) or run as root" >&2
+            exit 1
+        fi
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    fi
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
