@@ -36,6 +36,8 @@ from comments.http.routing import Endpoint, openapi, to_route
 from comments.ids import Clock, IdFactory, utc_now
 from comments.login import Provider
 from comments.login.dev import DevProvider
+from comments.login.github import GitHubProvider
+from comments.login.oidc import OidcProvider
 from comments.service import Deps, Service, ServiceConfig
 from comments.settings import Settings
 from comments.storage.sql import SqlStorage
@@ -73,10 +75,41 @@ class PublicFiles(StaticFiles):
             raise
 
 
+def configured_providers(settings: Settings) -> dict[str, Provider]:
+    """The login providers the settings switch on, in a stable order."""
+    found: dict[str, Provider] = {}
+    if settings.github_client_id and settings.github_client_secret:
+        found["github"] = GitHubProvider(
+            settings.github_client_id,
+            settings.github_client_secret.get_secret_value(),
+            settings.github_url,
+            settings.github_api_url,
+        )
+    if settings.google_client_id and settings.google_client_secret:
+        found["google"] = OidcProvider(
+            "google",
+            "Google",
+            settings.google_issuer,
+            settings.google_client_id,
+            settings.google_client_secret.get_secret_value(),
+            user_prefix="google",
+        )
+    for oidc in settings.oidc:
+        found[oidc.name] = OidcProvider(
+            oidc.name,
+            oidc.display_name,
+            oidc.issuer,
+            oidc.client_id,
+            oidc.client_secret.get_secret_value(),
+        )
+    return found
+
+
 def build_service(settings: Settings, *, demo: bool = False, clock: Clock = utc_now) -> Service:
     """The service over fresh engines for these settings (the CLI uses it too)."""
     cache = make_cache(settings.redis_url)
     providers: dict[str, Provider] = {}
+    providers.update(configured_providers(settings))
     if settings.dev_login or demo:
         providers["dev"] = DevProvider(f"{settings.public_url}/auth/dev/authorize", cache)
     deps = Deps(

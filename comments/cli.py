@@ -198,7 +198,7 @@ def _demo_settings(args: argparse.Namespace) -> Settings:
         overrides["public_url"] = f"http://{host}:{args.port}"
     if "COMMENTS_SECRET_KEY" not in os.environ:
         overrides["secret_key"] = secrets.token_urlsafe(32)
-    return load_settings(**overrides)
+    return load_settings(overrides)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,10 +7,13 @@ then handed explicitly to `create_app`; nothing else reads the environment.
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
+from collections.abc import Mapping
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/comments.db"
@@ -20,6 +23,32 @@ CommaList = Annotated[tuple[str, ...], NoDecode]
 
 class SettingsError(ValueError):
     """A setting has a wrong value; the message is one line naming it."""
+
+
+def check_provider_url(value: str) -> str:
+    """Provider endpoints must be https; plain http only on this machine's loopback."""
+    parts = urlsplit(value)
+    loopback = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+        raise ValueError("must be an https URL")
+    return value.rstrip("/")
+
+
+class OidcProviderSettings(BaseModel):
+    """One OpenID Connect provider, from `COMMENTS_OIDC_<NAME>_*`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    issuer: str
+    client_id: str = Field(min_length=1, max_length=300)
+    client_secret: SecretStr
+    display_name: str = Field(min_length=1, max_length=40)
+
+    @field_validator("issuer")
+    @classmethod
+    def _issuer(cls, value: str) -> str:
+        return check_provider_url(value)
 
 
 def _split(value: object) -> object:
@@ -64,12 +93,31 @@ class Settings(BaseSettings):
     dev_login: bool = Field(
         False, description="Enables the `dev` login (anyone types a name). Never in production"
     )
+    github_client_id: str | None = Field(None, description="GitHub OAuth app client id")
+    github_client_secret: SecretStr | None = Field(None, description="GitHub OAuth app secret")
+    github_url: str = Field(
+        "https://github.com", description="GitHub's web address (GitHub Enterprise: yours)"
+    )
+    github_api_url: str = Field(
+        "https://api.github.com", description="GitHub's API address (Enterprise: …/api/v3)"
+    )
+    google_client_id: str | None = Field(None, description="Google OAuth client id")
+    google_client_secret: SecretStr | None = Field(None, description="Google OAuth secret")
+    google_issuer: str = Field(
+        "https://accounts.google.com", description="Google's OpenID Connect issuer"
+    )
+    oidc_providers: CommaList = Field(
+        (), description="Names of OpenID Connect providers, each with COMMENTS_OIDC_<NAME>_*"
+    )
+    oidc: tuple[OidcProviderSettings, ...] = Field(
+        (), description="Filled from the COMMENTS_OIDC_<NAME>_* groups by load_settings"
+    )
     session_days: int = Field(
         30, ge=1, le=365, description="Reader sessions expire after idle days"
     )
     log_level: str = Field("info", description="debug, info, warning or error")
 
-    @field_validator("admins", "trusted_proxies", "demo_origins", mode="before")
+    @field_validator("admins", "trusted_proxies", "demo_origins", "oidc_providers", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split(value)
@@ -123,6 +171,21 @@ class Settings(BaseSettings):
                 raise ValueError(f"{item!r} is not a user id like github:123 or dev:alice")
         return value
 
+    @field_validator("github_url", "github_api_url", "google_issuer")
+    @classmethod
+    def _provider_url(cls, value: str) -> str:
+        return check_provider_url(value)
+
+    @field_validator("oidc_providers")
+    @classmethod
+    def _oidc_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if not re.fullmatch(r"[a-z][a-z0-9]{0,19}", name):
+                raise ValueError(f"{name!r}: names are 1 to 20 lower-case letters or digits")
+            if name in ("dev", "github", "google", "sso"):
+                raise ValueError(f"{name!r} is the name of a built-in login")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _level(cls, value: str) -> str:
@@ -142,12 +205,54 @@ class Settings(BaseSettings):
         return urlsplit(self.public_url).path.rstrip("/")
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the environment; a wrong value raises `SettingsError` with one line."""
+def _oidc_groups(
+    settings: Settings, environ: Mapping[str, str]
+) -> tuple[OidcProviderSettings, ...]:
+    found = []
+    for name in settings.oidc_providers:
+        prefix = f"COMMENTS_OIDC_{name.upper()}_"
+        values = {
+            "name": name,
+            "issuer": environ.get(prefix + "ISSUER"),
+            "client_id": environ.get(prefix + "CLIENT_ID"),
+            "client_secret": environ.get(prefix + "CLIENT_SECRET"),
+            "display_name": environ.get(prefix + "NAME") or name.capitalize(),
+        }
+        for key in ("issuer", "client_id", "client_secret"):
+            if not values[key]:
+                raise SettingsError(f"{prefix}{key.upper()}: must be set")
+        try:
+            found.append(OidcProviderSettings.model_validate(values))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = "NAME" if first["loc"][0] == "display_name" else str(first["loc"][0]).upper()
+            message = str(first["msg"]).removeprefix("Value error, ")
+            raise SettingsError(f"{prefix}{key}: {message}") from None
+    return tuple(found)
+
+
+def _pairs(settings: Settings) -> None:
+    for provider in ("github", "google"):
+        has_id = getattr(settings, f"{provider}_client_id") is not None
+        has_secret = getattr(settings, f"{provider}_client_secret") is not None
+        if has_id != has_secret:
+            missing = "CLIENT_SECRET" if has_id else "CLIENT_ID"
+            raise SettingsError(f"COMMENTS_{provider.upper()}_{missing}: must be set as well")
+
+
+def load_settings(
+    overrides: Mapping[str, object] | None = None, *, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Read the environment (values in `overrides` win); a wrong value raises `SettingsError`."""
+    environ = os.environ if environ is None else environ
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**dict(overrides or {}))  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "settings"
         message = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"COMMENTS_{name.upper()}: {message}") from None
+    _pairs(settings)
+    if settings.oidc_providers:
+        settings = settings.model_copy(update={"oidc": _oidc_groups(settings, environ)})
+    return settings

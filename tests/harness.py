@@ -32,7 +32,7 @@ class Harness:
 
     @classmethod
     @contextmanager
-    def start(cls, database_url: str, **settings: Any) -> Iterator[Harness]:
+    def start(cls, database_url: str, *, demo: bool = False, **settings: Any) -> Iterator[Harness]:
         """Start the app (lifespan included) and create the site `news`."""
         values: dict[str, Any] = {
             "database_url": database_url,
@@ -40,7 +40,7 @@ class Harness:
             "secret_key": "s" * 32,
             "dev_login": True,
         } | settings
-        app = create_app(Settings(**values))
+        app = create_app(Settings(**values), demo=demo)
         with TestClient(app, base_url=PUBLIC) as client:
             harness = cls(client)
             harness.run(lambda s: s.sites.create("news", [ORIGIN]))

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from comments.api.present import comment_json, page_json
+from comments.errors import NotFound
 from comments.http.auth import optional_viewer, required_viewer, service_of
+from comments.http.present import comment_json, page_json
 from comments.http.routing import Endpoint
-from comments.models import MAX_BODY, MAX_THREAD_KEY, MAX_TITLE, MAX_URL
-from comments.service import NewComment
+from comments.models import MAX_BODY, MAX_THREAD_KEY, MAX_TITLE, MAX_URL, Site
+from comments.service import NewComment, validation
 
 THREAD_KEY = Field(min_length=1, max_length=MAX_THREAD_KEY, description="The article's key")
 ID = Field(min_length=26, max_length=26, description="A comment id")
+
+
+def _printable(value: str) -> str:
+    if validation.has_controls(value):
+        raise ValueError("contains control characters")
+    return value
+
+
+# A key no thread can have (PostgreSQL cannot even compare one holding NUL) is a 422.
+ReadKey = Annotated[str, THREAD_KEY, AfterValidator(_printable)]
+
+
+async def site_in_path(request: Request, name: str) -> Site:
+    """The site named in the path; a name no site can have is 404 without a lookup."""
+    if not validation.is_site_name(name):
+        raise NotFound("There is no such site.")
+    return await service_of(request).sites.get(name)
 
 
 class ListQuery(BaseModel):
@@ -23,7 +41,7 @@ class ListQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    thread: str = THREAD_KEY
+    thread: ReadKey
     sort: Literal["oldest", "newest", "top"] = "oldest"
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=200, description="next_cursor of the last page")
@@ -57,6 +75,14 @@ class VoteBody(BaseModel):
 
     value: Literal[1, -1, 0]
 
+    @field_validator("value", mode="before")
+    @classmethod
+    def _integer(cls, value: object) -> object:
+        """JSON `true` or `1.0` is no vote (the literal check alone would take it as 1)."""
+        if type(value) is not int:
+            raise ValueError("must be the integer 1, -1 or 0")
+        return value
+
 
 class ReportBody(BaseModel):
     """Why a comment should be looked at."""
@@ -72,13 +98,13 @@ class CountsQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    thread: list[str] = Field(min_length=1, max_length=100)
+    thread: list[ReadKey] = Field(min_length=1, max_length=100)
 
 
 async def list_comments(request: Request, site: str, query: ListQuery) -> Response:
     """A page of a thread, or of one comment's replies."""
     service = service_of(request)
-    found = await service.sites.get(site)
+    found = await site_in_path(request, site)
     viewer = await optional_viewer(request, found.name)
     page = await service.reading.page(
         found,
@@ -99,7 +125,7 @@ async def list_comments(request: Request, site: str, query: ListQuery) -> Respon
 async def post_comment(request: Request, site: str, body: PostBody) -> Response:
     """Post a comment or a reply; moderation decides its status."""
     service = service_of(request)
-    await service.sites.get(site)
+    await site_in_path(request, site)
     viewer = await required_viewer(request, site)
     view = await service.posting.post(
         site,
@@ -146,7 +172,7 @@ async def report_comment(request: Request, comment_id: str, body: ReportBody) ->
 async def count_comments(request: Request, site: str, query: CountsQuery) -> Response:
     """Published comment counts for article lists."""
     service = service_of(request)
-    found = await service.sites.get(site)
+    found = await site_in_path(request, site)
     counts = await service.reading.counts(found, query.thread)
     return JSONResponse(
         {"counts": counts}, headers={"Cache-Control": "public, max-age=0, s-maxage=30"}

@@ -6,8 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from comments.api.present import user_json
 from comments.http.auth import required_viewer
+from comments.http.present import user_json
 from comments.http.routing import Endpoint
 
 

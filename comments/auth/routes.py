@@ -14,6 +14,7 @@ from comments.auth.pages import POPUP_HEADERS, dev_login_page, result_page
 from comments.errors import ApiError, BadRequest, LoginRequired, NotFound
 from comments.http.auth import bearer, service_of
 from comments.http.errors import error_response
+from comments.http.present import user_json
 from comments.http.routing import Endpoint, parse_query, pydantic_errors
 from comments.service.login import LoginResult
 
@@ -28,6 +29,15 @@ class ProvidersQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     site: str = Field(min_length=1, max_length=64)
+
+
+class SsoBody(BaseModel):
+    """The publisher's signed token for a reader."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site: str = Field(min_length=1, max_length=64)
+    token: str = Field(min_length=1, max_length=8192)
 
 
 class LoginQuery(BaseModel):
@@ -61,6 +71,14 @@ async def providers(request: Request, query: ProvidersQuery) -> Response:
     await service.sites.get(query.site)
     found = [{"id": p.id, "name": p.name} for p in service.logins.providers()]
     return JSONResponse({"providers": found})
+
+
+async def sso(request: Request, body: SsoBody) -> Response:
+    """The publisher's own login: a signed JWT becomes a reader token for the site."""
+    token, user = await service_of(request).sso.login(body.site, body.token)
+    return JSONResponse(
+        {"token": token, "user": user_json(user)}, headers={"Cache-Control": "no-store"}
+    )
 
 
 async def logout(request: Request) -> Response:
@@ -174,6 +192,8 @@ async def dev_authorize(request: Request) -> Response:
 ENDPOINTS = [
     Endpoint("GET", "/auth/providers", providers, "Login providers of a site", "auth",
              query=ProvidersQuery, errors=(404, 422)),
+    Endpoint("POST", "/auth/sso", sso, "Publisher single sign-on", "auth", body=SsoBody,
+             errors=(401, 403, 404, 422)),
     Endpoint("POST", "/auth/logout", logout, "Log out (revoke the token)", "auth", ok=204,
              auth="required", errors=()),
 ]  # fmt: skip

@@ -73,7 +73,7 @@ async def read_json(request: Request) -> Any:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadRequest("The request body is not valid UTF-8.") from None
-    except ValueError:
+    except (ValueError, RecursionError):  # 64 KB of `[` nests deeper than the decoder goes
         raise BadRequest("The request body is not valid JSON.") from None
 
 

@@ -46,6 +46,9 @@ class Provider(Protocol):
     id: str
     name: str
 
+    async def prepare(self) -> None:
+        """Fetch what building an authorize URL needs (discovery); raise `LoginRefused`."""
+
     def authorize_url(self, request: AuthorizeRequest) -> str:
         """Where the popup goes to log in."""
 

@@ -44,6 +44,9 @@ class DevProvider:
         self._authorize_endpoint = authorize_endpoint
         self._codes = codes
 
+    async def prepare(self) -> None:
+        """Nothing to discover."""
+
     def authorize_url(self, request: AuthorizeRequest) -> str:
         """Our own authorize page, with the usual OAuth parameters."""
         query = urlencode(

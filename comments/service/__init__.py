@@ -11,6 +11,7 @@ from comments.service.posting import NewComment, Posting
 from comments.service.reading import Reading
 from comments.service.sessions import Sessions, Viewer
 from comments.service.sites import Sites
+from comments.service.sso import SingleSignOn
 
 
 class Service:
@@ -23,6 +24,7 @@ class Service:
         self.reading = Reading(deps)
         self.posting = Posting(deps, self.sites, self.reading)
         self.logins = Logins(deps, self.sites, self.sessions)
+        self.sso = SingleSignOn(deps, self.sites, self.sessions)
 
     async def close(self) -> None:
         """Close the engines."""

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from comments.errors import BadRequest, NotFound
+from comments.errors import BadRequest, NotFound, Unavailable
 from comments.login import AuthorizeRequest, Identity, LoginRefused, Provider, pkce_challenge
 from comments.login.dev import DevProvider
 from comments.models import MAX_NAME, User
@@ -116,6 +116,11 @@ class Logins:
             raise BadRequest("The origin is not a web page's origin.") from None
         if exact != origin or exact not in site.origins:
             raise BadRequest("This page is not allowed to embed the site's comments.")
+        try:
+            await provider.prepare()
+        except LoginRefused as exc:
+            log.warning("login provider %s unavailable: %s", provider.id, exc)
+            raise Unavailable("The login provider is not answering. Try again soon.") from None
         state = secrets.token_urlsafe(32)
         verifier = secrets.token_urlsafe(48)
         nonce = secrets.token_urlsafe(24)

@@ -13,11 +13,17 @@ from comments.errors import Invalid, invalid
 # C0 and C1 controls except tab, line feed and carriage return; lone surrogates.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_BREAKS = re.compile("[\r\n\t\u2028\u2029]")
+_SITE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+def has_controls(value: str, *, multiline: bool = False) -> bool:
+    """Whether `value` carries control characters (line breaks count unless `multiline`)."""
+    return bool(_CONTROL.search(value) or (not multiline and _LINE_BREAKS.search(value)))
 
 
 def text(field: str, value: str, limit: int, *, multiline: bool = False) -> str:
     """`value` stripped; 422 when empty, too long, or carrying control characters."""
-    if _CONTROL.search(value) or (not multiline and _LINE_BREAKS.search(value)):
+    if has_controls(value, multiline=multiline):
         raise invalid(field, "contains control characters")
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not value:
@@ -54,9 +60,14 @@ def page_url(field: str, value: str, origins: tuple[str, ...], limit: int) -> st
     return value
 
 
+def is_site_name(value: str) -> bool:
+    """Whether `value` could name a site: 1 to 64 of a-z, 0-9, dash and underscore."""
+    return _SITE_NAME.fullmatch(value) is not None
+
+
 def site_name(value: str) -> str:
     """Site names: 1 to 64 of a-z, 0-9, dash and underscore."""
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", value):
+    if not is_site_name(value):
         raise Invalid(
             "site names are 1 to 64 lower-case letters, digits, dashes or underscores",
             fields={"site": "1 to 64 of a-z, 0-9, - and _"},

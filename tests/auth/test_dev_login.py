@@ -146,3 +146,22 @@ def test_dev_login_is_off_unless_switched_on(sqlite_url: str) -> None:
         assert h.client.get("/auth/providers", params={"site": "news"}).json() == {"providers": []}
         r = h.client.get("/auth/dev/login", params={"site": "news", "origin": ORIGIN})
         assert r.status_code == 404
+
+
+def test_login_state_lives_in_redis_when_configured(sqlite_url: str, redis_clean_url: str) -> None:
+    import redis
+
+    with Harness.start(sqlite_url, redis_url=redis_clean_url) as h:
+        authorize = _start(h)
+        state = parse_qs(urlsplit(authorize).query)["state"][0]
+        raw = redis.Redis.from_url(redis_clean_url)
+        try:
+            assert raw.exists(f"comments:login:{state}") == 1
+            assert 0 < int(raw.ttl(f"comments:login:{state}")) <= 600
+            callback = _grant(h, authorize)
+            assert h.client.get(callback).status_code == 200
+            assert raw.exists(f"comments:login:{state}") == 0
+        finally:
+            raw.close()
+        assert h.client.get(callback).status_code == 400
+
