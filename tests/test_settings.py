@@ -40,6 +40,35 @@ def test_wrong_value_stops_with_one_line_naming_the_setting(
         assert value not in message
 
 
+def test_oidc_providers_come_in_named_groups() -> None:
+    environ = {
+        "COMMENTS_OIDC_KEYCLOAK_ISSUER": "https://sso.news.example/realms/readers",
+        "COMMENTS_OIDC_KEYCLOAK_CLIENT_ID": "comments",
+        "COMMENTS_OIDC_KEYCLOAK_CLIENT_SECRET": "secret",
+        "COMMENTS_OIDC_KEYCLOAK_NAME": "Newsroom account",
+    }
+    settings = load_settings({"oidc_providers": "keycloak"}, environ=environ)
+    (provider,) = settings.oidc
+    assert provider.issuer == "https://sso.news.example/realms/readers"
+    assert provider.display_name == "Newsroom account"
+    del environ["COMMENTS_OIDC_KEYCLOAK_CLIENT_SECRET"]
+    with pytest.raises(SettingsError, match="^COMMENTS_OIDC_KEYCLOAK_CLIENT_SECRET: must be set$"):
+        load_settings({"oidc_providers": "keycloak"}, environ=environ)
+    environ |= {
+        "COMMENTS_OIDC_KEYCLOAK_CLIENT_SECRET": "s",
+        "COMMENTS_OIDC_KEYCLOAK_ISSUER": "http://sso.news.example",
+    }
+    with pytest.raises(
+        SettingsError, match="^COMMENTS_OIDC_KEYCLOAK_ISSUER: must be an https URL$"
+    ):
+        load_settings({"oidc_providers": "keycloak"}, environ=environ)
+
+
+def test_a_client_id_without_its_secret_is_refused() -> None:
+    with pytest.raises(SettingsError, match="^COMMENTS_GITHUB_CLIENT_SECRET: must be set as well$"):
+        load_settings({"github_client_id": "abc"})
+
+
 def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COMMENTS_ADMINS", "github:1, dev:alice")
     monkeypatch.setenv("COMMENTS_PUBLIC_URL", "https://news.example/comments/")
@@ -53,5 +82,6 @@ def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_every_setting_is_documented_in_the_readme() -> None:
     readme = README.read_text(encoding="utf-8")
     documented = set(re.findall(r"`(COMMENTS_[A-Z_]+)`", readme))
-    expected = {f"COMMENTS_{name.upper()}" for name in Settings.model_fields}
+    grouped = {"oidc"}  # filled from the documented COMMENTS_OIDC_<NAME>_* groups
+    expected = {f"COMMENTS_{name.upper()}" for name in Settings.model_fields if name not in grouped}
     assert expected <= documented, sorted(expected - documented)

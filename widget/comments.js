@@ -145,6 +145,7 @@
       providers: () => request("GET", "/auth/providers", { query: { site } }),
       me: () => request("GET", "/api/v1/me", { query: { site } }),
       logout: () => request("POST", "/auth/logout"),
+      sso: (token) => request("POST", "/auth/sso", { body: { site, token } }),
       list: (thread, sort, cursor) =>
         request("GET", sitePath + "/comments", {
           query: { thread, sort, limit: PAGE_SIZE, cursor },
@@ -342,7 +343,7 @@
       sort: SORTS.some(([key]) => key === sort) ? sort : "oldest",
       theme: THEMES.includes(theme) ? theme : "page",
       lang: pick("lang") || document.documentElement.lang || navigator.language || "",
-      ssoToken: pick("ssoToken") || null, // read for the SSO flow; not used yet
+      ssoToken: pick("ssoToken") || null, // the publisher's own login, exchanged at start
     });
   }
 
@@ -488,6 +489,9 @@
       this.renderAccount();
       const providers = this.loadProviders();
       if (this.tokens.get()) await this.confirmUser();
+      if (this.config.ssoToken && !this.signedOnAs(this.config.ssoToken)) {
+        await this.signOnWithPublisher(this.config.ssoToken);
+      }
       this.renderAccount();
       await Promise.all([providers, this.loadThread()]);
     }
@@ -503,6 +507,31 @@
         this.providersError = error.message;
       }
       this.renderAccount();
+    }
+
+    /** Whether the current reader is the one the publisher's token names. */
+    signedOnAs(ssoToken) {
+      if (!this.user) return false;
+      try {
+        const part = ssoToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+        const claims = JSON.parse(atob(part));
+        return this.user.id === "sso:" + this.config.site + ":" + claims.sub;
+      } catch {
+        return false;
+      }
+    }
+
+    /** The publisher's own login: trade its signed token for one of ours. */
+    async signOnWithPublisher(ssoToken) {
+      try {
+        const data = await this.api.sso(ssoToken);
+        if (!data || typeof data.token !== "string") return;
+        this.tokens.set(data.token);
+        await this.confirmUser();
+      } catch (error) {
+        if (this.ignorable(error)) return;
+        this.say(error.message, "error");
+      }
     }
 
     /** Asks the service who the stored token belongs to; drops it when rejected. */

@@ -164,4 +164,3 @@ def test_login_state_lives_in_redis_when_configured(sqlite_url: str, redis_clean
         finally:
             raw.close()
         assert h.client.get(callback).status_code == 400
-
