@@ -52,20 +52,22 @@ def test_oidc_providers_come_in_named_groups() -> None:
     assert provider.issuer == "https://sso.news.example/realms/readers"
     assert provider.display_name == "Newsroom account"
     del environ["COMMENTS_OIDC_KEYCLOAK_CLIENT_SECRET"]
-    with pytest.raises(SettingsError, match="^COMMENTS_OIDC_KEYCLOAK_CLIENT_SECRET: must be set$"):
+    with pytest.raises(SettingsError, match=r"^COMMENTS_OIDC_KEYCLOAK_CLIENT_SECRET: must be set$"):
         load_settings({"oidc_providers": "keycloak"}, environ=environ)
     environ |= {
         "COMMENTS_OIDC_KEYCLOAK_CLIENT_SECRET": "s",
         "COMMENTS_OIDC_KEYCLOAK_ISSUER": "http://sso.news.example",
     }
     with pytest.raises(
-        SettingsError, match="^COMMENTS_OIDC_KEYCLOAK_ISSUER: must be an https URL$"
+        SettingsError, match=r"^COMMENTS_OIDC_KEYCLOAK_ISSUER: must be an https URL$"
     ):
         load_settings({"oidc_providers": "keycloak"}, environ=environ)
 
 
 def test_a_client_id_without_its_secret_is_refused() -> None:
-    with pytest.raises(SettingsError, match="^COMMENTS_GITHUB_CLIENT_SECRET: must be set as well$"):
+    with pytest.raises(
+        SettingsError, match=r"^COMMENTS_GITHUB_CLIENT_SECRET: must be set as well$"
+    ):
         load_settings({"github_client_id": "abc"})
 
 

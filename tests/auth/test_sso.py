@@ -44,8 +44,9 @@ def no_user_was_created(h: Harness) -> bool:
 
 
 def test_signed_token_logs_the_reader_in(sso: Harness) -> None:
-    token = mint({"email": "r42@news.example", "avatar": "https://cdn.news.example/42.png",
-                  "aud": "news"})  # fmt: skip
+    token = mint(
+        {"email": "r42@news.example", "avatar": "https://cdn.news.example/42.png", "aud": "news"}
+    )
     r = login(sso, token)
     assert r.status_code == 200, r.text
     answer = r.json()
@@ -97,11 +98,11 @@ def _embedded_jwk_hs256() -> str:
         pytest.param(
             lambda: mint({"iat": int(time.time()) - 900, "exp": int(time.time()) - 300}),
             id="expired",
-        ),  # fmt: skip
+        ),
         pytest.param(
             lambda: mint({"iat": int(time.time()) + 600, "exp": int(time.time()) + 900}),
             id="iat-in-future",
-        ),  # fmt: skip
+        ),
         pytest.param(lambda: mint({"exp": int(time.time()) + 7200}), id="exp-too-far"),
         pytest.param(lambda: mint({"exp": None}), id="no-exp"),
         pytest.param(lambda: mint({"iat": None}), id="no-iat"),

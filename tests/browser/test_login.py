@@ -29,8 +29,11 @@ def test_publisher_sso_token_logs_the_reader_in_without_a_popup(
     done = subprocess.run(
         [sys.executable, "-m", "comments", "sites", "update", "demo", "--sso-secret", SECRET],
         env=os.environ | {"COMMENTS_DATABASE_URL": app.settings.database_url},
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     now = int(time.time())
     claims = {"sub": "u-77", "name": "Subscriber Seventy-Seven", "iat": now, "exp": now + 300}

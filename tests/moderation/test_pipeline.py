@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from comments.models import SitePolicy
 from comments.moderation import Facts, Submission, Verdict, run_pipeline
 from comments.moderation.phases import premoderation, too_many_links
-from comments.models import SitePolicy
 
 NOW = datetime(2026, 3, 14, tzinfo=UTC)
 
