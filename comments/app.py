@@ -8,6 +8,7 @@ Starlette or FastAPI site; every URL it builds comes from `COMMENTS_PUBLIC_URL`.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,9 +23,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from comments import __version__
+from comments import __version__, dashboard
 from comments.api import comments as comments_api
 from comments.api import me as me_api
+from comments.api import moderation as moderation_api
 from comments.auth import routes as auth_routes
 from comments.cache import make_cache
 from comments.demo import article
@@ -38,6 +40,7 @@ from comments.login import Provider
 from comments.login.dev import DevProvider
 from comments.login.github import GitHubProvider
 from comments.login.oidc import OidcProvider
+from comments.realtime import make_broker
 from comments.service import Deps, Service, ServiceConfig
 from comments.settings import Settings
 from comments.storage.sql import SqlStorage
@@ -45,7 +48,12 @@ from comments.storage.sql import SqlStorage
 log = logging.getLogger("comments")
 
 PACKAGE = Path(__file__).resolve().parent
-ENDPOINTS: list[Endpoint] = [*comments_api.ENDPOINTS, *me_api.ENDPOINTS, *auth_routes.ENDPOINTS]
+ENDPOINTS: list[Endpoint] = [
+    *comments_api.ENDPOINTS,
+    *me_api.ENDPOINTS,
+    *moderation_api.ENDPOINTS,
+    *auth_routes.ENDPOINTS,
+]
 DEMO_SITE = "demo"
 
 
@@ -115,8 +123,10 @@ def build_service(settings: Settings, *, demo: bool = False, clock: Clock = utc_
     deps = Deps(
         storage=SqlStorage.from_url(settings.database_url),
         cache=cache,
+        broker=make_broker(settings.redis_url),
         config=ServiceConfig(
             public_url=settings.public_url,
+            origin=settings.origin,
             admins=frozenset(settings.admins),
             session_days=settings.session_days,
         ),
@@ -161,7 +171,9 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
         return await service.sites.allowed_origins(site)
 
     routes: list[BaseRoute] = [to_route(endpoint) for endpoint in ENDPOINTS]
+    routes += [to_route(endpoint) for endpoint in moderation_api.STREAMS]
     routes += auth_routes.ROUTES
+    routes += dashboard.ROUTES
     routes += [
         Route("/api/v1/openapi.json", openapi_document, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),
@@ -184,7 +196,13 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
         },
     )
     app.state.public_url = settings.public_url
+    app.state.origin = settings.origin
     app.state.settings = settings
+    app.state.secret = (
+        settings.secret_key.get_secret_value().encode()
+        if settings.secret_key
+        else secrets.token_bytes(32)
+    )
     return app
 
 

@@ -23,6 +23,9 @@ class Cache(Protocol):
     async def get(self, key: str) -> str | None:
         """The value, or None when absent or expired."""
 
+    async def add(self, key: str, value: str, ttl_seconds: int) -> bool:
+        """Store only when `key` is absent (atomic); False when it was there."""
+
     async def take(self, key: str) -> str | None:
         """Get and delete in one step: of two concurrent takes, one gets None."""
 
@@ -59,6 +62,13 @@ class MemoryCache:
         if item is None or item[0] <= self._monotonic():
             return None
         return item[1]
+
+    async def add(self, key: str, value: str, ttl_seconds: int) -> bool:
+        """Store only when `key` is absent."""
+        if await self.get(key) is not None:
+            return False
+        await self.put(key, value, ttl_seconds)
+        return True
 
     async def take(self, key: str) -> str | None:
         """Get and delete in one step."""
@@ -99,6 +109,10 @@ class RedisCache:
         """The value, or None when absent or expired."""
         value = await self._redis.get(self._prefix + key)
         return None if value is None else str(value)
+
+    async def add(self, key: str, value: str, ttl_seconds: int) -> bool:
+        """SET NX: atomic on the server."""
+        return bool(await self._redis.set(self._prefix + key, value, ex=ttl_seconds, nx=True))
 
     async def take(self, key: str) -> str | None:
         """GETDEL: atomic on the server."""

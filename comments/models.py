@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Status = Literal["pending", "approved", "rejected", "deleted"]
 Role = Literal["moderator", "admin"]
-SessionKind = Literal["reader", "api"]
+SessionKind = Literal["reader", "api", "dashboard"]
 Sort = Literal["oldest", "newest", "top"]
 
 MAX_BODY = 10_000
@@ -42,6 +42,9 @@ class SitePolicy(BaseModel):
         900, ge=0, le=7 * 24 * 3600, description="How long authors may edit their comments"
     )
     reply_depth: int = Field(3, ge=0, le=10, description="How deep replies nest when shown")
+    report_threshold: int = Field(
+        1, ge=1, le=100, description="Reports from this many readers put a comment in the queue"
+    )
     auto_close_days: int | None = Field(
         None, ge=1, le=3650, description="Close threads this many days after their first comment"
     )
@@ -75,7 +78,7 @@ class Session:
 
     token_hash: str
     user_id: str
-    site: str
+    site: str | None
     kind: SessionKind
     role: Role | None
     created_at: datetime
@@ -134,6 +137,10 @@ class Comment:
     report_count: int
     created_at: datetime
     edited_at: datetime | None
+    shadowed: bool = False
+    reviewed_reports: int = 0
+    decided_by: str | None = None
+    decided_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -154,3 +161,44 @@ class CommentRow:
     author: AuthorView
     thread_key: str
     my_vote: int = 0
+
+
+@dataclass(frozen=True)
+class Ban:
+    """A user barred from writing on a site, until a time or for good; shadow bans hide."""
+
+    site: str
+    user_id: str
+    until: datetime | None
+    shadow: bool
+    reason: str
+    created_by: str
+    created_at: datetime
+
+    def active(self, now: datetime) -> bool:
+        """Whether the ban holds at `now` (suspensions end by themselves)."""
+        return self.until is None or self.until > now
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who decided what, when and why; `actor_id` None is the automatic pipeline."""
+
+    id: str
+    site: str
+    actor_id: str | None
+    action: str
+    created_at: datetime
+    comment_id: str | None = None
+    user_id: str | None = None
+    reason: str | None = None
+    details: dict[str, object] | None = None
+
+
+@dataclass(frozen=True)
+class AuthorStats:
+    """An author's record on a site, for moderators."""
+
+    approved: int
+    rejected: int
+    first_seen: datetime | None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.auth.providers import fake_github, fake_google, oidc_mock, strict_oidc
 from tests.fixtures_services import (
     PostgresServer,
     pg_server,
@@ -21,7 +22,17 @@ from tests.fixtures_services import (
 )
 from tests.harness import Harness
 
-__all__ = ["pg_server", "pg_url", "redis_clean_url", "redis_proc", "redis_url"]
+__all__ = [
+    "fake_github",
+    "fake_google",
+    "oidc_mock",
+    "pg_server",
+    "pg_url",
+    "redis_clean_url",
+    "redis_proc",
+    "redis_url",
+    "strict_oidc",
+]
 
 BACKENDS = ["sqlite", "postgres"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
@@ -13,6 +12,12 @@ from starlette.routing import Route
 from comments.auth.pages import POPUP_HEADERS, dev_login_page, result_page
 from comments.errors import ApiError, BadRequest, LoginRequired, NotFound
 from comments.http.auth import bearer, service_of
+from comments.http.cookies import (
+    dashboard_login_finished,
+    forget_login,
+    login_cookie,
+    redirect_to_provider,
+)
 from comments.http.errors import error_response
 from comments.http.present import user_json
 from comments.http.routing import Endpoint, parse_query, pydantic_errors
@@ -101,26 +106,7 @@ async def login(request: Request) -> Response:
         start = await service_of(request).logins.start(provider, query.site, query.origin)
     except ApiError as error:
         return _failure(request, error)
-    response = RedirectResponse(start.redirect_to, status_code=303, headers=POPUP_HEADERS)
-    name, path, secure = _login_cookie(request)
-    response.set_cookie(
-        name,
-        start.browser_secret,
-        max_age=600,
-        path=path,
-        secure=secure,
-        httponly=True,
-        samesite="lax",
-    )
-    return response
-
-
-def _login_cookie(request: Request) -> tuple[str, str, bool]:
-    """The binding cookie's name, path and Secure flag (`__Host-` where https allows it)."""
-    public = urlsplit(_public(request))
-    if public.scheme == "https" and not public.path:
-        return "__Host-" + LOGIN_COOKIE, "/", True
-    return LOGIN_COOKIE, public.path + "/auth/", public.scheme == "https"
+    return redirect_to_provider(request, start.redirect_to, start.browser_secret, POPUP_HEADERS)
 
 
 async def callback(request: Request) -> Response:
@@ -134,10 +120,12 @@ async def callback(request: Request) -> Response:
             provider,
             params.get("state", ""),
             params.get("code", ""),
-            request.cookies.get(_login_cookie(request)[0]),
+            request.cookies.get(login_cookie(request.app.state.public_url)[0]),
         )
     except ApiError as error:
         return _failure(request, error)
+    if result.purpose == "dashboard":
+        return dashboard_login_finished(request, result.token)
     message = {
         "type": "comments:login",
         "site": result.site,
@@ -146,8 +134,7 @@ async def callback(request: Request) -> Response:
                  "avatar_url": result.user.avatar_url},
     }  # fmt: skip
     response = result_page(_public(request), {"origin": result.origin, "message": message})
-    name, path, secure = _login_cookie(request)
-    response.delete_cookie(name, path=path, secure=secure, httponly=True, samesite="lax")
+    forget_login(request, response)
     return response
 
 

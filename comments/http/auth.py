@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from starlette.requests import Request
 
-from comments.errors import LoginRequired
+from comments.errors import Forbidden, LoginRequired
+from comments.http.cookies import session_cookie
 from comments.service import Service, Viewer
 
 
@@ -38,4 +42,39 @@ async def required_viewer(request: Request, site: str | None = None) -> Viewer:
     viewer = await optional_viewer(request, site)
     if viewer is None:
         raise LoginRequired("Please log in first.")
+    return viewer
+
+
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def csrf_token(secret: bytes, session_token: str) -> str:
+    """The CSRF token that goes with a dashboard session: a MAC of it, never stored."""
+    return hmac.new(secret, b"csrf:" + session_token.encode(), hashlib.sha256).hexdigest()
+
+
+async def dashboard_viewer(request: Request) -> Viewer | None:
+    """The dashboard session of the request's cookie; CSRF and Origin checked on writes."""
+    name, _path, _secure = session_cookie(request.app.state.public_url)
+    token = request.cookies.get(name)
+    if not token:
+        return None
+    viewer = await service_of(request).sessions.viewer(token, kinds=("dashboard",))
+    if request.method in UNSAFE:
+        origin = request.headers.get("origin")
+        if origin != request.app.state.origin:
+            raise Forbidden("This request did not come from the dashboard.")
+        sent = request.headers.get("x-csrf-token", "")
+        if not hmac.compare_digest(sent, csrf_token(request.app.state.secret, token)):
+            raise Forbidden("The request's CSRF token is missing or wrong. Reload the page.")
+    return viewer
+
+
+async def moderator_viewer(request: Request) -> Viewer:
+    """A bearer token (an API token with a role), or the dashboard's cookie session."""
+    if "authorization" in request.headers:
+        return await required_viewer(request)
+    viewer = await dashboard_viewer(request)
+    if viewer is None:
+        raise LoginRequired("Please log in to the dashboard.")
     return viewer

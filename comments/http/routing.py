@@ -77,6 +77,28 @@ async def read_json(request: Request) -> Any:
         raise BadRequest("The request body is not valid JSON.") from None
 
 
+def _surrogate_path(value: Any, path: str = "") -> str | None:
+    """The first field holding a lone surrogate (JSON allows `\\ud800`; UTF-8 does not)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "body"
+        return None
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        found = _surrogate_path(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
 def _is_list(annotation: Any) -> bool:
     return typing.get_origin(annotation) in (list, tuple)
 
@@ -105,9 +127,15 @@ async def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
     if not isinstance(data, dict):
         raise Invalid("The request body must be a JSON object.", fields={"body": "not an object"})
     try:
-        return model.model_validate(data, strict=True)
+        broken = _surrogate_path(data)
+        if broken is not None:
+            raise Invalid(f"{broken}: is not valid text", fields={broken: "is not valid text"})
+        # JSON-mode strictness: no "1" for 1 or true for 1, yet ISO strings for datetimes.
+        return model.model_validate_json(json.dumps(data), strict=True)
     except ValidationError as exc:
         raise pydantic_errors(exc) from None
+    except RecursionError:
+        raise BadRequest("The request body is nested too deeply.") from None
 
 
 def to_route(endpoint: Endpoint) -> Route:

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from comments.storage.schema import metadata
-from comments.storage.sql import make_engine
+from comments.storage.sql_base import make_engine
 
 
 def _run(connection: Connection) -> None:

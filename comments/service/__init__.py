@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from comments.service.context import Deps, ServiceConfig
 from comments.service.login import Logins
+from comments.service.moderation import Moderation
 from comments.service.posting import NewComment, Posting
 from comments.service.reading import Reading
 from comments.service.sessions import Sessions, Viewer
@@ -22,7 +23,8 @@ class Service:
         self.sites = Sites(deps)
         self.sessions = Sessions(deps)
         self.reading = Reading(deps)
-        self.posting = Posting(deps, self.sites, self.reading)
+        self.moderation = Moderation(deps, self.sites, self.sessions)
+        self.posting = Posting(deps, self.sites, self.reading, self.moderation)
         self.logins = Logins(deps, self.sites, self.sessions)
         self.sso = SingleSignOn(deps, self.sites, self.sessions)
 
@@ -30,6 +32,7 @@ class Service:
         """Close the engines."""
         await self.deps.storage.close()
         await self.deps.cache.close()
+        await self.deps.broker.close()
 
     async def check_health(self) -> dict[str, str]:
         """Whether the database and the cache answer."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from comments.cache import Cache
 from comments.ids import Clock, IdFactory, utc_now
 from comments.login import Provider
+from comments.realtime import Broker, MemoryBroker
 from comments.render import Renderer
 from comments.storage import Storage
 
@@ -16,6 +17,7 @@ class ServiceConfig:
     """The parts of the settings the use cases need, already validated."""
 
     public_url: str
+    origin: str = ""
     admins: frozenset[str] = frozenset()
     session_days: int = 30
     api_token_days: int = 365
@@ -28,6 +30,7 @@ class Deps:
     storage: Storage
     cache: Cache
     config: ServiceConfig
+    broker: Broker = field(default_factory=MemoryBroker)
     renderer: Renderer = field(default_factory=Renderer)
     clock: Clock = utc_now
     ids: IdFactory = field(default_factory=IdFactory)

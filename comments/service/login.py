@@ -44,12 +44,13 @@ class LoginStart:
 
 @dataclass(frozen=True)
 class LoginResult:
-    """A finished login: the token goes to `origin` only."""
+    """A finished login: a widget's token goes to `origin` only; a dashboard's to a cookie."""
 
     origin: str
-    site: str
+    site: str | None
     token: str
     user: User
+    purpose: str = "widget"
 
 
 def display_name(identity: Identity) -> str:
@@ -106,16 +107,26 @@ class Logins:
         """The fixed callback URL for a provider, built from the public URL."""
         return f"{self._deps.config.public_url}/auth/{provider_id}/callback"
 
-    async def start(self, provider_id: str, site_name: str, origin: str) -> LoginStart:
-        """Record a fresh state and answer the provider's authorize URL."""
+    async def start(
+        self, provider_id: str, site_name: str | None, origin: str, *, dashboard: bool = False
+    ) -> LoginStart:
+        """Record a fresh state and answer the provider's authorize URL.
+
+        A widget login names the site and the embedding page's exact origin; a dashboard
+        login is for the service's own pages and ends in a cookie, not a message.
+        """
         provider = self.provider(provider_id)
-        site = await self._sites.get(site_name)
-        try:
-            exact = validation.origin(origin)
-        except ValueError:
-            raise BadRequest("The origin is not a web page's origin.") from None
-        if exact != origin or exact not in site.origins:
-            raise BadRequest("This page is not allowed to embed the site's comments.")
+        if dashboard:
+            site_name, exact = None, self._deps.config.origin
+        else:
+            site = await self._sites.get(site_name or "")
+            try:
+                exact = validation.origin(origin)
+            except ValueError:
+                raise BadRequest("The origin is not a web page's origin.") from None
+            if exact != origin or exact not in site.origins:
+                raise BadRequest("This page is not allowed to embed the site's comments.")
+            site_name = site.name
         try:
             await provider.prepare()
         except LoginRefused as exc:
@@ -126,8 +137,9 @@ class Logins:
         nonce = secrets.token_urlsafe(24)
         browser_secret = secrets.token_urlsafe(32)
         record = {
+            "purpose": "dashboard" if dashboard else "widget",
             "provider": provider.id,
-            "site": site.name,
+            "site": site_name,
             "origin": exact,
             "verifier": verifier,
             "nonce": nonce,
@@ -175,5 +187,9 @@ class Logins:
                 created_at=self._deps.clock(),
             )
         )
-        token = await self._sessions.issue(user.id, record["site"])
-        return LoginResult(origin=record["origin"], site=record["site"], token=token, user=user)
+        purpose = record.get("purpose", "widget")
+        if purpose == "dashboard":
+            token = await self._sessions.issue(user.id, None, kind="dashboard")
+        else:
+            token = await self._sessions.issue(user.id, record["site"])
+        return LoginResult(record["origin"], record["site"], token, user, purpose)

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from comments.errors import Conflict, Forbidden, LoginRequired, NotFound, ThreadClosed, invalid
+from comments.errors import (
+    Banned,
+    Conflict,
+    Forbidden,
+    LoginRequired,
+    NotFound,
+    ThreadClosed,
+    invalid,
+)
 from comments.ids import looks_like_id
 from comments.models import (
     MAX_BODY,
@@ -18,6 +26,7 @@ from comments.models import (
     MAX_TITLE,
     MAX_URL,
     AuthorView,
+    Ban,
     Comment,
     CommentRow,
     Site,
@@ -27,6 +36,7 @@ from comments.models import (
 from comments.moderation import Decision, Facts, Submission, run_pipeline
 from comments.service import validation
 from comments.service.context import Deps
+from comments.service.moderation import Moderation, queue_item_json
 from comments.service.reading import Reading, thread_closed
 from comments.service.sessions import Viewer
 from comments.service.sites import Sites
@@ -51,10 +61,40 @@ class NewComment:
 class Posting:
     """The write use cases."""
 
-    def __init__(self, deps: Deps, sites: Sites, reading: Reading) -> None:
+    def __init__(self, deps: Deps, sites: Sites, reading: Reading, moderation: Moderation) -> None:
         self._deps = deps
         self._sites = sites
         self._reading = reading
+        self._moderation = moderation
+
+    async def _ban(self, site: Site, viewer: Viewer) -> Ban | None:
+        """The viewer's active ban: a visible one refuses with 403, a shadow one is returned."""
+        ban = await self._deps.storage.get_ban(site.name, viewer.user.id)
+        if ban is None or not ban.active(self._deps.clock()):
+            return None
+        if ban.shadow:
+            return ban
+        until = f" until {ban.until:%d %B %Y, %H:%M} UTC" if ban.until else ""
+        raise Banned(f"You are banned from commenting on this site{until}.")
+
+    async def _after_write(self, site: Site, comment: Comment, thread_key: str) -> None:
+        """The automatic verdict goes to the audit log, a held comment to the live queue."""
+        if comment.status in ("pending", "rejected"):
+            codes = [str(r["code"]) for r in comment.reasons if r.get("action") != "allow"]
+            await self._moderation.audit(
+                site.name,
+                None,
+                "auto_hold" if comment.status == "pending" else "auto_reject",
+                comment_id=comment.id,
+                user_id=comment.author_id,
+                details={"codes": codes},
+            )
+        if comment.status == "pending":
+            rows = await self._deps.storage.comment_rows([comment.id])
+            items = await self._moderation.items(site, list(rows.values()))
+            await self._moderation.announce(
+                site, "queue.added", {"status": "pending", "item": queue_item_json(items[0])}
+            )
 
     async def _moderate(self, site: Site, viewer: Viewer, body: str, *, is_edit: bool) -> Decision:
         approved = await self._deps.storage.count_approved_by(site.name, viewer.user.id)
@@ -111,6 +151,7 @@ class Posting:
         if new.parent_id is not None:
             parent = await self._parent(new.parent_id, thread, site)
             parent_id, root_id, depth = parent.id, parent.root_id, parent.depth + 1
+        shadow_ban = await self._ban(site, viewer)
         decision = await self._moderate(site, viewer, body, is_edit=False)
         now = self._deps.clock()
         comment_id = self._deps.ids.new()
@@ -130,8 +171,10 @@ class Posting:
             report_count=0,
             created_at=now,
             edited_at=None,
+            shadowed=shadow_ban is not None,
         )
         await storage.add_comment(comment, thread)
+        await self._after_write(site, comment, key)
         return self._reading.view(self._row(comment, viewer, key), site, viewer)
 
     async def _parent(self, parent_id: str, thread: Thread, site: Site) -> Comment:
@@ -173,6 +216,7 @@ class Posting:
         if self._deps.clock() - comment.created_at > window:
             raise Forbidden("The time to edit this comment has passed.")
         body = validation.text("body", body, MAX_BODY, multiline=True)
+        await self._ban(site, viewer)
         decision = await self._moderate(site, viewer, body, is_edit=True)
         status = STATUS_FOR[decision.action]
         if comment.status == "pending" and status == "approved":
@@ -189,6 +233,8 @@ class Posting:
         )
         thread = await self._deps.storage.get_thread_by_id(updated.thread_id)
         key = thread.key if thread else ""
+        if updated.status != comment.status or updated.status == "pending":
+            await self._after_write(site, updated, key)
         return self._reading.view(self._row(updated, viewer, key), site, viewer)
 
     async def delete(self, comment_id: str, viewer: Viewer) -> None:
@@ -202,15 +248,16 @@ class Posting:
             comment.id, CommentChange(body="", html="", status="deleted")
         )
 
-    async def _public(self, comment_id: str, viewer: Viewer) -> Comment:
-        comment, _site = await self._owned(comment_id, viewer)
-        if comment.status != "approved":
+    async def _public(self, comment_id: str, viewer: Viewer) -> tuple[Comment, Site]:
+        comment, site = await self._owned(comment_id, viewer)
+        if comment.status != "approved" or comment.shadowed:
             raise NotFound("There is no such comment.")
-        return comment
+        await self._ban(site, viewer)
+        return comment, site
 
     async def vote(self, comment_id: str, viewer: Viewer, value: VoteValue) -> int:
         """One vote per reader and comment; 0 withdraws it. Answers the new score."""
-        comment = await self._public(comment_id, viewer)
+        comment, _site = await self._public(comment_id, viewer)
         if comment.author_id == viewer.user.id:
             raise Forbidden("You cannot vote on your own comment.")
         return await self._deps.storage.set_vote(
@@ -221,7 +268,7 @@ class Posting:
         self, comment_id: str, viewer: Viewer, reason: ReportReason, note: str | None
     ) -> None:
         """Flag a comment for the moderators, once per reader."""
-        comment = await self._public(comment_id, viewer)
+        comment, site = await self._public(comment_id, viewer)
         if comment.author_id == viewer.user.id:
             raise Forbidden("You cannot report your own comment.")
         if note is not None:
@@ -231,3 +278,9 @@ class Posting:
         )
         if not added:
             raise Conflict("You have already reported this comment.")
+        if comment.report_count + 1 - comment.reviewed_reports == site.policy.report_threshold:
+            rows = await self._deps.storage.comment_rows([comment.id])
+            items = await self._moderation.items(site, list(rows.values()))
+            await self._moderation.announce(
+                site, "queue.added", {"status": "reported", "item": queue_item_json(items[0])}
+            )

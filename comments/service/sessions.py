@@ -12,7 +12,7 @@ from comments.models import Role, Session, SessionKind, User
 from comments.service.context import Deps
 
 TOKEN_PREFIX = "cmt_"
-_TOKEN_CAPS: dict[Role | None, frozenset[Role]] = {
+TOKEN_CAPS: dict[Role | None, frozenset[Role]] = {
     "admin": frozenset({"admin", "moderator"}),
     "moderator": frozenset({"moderator"}),
 }
@@ -33,13 +33,13 @@ class Viewer:
     roles: frozenset[Role]
 
     @property
-    def site(self) -> str:
-        """The one site this token is good for."""
+    def site(self) -> str | None:
+        """The one site this token is good for (None: a dashboard session, any site)."""
         return self.session.site
 
     @property
     def is_moderator(self) -> bool:
-        """Moderation powers: a role, held through an API token (never a widget token)."""
+        """Moderation powers on the token's site, through an API token (never a widget's)."""
         return self.session.kind == "api" and bool(self.roles & {"moderator", "admin"})
 
 
@@ -52,7 +52,7 @@ class Sessions:
     async def issue(
         self,
         user_id: str,
-        site: str,
+        site: str | None,
         *,
         kind: SessionKind = "reader",
         role: Role | None = None,
@@ -74,7 +74,13 @@ class Sessions:
         await self._deps.storage.create_session(session, name=name)
         return token
 
-    async def viewer(self, token: str, site: str | None = None) -> Viewer:
+    async def viewer(
+        self,
+        token: str,
+        site: str | None = None,
+        *,
+        kinds: tuple[SessionKind, ...] = ("reader", "api"),
+    ) -> Viewer:
         """The live session behind `token` (on `site` when given), else 401."""
         if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN:
             raise LoginRequired("Your login is not valid. Please log in again.")
@@ -83,18 +89,20 @@ class Sessions:
         now = self._deps.clock()
         if session is None or session.revoked or session.expires_at <= now:
             raise LoginRequired("Your login has expired. Please log in again.")
-        if site is not None and session.site != site:
+        if session.kind not in kinds:
+            raise LoginRequired("This login is not valid here. Please log in again.")
+        if site is not None and session.site is not None and session.site != site:
             raise LoginRequired("This login is for another site. Please log in again.")
         user = await storage.get_user(session.user_id)
         if user is None:
             raise LoginRequired("This account no longer exists.")
-        if session.kind == "reader":
+        if session.kind != "api":
             ttl = timedelta(days=self._deps.config.session_days)
             if session.expires_at - now < ttl / 2:
                 await storage.extend_session(session.token_hash, now + ttl)
-        roles = await self.roles(session.site, user.id)
+        roles = await self.roles(session.site, user.id) if session.site else frozenset()
         if session.kind == "api":
-            roles &= _TOKEN_CAPS.get(session.role, frozenset())
+            roles &= TOKEN_CAPS.get(session.role, frozenset())
         return Viewer(user=user, session=session, roles=roles)
 
     async def roles(self, site: str, user_id: str) -> frozenset[Role]:

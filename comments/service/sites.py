@@ -35,7 +35,7 @@ class Sites:
 
     async def get(self, name: str) -> Site:
         """The site, or 404."""
-        site = await self._deps.storage.get_site(name) if len(name) <= 64 else None
+        site = await self._deps.storage.get_site(name) if validation.is_site_name(name) else None
         if site is None:
             raise NotFound("There is no such site.")
         return site
@@ -99,7 +99,9 @@ class Sites:
         if name is None:
             found = frozenset(o for s in await self._deps.storage.list_sites() for o in s.origins)
         else:
-            site = await self._deps.storage.get_site(name) if len(name) <= 64 else None
+            site = (
+                await self._deps.storage.get_site(name) if validation.is_site_name(name) else None
+            )
             found = frozenset(site.origins) if site else frozenset()
         if len(self._origins) > 1000:
             self._origins.clear()

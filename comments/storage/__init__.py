@@ -11,6 +11,9 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from comments.models import (
+    AuditEntry,
+    AuthorStats,
+    Ban,
     Comment,
     CommentRow,
     Role,
@@ -62,6 +65,21 @@ class CommentChange:
     edited_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class QueueQuery:
+    """One page of a moderation queue, oldest first, with optional filters."""
+
+    site: str
+    queue: Literal["pending", "reported", "rejected", "approved"]
+    limit: int = 50
+    cursor_id: str | None = None
+    thread_key: str | None = None
+    author_id: str | None = None
+    reason_code: str | None = None
+    text: str | None = None
+    report_threshold: int = 1
+
+
 VoteValue = Literal[-1, 0, 1]
 
 
@@ -108,9 +126,14 @@ class Storage(Protocol):
         """Slide a session's expiry forward."""
 
     async def revoke_sessions(
-        self, now: datetime, *, token_hash: str | None = None, user_id: str | None = None
+        self,
+        now: datetime,
+        *,
+        token_hash: str | None = None,
+        user_id: str | None = None,
+        site: str | None = None,
     ) -> int:
-        """Revoke one session, or all of a user's; answers how many."""
+        """Revoke one session, or all of a user's (on one site); answers how many."""
 
     async def get_thread(self, site: str, key: str) -> Thread | None:
         """The thread keyed `key` on the site."""
@@ -151,3 +174,69 @@ class Storage(Protocol):
 
     async def count_approved_by(self, site: str, author_id: str) -> int:
         """How many of the author's comments on the site are published."""
+
+    # moderation
+
+    async def queue(self, query: QueueQuery) -> tuple[list[CommentRow], str | None]:
+        """One page of a queue, oldest first; answers the rows and the next cursor id."""
+
+    async def queue_counts(self, site: str, report_threshold: int) -> dict[str, int]:
+        """How many comments wait in each queue."""
+
+    async def oldest_pending(self, site: str) -> datetime | None:
+        """When the comment waiting longest was written."""
+
+    async def author_stats(self, site: str, author_ids: list[str]) -> dict[str, AuthorStats]:
+        """Approved and rejected counts and first comment, per author on the site."""
+
+    async def reports_of(self, comment_ids: list[str]) -> dict[str, list[tuple[str, str | None]]]:
+        """Every report's reason and note, per comment."""
+
+    async def comment_rows(self, comment_ids: list[str]) -> dict[str, CommentRow]:
+        """Comments with their authors, by id, whatever their status."""
+
+    async def decide(
+        self,
+        comment_id: str,
+        *,
+        to_status: str,
+        from_status: str,
+        unreviewed_reports: bool,
+        actor_id: str,
+        now: datetime,
+    ) -> Comment | None:
+        """Move a comment from the status the moderator saw; None when it moved already."""
+
+    async def reject_pending_by(
+        self, site: str, author_id: str, actor_id: str, now: datetime
+    ) -> list[str]:
+        """Reject everything the author has waiting on the site; answers the ids."""
+
+    async def get_ban(self, site: str, user_id: str) -> Ban | None:
+        """The user's ban on the site, active or lapsed."""
+
+    async def list_bans(self, site: str) -> list[tuple[Ban, str | None]]:
+        """The site's bans, newest first, with each user's name."""
+
+    async def put_ban(self, ban: Ban) -> None:
+        """Create or replace the user's ban on the site."""
+
+    async def delete_ban(self, site: str, user_id: str) -> bool:
+        """Lift a ban; False when there was none."""
+
+    async def add_audit(self, entry: AuditEntry) -> None:
+        """Append to the site's audit log."""
+
+    async def list_audit(
+        self, site: str, before_id: str | None, limit: int
+    ) -> list[tuple[AuditEntry, str | None]]:
+        """Newest entries first, with the actor's name."""
+
+    async def set_thread_closed(self, site: str, key: str, closed: bool) -> Thread | None:
+        """Close or reopen a thread; None when nobody commented on it yet."""
+
+    async def list_roles(self, site: str) -> list[tuple[str, str | None, list[Role]]]:
+        """Everyone with a role on the site: id, name, roles."""
+
+    async def set_roles(self, site: str, user_id: str, wanted: list[Role], now: datetime) -> None:
+        """Replace the user's roles on the site."""

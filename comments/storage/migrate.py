@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from comments.storage.sql import make_engine
+from comments.storage.sql_base import make_engine
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -90,7 +91,7 @@ sessions = Table(
     metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("user_id", String(300), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("site", String(64), ForeignKey("sites.name", ondelete="CASCADE"), nullable=False),
+    Column("site", String(64), ForeignKey("sites.name", ondelete="CASCADE"), nullable=True),
     Column("kind", String(16), nullable=False),
     Column("role", String(16), nullable=True),
     Column("name", String(80), nullable=True),
@@ -131,7 +132,13 @@ comments = Table(
     Column("report_count", Integer, nullable=False, default=0),
     Column("created_at", TS, nullable=False),
     Column("edited_at", TS, nullable=True),
+    Column("reason_codes", String(300), nullable=False, server_default=""),
+    Column("reviewed_reports", Integer, nullable=False, server_default="0"),
+    Column("shadowed", Boolean, nullable=False, server_default=sa_false()),
+    Column("decided_by", String(300), nullable=True),
+    Column("decided_at", TS, nullable=True),
     Index("ix_comments_thread_status_id", "thread_id", "status", "id"),
+    Index("ix_comments_site_status_id", "site", "status", "id"),
     Index("ix_comments_root", "root_id"),
     Index("ix_comments_parent", "parent_id"),
     Index("ix_comments_author", "author_id"),
@@ -159,4 +166,31 @@ reports = Table(
     Column("reason", String(16), nullable=False),
     Column("note", String(500), nullable=True),
     Column("created_at", TS, nullable=False),
+)
+
+bans = Table(
+    "bans",
+    metadata,
+    Column("site", String(64), ForeignKey("sites.name", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", String(300), primary_key=True),
+    Column("until", TS, nullable=True),
+    Column("shadow", Boolean, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("created_by", String(300), nullable=False),
+    Column("created_at", TS, nullable=False),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("site", String(64), ForeignKey("sites.name", ondelete="CASCADE"), nullable=False),
+    Column("actor_id", String(300), nullable=True),
+    Column("action", String(32), nullable=False),
+    Column("comment_id", String(26), nullable=True),
+    Column("user_id", String(300), nullable=True),
+    Column("reason", String(500), nullable=True),
+    Column("details", JSON, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Index("ix_audit_site_id", "site", "id"),
 )

@@ -6,132 +6,37 @@ The only dialect-specific parts are the insert-or-ignore statements and SQLite p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import and_, delete, event, exists, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.sql import Select
 
 from comments.models import (
-    AuthorView,
     Comment,
     CommentRow,
     Role,
     Session,
     Site,
-    SitePolicy,
     Thread,
     User,
 )
 from comments.storage import CommentChange, CommentQuery, Cursor, Page, VoteValue
 from comments.storage.schema import comments, reports, roles, sessions, sites, threads, users, votes
-
-VISIBLE = ("approved", "deleted")
-DELETED_NAME = "[deleted]"
-
-
-def make_engine(url: str) -> AsyncEngine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
-    if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-        return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+from comments.storage.sql_base import (
+    make_engine,
+    reason_codes,
+    row_of,
+    site_of_row,
+    thread_of_row,
+    user_of_row,
+    visible,
+)
+from comments.storage.sql_moderation import ModerationQueries
 
 
-def _site(row: RowMapping) -> Site:
-    return Site(
-        name=row["name"],
-        origins=tuple(row["origins"]),
-        policy=SitePolicy.model_validate(row["policy"]),
-        sso_secret=row["sso_secret"],
-        created_at=row["created_at"],
-    )
-
-
-def _user(row: RowMapping) -> User:
-    return User(
-        id=row["id"],
-        name=row["name"],
-        avatar_url=row["avatar_url"],
-        email=row["email"],
-        created_at=row["created_at"],
-    )
-
-
-def _thread(row: RowMapping) -> Thread:
-    return Thread(
-        id=row["id"],
-        site=row["site"],
-        key=row["key"],
-        url=row["url"],
-        title=row["title"],
-        closed=bool(row["closed"]),
-        created_at=row["created_at"],
-    )
-
-
-def _comment(row: RowMapping) -> Comment:
-    return Comment(
-        id=row["id"],
-        site=row["site"],
-        thread_id=row["thread_id"],
-        parent_id=row["parent_id"],
-        root_id=row["root_id"],
-        depth=row["depth"],
-        author_id=row["author_id"],
-        body=row["body"],
-        html=row["html"],
-        status=row["status"],
-        reasons=tuple(row["reasons"]),
-        score=row["score"],
-        report_count=row["report_count"],
-        created_at=row["created_at"],
-        edited_at=row["edited_at"],
-    )
-
-
-def _row(row: RowMapping) -> CommentRow:
-    name = row["author_name"]
-    author = AuthorView(
-        id=row["author_id"],
-        name=name if name is not None else DELETED_NAME,
-        avatar_url=row["author_avatar"],
-    )
-    return CommentRow(
-        comment=_comment(row),
-        author=author,
-        thread_key=row["thread_key"],
-        my_vote=row["my_vote"] or 0,
-    )
-
-
-def _visible(table: Any, viewer_id: str | None, *, tombstones: bool = True) -> ColumnElement[bool]:
-    """Published comments (and tombstones), plus the viewer's own comments awaiting review."""
-    shown: ColumnElement[bool] = table.c.status.in_(VISIBLE if tombstones else ("approved",))
-    if viewer_id is not None:
-        shown = or_(shown, and_(table.c.status == "pending", table.c.author_id == viewer_id))
-    return shown
-
-
-class SqlStorage:
+class SqlStorage(ModerationQueries):
     """The one storage implementation, for both database engines."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._dialect = engine.dialect.name
 
     @classmethod
     def from_url(cls, url: str) -> SqlStorage:
@@ -147,23 +52,19 @@ class SqlStorage:
         async with self._engine.connect() as conn:
             await conn.execute(select(1))
 
-    def _insert_ignore(self, table: Any, values: Mapping[str, object]) -> Any:
-        dialect_insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
-        return dialect_insert(table).values(**values).on_conflict_do_nothing()
-
     # sites
 
     async def get_site(self, name: str) -> Site | None:
         """The site called `name`."""
         async with self._engine.connect() as conn:
             row = (await conn.execute(select(sites).where(sites.c.name == name))).mappings().first()
-        return _site(row) if row else None
+        return site_of_row(row) if row else None
 
     async def list_sites(self) -> list[Site]:
         """Every site, by name."""
         async with self._engine.connect() as conn:
             rows = (await conn.execute(select(sites).order_by(sites.c.name))).mappings().all()
-        return [_site(row) for row in rows]
+        return [site_of_row(row) for row in rows]
 
     async def create_site(self, site: Site) -> bool:
         """Add a site; False when the name is taken."""
@@ -214,7 +115,7 @@ class SqlStorage:
                 .values(name=user.name, avatar_url=user.avatar_url, email=user.email)
             )
             row = (await conn.execute(select(users).where(users.c.id == user.id))).mappings().one()
-        return _user(row)
+        return user_of_row(row)
 
     async def get_user(self, user_id: str) -> User | None:
         """The user with this id."""
@@ -222,7 +123,7 @@ class SqlStorage:
             row = (
                 (await conn.execute(select(users).where(users.c.id == user_id))).mappings().first()
             )
-        return _user(row) if row else None
+        return user_of_row(row) if row else None
 
     async def roles(self, site: str, user_id: str) -> set[Role]:
         """The user's roles on the site."""
@@ -282,9 +183,14 @@ class SqlStorage:
             )
 
     async def revoke_sessions(
-        self, now: datetime, *, token_hash: str | None = None, user_id: str | None = None
+        self,
+        now: datetime,
+        *,
+        token_hash: str | None = None,
+        user_id: str | None = None,
+        site: str | None = None,
     ) -> int:
-        """Revoke one session, or all of a user's; answers how many."""
+        """Revoke one session, or all of a user's (on one site); answers how many."""
         if token_hash is None and user_id is None:
             raise ValueError("name a token or a user")
         query = update(sessions).where(sessions.c.revoked_at.is_(None)).values(revoked_at=now)
@@ -292,6 +198,8 @@ class SqlStorage:
             query = query.where(sessions.c.token_hash == token_hash)
         if user_id is not None:
             query = query.where(sessions.c.user_id == user_id)
+        if site is not None:
+            query = query.where(sessions.c.site == site)
         async with self._engine.begin() as conn:
             return (await conn.execute(query)).rowcount
 
@@ -302,7 +210,7 @@ class SqlStorage:
         query = select(threads).where(threads.c.site == site, threads.c.key == key)
         async with self._engine.connect() as conn:
             row = (await conn.execute(query)).mappings().first()
-        return _thread(row) if row else None
+        return thread_of_row(row) if row else None
 
     async def get_thread_by_id(self, thread_id: str) -> Thread | None:
         """The thread with this id."""
@@ -312,7 +220,7 @@ class SqlStorage:
                 .mappings()
                 .first()
             )
-        return _thread(row) if row else None
+        return thread_of_row(row) if row else None
 
     async def add_comment(self, comment: Comment, thread: Thread) -> Thread:
         """Insert the comment, creating its thread first when new; answers the thread."""
@@ -342,7 +250,7 @@ class SqlStorage:
                 .mappings()
                 .one()
             )
-            stored = _thread(row)
+            stored = thread_of_row(row)
             await conn.execute(
                 insert(comments).values(
                     id=comment.id,
@@ -360,6 +268,8 @@ class SqlStorage:
                     report_count=comment.report_count,
                     created_at=comment.created_at,
                     edited_at=comment.edited_at,
+                    reason_codes=reason_codes(comment.reasons),
+                    shadowed=comment.shadowed,
                 )
             )
         return stored
@@ -368,12 +278,6 @@ class SqlStorage:
         """The comment with this id, whatever its status."""
         async with self._engine.connect() as conn:
             return await self._get_comment(conn, comment_id)
-
-    @staticmethod
-    async def _get_comment(conn: AsyncConnection, comment_id: str) -> Comment | None:
-        query = select(comments).where(comments.c.id == comment_id)
-        row = (await conn.execute(query)).mappings().first()
-        return _comment(row) if row else None
 
     async def change_comment(self, comment_id: str, change: CommentChange) -> Comment:
         """Apply a change and answer the updated comment."""
@@ -384,6 +288,7 @@ class SqlStorage:
         }
         if change.reasons is not None:
             values["reasons"] = list(change.reasons)
+            values["reason_codes"] = reason_codes(change.reasons)
         async with self._engine.begin() as conn:
             if values:
                 await conn.execute(
@@ -414,7 +319,7 @@ class SqlStorage:
                     threads, threads.c.id == comments.c.thread_id
                 )
             )
-            .where(_visible(comments, viewer_id))
+            .where(visible(comments, viewer_id))
         )
 
     async def list_comments(self, query: CommentQuery) -> Page:
@@ -432,11 +337,11 @@ class SqlStorage:
             hanging = exists().where(
                 below.c.root_id == comments.c.id,
                 below.c.depth > 0,
-                _visible(below, query.viewer_id, tombstones=False),
+                visible(below, query.viewer_id, tombstones=False),
             )
         else:
             hanging = exists().where(
-                below.c.parent_id == comments.c.id, _visible(below, query.viewer_id)
+                below.c.parent_id == comments.c.id, visible(below, query.viewer_id)
             )
         stmt = stmt.where(or_(comments.c.status != "deleted", hanging))
         cursor = query.cursor
@@ -459,7 +364,7 @@ class SqlStorage:
             stmt = stmt.order_by(comments.c.score.desc(), comments.c.id.desc())
         stmt = stmt.limit(query.limit + 1)
         async with self._engine.connect() as conn:
-            rows = [_row(r) for r in (await conn.execute(stmt)).mappings()]
+            rows = [row_of(r) for r in (await conn.execute(stmt)).mappings()]
         next_cursor = None
         if len(rows) > query.limit:
             rows = rows[: query.limit]
@@ -480,7 +385,7 @@ class SqlStorage:
             .limit(limit)
         )
         async with self._engine.connect() as conn:
-            return [_row(r) for r in (await conn.execute(stmt)).mappings()]
+            return [row_of(r) for r in (await conn.execute(stmt)).mappings()]
 
     async def has_replies(self, comment_id: str) -> bool:
         """Whether any reply (of any status) hangs under the comment."""

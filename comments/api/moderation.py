@@ -1,0 +1,374 @@
+"""The moderators' API: queues, decisions, claims, bans, threads, settings, roles, the log.
+
+Callers are the dashboard (cookie session with CSRF) or scripts holding an API token
+with a role; a reader's widget token is refused with 403.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sse_starlette.sse import EventSourceResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from comments.http.auth import moderator_viewer, service_of
+from comments.http.routing import Endpoint
+from comments.models import Role, SitePolicy
+from comments.service.moderation import channel, queue_item_json
+
+USER_ID = Field(min_length=3, max_length=300, description="provider:subject")
+
+
+class QueueQueryParams(BaseModel):
+    """Which queue, which page, which filters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["pending", "reported", "rejected", "approved"] = "pending"
+    limit: int = Field(50, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=26)
+    thread: str | None = Field(None, min_length=1, max_length=512)
+    author: str | None = Field(None, min_length=1, max_length=300)
+    reason: str | None = Field(None, pattern=r"^[A-Z_]{1,40}$")
+    q: str | None = Field(None, min_length=1, max_length=200)
+
+
+class DecisionBody(BaseModel):
+    """A moderator's decision on one comment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["approve", "reject", "requeue"]
+    from_status: Literal["pending", "approved", "rejected"] | None = None
+    reason: str | None = Field(None, max_length=500)
+
+
+class BulkBody(BaseModel):
+    """One decision on many comments."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[str] = Field(min_length=1, max_length=100)
+    action: Literal["approve", "reject"]
+    reason: str | None = Field(None, max_length=500)
+
+
+class BanBody(BaseModel):
+    """A ban, a suspension (`until`), or a shadow ban."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str = USER_ID
+    reason: str = Field(min_length=1, max_length=500)
+    until: AwareDatetime | None = None
+    shadow: bool = False
+    reject_pending: bool = False
+
+
+class ThreadBody(BaseModel):
+    """A thread to close or open."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    thread: str = Field(min_length=1, max_length=512)
+
+
+class SettingsBody(BaseModel):
+    """What an admin changes; absent fields stay."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    policy: SitePolicy | None = None
+    origins: list[str] | None = Field(None, max_length=50)
+    sso_secret: str | None = Field(None, min_length=32, max_length=256)
+
+
+class RolesBody(BaseModel):
+    """The user's roles on the site, all of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    roles: list[Literal["moderator", "admin"]] = Field(max_length=2)
+
+
+class CheckBody(BaseModel):
+    """A text to run the filters on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(max_length=10_000)
+
+
+class LogQuery(BaseModel):
+    """A page of the audit log."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cursor: str | None = Field(None, max_length=26)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+async def queue(request: Request, site: str, query: QueueQueryParams) -> Response:
+    """One page of a moderation queue."""
+    viewer = await moderator_viewer(request)
+    page = await service_of(request).moderation.queue(
+        viewer,
+        site,
+        query.status,
+        cursor=query.cursor,
+        limit=query.limit,
+        thread=query.thread,
+        author=query.author,
+        reason=query.reason,
+        text=query.q,
+    )
+    return JSONResponse(
+        {
+            "items": [queue_item_json(item) for item in page.items],
+            "next_cursor": page.next_cursor,
+            "counts": page.counts,
+            "oldest_pending_at": _iso(page.oldest_pending_at),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def decide(request: Request, comment_id: str, body: DecisionBody) -> Response:
+    """Approve, reject or requeue; 409 when someone decided first."""
+    viewer = await moderator_viewer(request)
+    comment = await service_of(request).moderation.decide(
+        viewer, comment_id, body.action, body.from_status, body.reason
+    )
+    return JSONResponse(
+        {
+            "comment": {"id": comment.id, "status": comment.status},
+            "decided_by": {"id": viewer.user.id, "name": viewer.user.name},
+        }
+    )
+
+
+async def bulk(request: Request, site: str, body: BulkBody) -> Response:
+    """The same decision on many comments."""
+    viewer = await moderator_viewer(request)
+    results = await service_of(request).moderation.bulk(
+        viewer, site, body.ids, body.action, body.reason
+    )
+    return JSONResponse({"results": results})
+
+
+async def claim(request: Request, comment_id: str) -> Response:
+    """Take an item for a minute, so other moderators see it is being reviewed."""
+    viewer = await moderator_viewer(request)
+    holder = await service_of(request).moderation.claim(viewer, comment_id)
+    return JSONResponse({"claimed_by": holder, "expires_in": 60})
+
+
+def _ban_json(ban: Any, name: str | None) -> dict[str, Any]:
+    return {
+        "user_id": ban.user_id,
+        "user_name": name,
+        "until": _iso(ban.until),
+        "shadow": ban.shadow,
+        "reason": ban.reason,
+        "created_by": ban.created_by,
+        "created_at": _iso(ban.created_at),
+    }
+
+
+async def list_bans(request: Request, site: str) -> Response:
+    """The site's bans and suspensions."""
+    viewer = await moderator_viewer(request)
+    found = await service_of(request).moderation.bans(viewer, site)
+    return JSONResponse({"bans": [_ban_json(ban, name) for ban, name in found]})
+
+
+async def add_ban(request: Request, site: str, body: BanBody) -> Response:
+    """Ban a user; optionally reject everything they have waiting."""
+    viewer = await moderator_viewer(request)
+    ban, rejected = await service_of(request).moderation.ban(
+        viewer,
+        site,
+        body.user_id,
+        body.reason,
+        until=body.until,
+        shadow=body.shadow,
+        reject_pending=body.reject_pending,
+    )
+    return JSONResponse({"ban": _ban_json(ban, None), "rejected": rejected}, status_code=201)
+
+
+async def lift_ban(request: Request, site: str, user_id: str) -> Response:
+    """Lift a ban."""
+    viewer = await moderator_viewer(request)
+    await service_of(request).moderation.unban(viewer, site, user_id)
+    return Response(status_code=204)
+
+
+async def _thread(request: Request, site: str, key: str, closed: bool) -> Response:
+    viewer = await moderator_viewer(request)
+    thread = await service_of(request).moderation.set_thread_closed(viewer, site, key, closed)
+    return JSONResponse(
+        {"thread": {"key": thread.key, "url": thread.url, "title": thread.title,
+                    "closed": thread.closed}}
+    )  # fmt: skip
+
+
+async def close_thread(request: Request, site: str, body: ThreadBody) -> Response:
+    """Close a thread to new comments."""
+    return await _thread(request, site, body.thread, True)
+
+
+async def open_thread(request: Request, site: str, body: ThreadBody) -> Response:
+    """Open a closed thread again."""
+    return await _thread(request, site, body.thread, False)
+
+
+async def audit_log(request: Request, site: str, query: LogQuery) -> Response:
+    """Who decided what, when and why, newest first."""
+    viewer = await moderator_viewer(request)
+    entries, cursor = await service_of(request).moderation.log(viewer, site, query.cursor)
+    return JSONResponse(
+        {
+            "entries": [
+                {
+                    "id": entry.id,
+                    "at": _iso(entry.created_at),
+                    "actor": {"id": entry.actor_id, "name": name or "Automatic moderation"}
+                    if entry.actor_id
+                    else {"id": None, "name": "Automatic moderation"},
+                    "action": entry.action,
+                    "comment_id": entry.comment_id,
+                    "user_id": entry.user_id,
+                    "reason": entry.reason,
+                    "details": entry.details,
+                }
+                for entry, name in entries
+            ],
+            "next_cursor": cursor,
+        }
+    )
+
+
+def _settings_json(site: Any) -> dict[str, Any]:
+    return {
+        "policy": site.policy.model_dump(),
+        "origins": list(site.origins),
+        "sso_secret_set": bool(site.sso_secret),
+    }
+
+
+async def get_settings(request: Request, site: str) -> Response:
+    """The site's policy and origins (the SSO secret only as set or not)."""
+    viewer = await moderator_viewer(request)
+    found = await service_of(request).moderation.require(viewer, site)
+    return JSONResponse(_settings_json(found))
+
+
+async def put_settings(request: Request, site: str, body: SettingsBody) -> Response:
+    """Admins change the policy, the origins, the SSO secret."""
+    viewer = await moderator_viewer(request)
+    found = await service_of(request).moderation.update_settings(
+        viewer, site, policy=body.policy, origins=body.origins, sso_secret=body.sso_secret
+    )
+    return JSONResponse(_settings_json(found))
+
+
+async def list_roles(request: Request, site: str) -> Response:
+    """Who moderates and administers the site."""
+    viewer = await moderator_viewer(request)
+    service = service_of(request)
+    found = await service.moderation.require(viewer, site, admin=True)
+    rows = await service.deps.storage.list_roles(found.name)
+    return JSONResponse({"roles": [{"user_id": u, "user_name": n, "roles": r} for u, n, r in rows]})
+
+
+async def put_roles(request: Request, site: str, user_id: str, body: RolesBody) -> Response:
+    """Set a user's roles on the site."""
+    viewer = await moderator_viewer(request)
+    wanted: list[Role] = list(body.roles)
+    await service_of(request).moderation.set_roles(viewer, site, user_id, wanted)
+    return JSONResponse({"user_id": user_id, "roles": sorted(set(wanted))})
+
+
+async def check(request: Request, site: str, body: CheckBody) -> Response:
+    """The "test this text" box: the filters' verdict, nothing stored."""
+    viewer = await moderator_viewer(request)
+    decision = await service_of(request).moderation.check(viewer, site, body.body)
+    return JSONResponse(
+        {
+            "action": decision.action,
+            "reasons": [
+                {"code": r.code, "message": r.message, "span": list(r.span) if r.span else None}
+                for r in decision.reasons
+            ],
+        }
+    )
+
+
+async def events(request: Request, site: str) -> Response:
+    """Server-Sent Events of the site's queues: new items, decisions, claims, counts."""
+    viewer = await moderator_viewer(request)
+    service = service_of(request)
+    found = await service.moderation.require(viewer, site)
+    broker = service.deps.broker
+
+    async def stream() -> Any:
+        async with broker.subscribe(channel(found.name)) as received:
+            yield {"event": "ready", "data": "{}"}
+            async for name, data in received:
+                yield {"event": name, "data": _json(data)}
+
+    return EventSourceResponse(stream(), ping=15, headers={"Cache-Control": "no-store"})
+
+
+def _json(data: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(data, separators=(",", ":"))
+
+
+SITE = "/api/v1/sites/{site}"
+ENDPOINTS = [
+    Endpoint("GET", SITE + "/moderation/queue", queue, "A moderation queue", "moderation",
+             query=QueueQueryParams, auth="required", errors=(403, 404, 422)),
+    Endpoint("POST", "/api/v1/moderation/comments/{comment_id}/decision", decide,
+             "Decide on a comment", "moderation", body=DecisionBody, auth="required",
+             errors=(403, 404, 409, 422)),
+    Endpoint("POST", "/api/v1/moderation/comments/{comment_id}/claim", claim,
+             "Claim an item for review", "moderation", auth="required", errors=(403, 404, 409)),
+    Endpoint("POST", SITE + "/moderation/bulk", bulk, "Decide on many comments", "moderation",
+             body=BulkBody, auth="required", errors=(403, 404, 422)),
+    Endpoint("GET", SITE + "/bans", list_bans, "Bans and suspensions", "moderation",
+             auth="required", errors=(403, 404)),
+    Endpoint("POST", SITE + "/bans", add_ban, "Ban a user", "moderation", body=BanBody, ok=201,
+             auth="required", errors=(403, 404, 422)),
+    Endpoint("DELETE", SITE + "/bans/{user_id}", lift_ban, "Lift a ban", "moderation", ok=204,
+             auth="required", errors=(403, 404)),
+    Endpoint("POST", SITE + "/threads/close", close_thread, "Close a thread", "moderation",
+             body=ThreadBody, auth="required", errors=(403, 404, 422)),
+    Endpoint("POST", SITE + "/threads/open", open_thread, "Open a thread", "moderation",
+             body=ThreadBody, auth="required", errors=(403, 404, 422)),
+    Endpoint("GET", SITE + "/moderation/log", audit_log, "The audit log", "moderation",
+             query=LogQuery, auth="required", errors=(403, 404, 422)),
+    Endpoint("GET", SITE + "/settings", get_settings, "The site's policy", "moderation",
+             auth="required", errors=(403, 404)),
+    Endpoint("PUT", SITE + "/settings", put_settings, "Change the site's policy", "moderation",
+             body=SettingsBody, auth="required", errors=(403, 404, 422)),
+    Endpoint("GET", SITE + "/roles", list_roles, "Roles on the site", "moderation",
+             auth="required", errors=(403, 404)),
+    Endpoint("PUT", SITE + "/roles/{user_id}", put_roles, "Set a user's roles", "moderation",
+             body=RolesBody, auth="required", errors=(403, 404, 422)),
+    Endpoint("POST", SITE + "/moderation/check", check, "Test a text against the filters",
+             "moderation", body=CheckBody, auth="required", errors=(403, 404, 422)),
+]  # fmt: skip
+
+STREAMS = [
+    Endpoint("GET", SITE + "/moderation/events", events, "Live queue events (SSE)",
+             "moderation", auth="required", errors=(403, 404)),
+]  # fmt: skip

@@ -1,0 +1,95 @@
+"""The moderators' dashboard at `/moderate`: its page, and its cookie session.
+
+The dashboard is a first-party page on the service's origin. It logs in with the same
+providers as the widget, but the login ends in an HttpOnly, SameSite=Lax session cookie
+(`__Host-` prefixed over https) instead of a message; every write it makes carries a
+CSRF token and an exact `Origin` (checked in `http.auth`).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from comments.errors import ApiError, LoginRequired
+from comments.http.auth import csrf_token, dashboard_viewer, service_of
+from comments.http.cookies import NO_STORE, redirect_to_provider, session_cookie
+from comments.http.errors import error_response
+from comments.http.headers import STRICT_CSP
+from comments.http.present import user_json
+
+PAGE = Path(__file__).resolve().parent / "static" / "dashboard" / "index.html"
+
+
+async def page(request: Request) -> Response:
+    """The dashboard's single page; its script does the rest."""
+    base = escape(request.app.state.public_url, quote=True)
+    html = PAGE.read_text(encoding="utf-8").replace("__BASE__", base)
+    return HTMLResponse(
+        html, headers={"Content-Security-Policy": STRICT_CSP, "Cache-Control": "no-store"}
+    )
+
+
+async def session(request: Request) -> Response:
+    """Who is logged in, which sites they moderate, and their CSRF token."""
+    viewer = await dashboard_viewer(request)
+    if viewer is None:
+        raise LoginRequired("Please log in to the dashboard.")
+    service = service_of(request)
+    sites = []
+    for site in await service.sites.all():
+        roles = await service.sessions.roles(site.name, viewer.user.id)
+        if roles:
+            sites.append({"name": site.name, "roles": sorted(roles)})
+    name, _path, _secure = session_cookie(request.app.state.public_url)
+    token = request.cookies[name]
+    return JSONResponse(
+        {
+            "user": user_json(viewer.user),
+            "sites": sites,
+            "csrf_token": csrf_token(request.app.state.secret, token),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def providers(request: Request) -> Response:
+    """The login providers, for the dashboard's login screen."""
+    found = [{"id": p.id, "name": p.name} for p in service_of(request).logins.providers()]
+    return JSONResponse({"providers": found})
+
+
+async def login(request: Request) -> Response:
+    """Start a dashboard login: the whole page goes to the provider and comes back."""
+    try:
+        start = await service_of(request).logins.start(
+            request.path_params["provider"], None, request.app.state.origin, dashboard=True
+        )
+    except ApiError as error:
+        return error_response(error)
+    return redirect_to_provider(request, start.redirect_to, start.browser_secret, NO_STORE)
+
+
+async def logout(request: Request) -> Response:
+    """End the dashboard session (a CSRF-checked write like any other)."""
+    viewer = await dashboard_viewer(request)
+    if viewer is None:
+        raise LoginRequired("There is no dashboard session.")
+    name, path, secure = session_cookie(request.app.state.public_url)
+    await service_of(request).sessions.revoke(request.cookies[name])
+    response = Response(status_code=204)
+    response.delete_cookie(name, path=path, secure=secure, httponly=True, samesite="lax")
+    return response
+
+
+ROUTES = [
+    Route("/moderate", page, methods=["GET"]),
+    Route("/moderate/session", session, methods=["GET"]),
+    Route("/moderate/providers", providers, methods=["GET"]),
+    Route("/moderate/login/{provider}", login, methods=["GET"]),
+    Route("/moderate/logout", logout, methods=["POST"]),
+]

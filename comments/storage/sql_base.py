@@ -1,0 +1,144 @@
+"""What both SQL storage modules share: the engine, row converters, visibility rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import and_, event, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.sql import ColumnElement
+
+from comments.models import AuthorView, Comment, CommentRow, Site, SitePolicy, Thread, User
+from comments.storage.schema import comments
+
+VISIBLE = ("approved", "deleted")
+DELETED_NAME = "[deleted]"
+
+
+def make_engine(url: str) -> AsyncEngine:
+    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def site_of_row(row: RowMapping) -> Site:
+    return Site(
+        name=row["name"],
+        origins=tuple(row["origins"]),
+        policy=SitePolicy.model_validate(row["policy"]),
+        sso_secret=row["sso_secret"],
+        created_at=row["created_at"],
+    )
+
+
+def user_of_row(row: RowMapping) -> User:
+    return User(
+        id=row["id"],
+        name=row["name"],
+        avatar_url=row["avatar_url"],
+        email=row["email"],
+        created_at=row["created_at"],
+    )
+
+
+def thread_of_row(row: RowMapping) -> Thread:
+    return Thread(
+        id=row["id"],
+        site=row["site"],
+        key=row["key"],
+        url=row["url"],
+        title=row["title"],
+        closed=bool(row["closed"]),
+        created_at=row["created_at"],
+    )
+
+
+def comment_of_row(row: RowMapping) -> Comment:
+    return Comment(
+        id=row["id"],
+        site=row["site"],
+        thread_id=row["thread_id"],
+        parent_id=row["parent_id"],
+        root_id=row["root_id"],
+        depth=row["depth"],
+        author_id=row["author_id"],
+        body=row["body"],
+        html=row["html"],
+        status=row["status"],
+        reasons=tuple(row["reasons"]),
+        score=row["score"],
+        report_count=row["report_count"],
+        created_at=row["created_at"],
+        edited_at=row["edited_at"],
+        shadowed=bool(row["shadowed"]),
+        reviewed_reports=row["reviewed_reports"],
+        decided_by=row["decided_by"],
+        decided_at=row["decided_at"],
+    )
+
+
+def row_of(row: RowMapping) -> CommentRow:
+    name = row["author_name"]
+    author = AuthorView(
+        id=row["author_id"],
+        name=name if name is not None else DELETED_NAME,
+        avatar_url=row["author_avatar"],
+    )
+    return CommentRow(
+        comment=comment_of_row(row),
+        author=author,
+        thread_key=row["thread_key"],
+        my_vote=row["my_vote"] or 0,
+    )
+
+
+def visible(table: Any, viewer_id: str | None, *, tombstones: bool = True) -> ColumnElement[bool]:
+    """Published comments (and tombstones), plus the viewer's own awaiting review or shadowed."""
+    shown: ColumnElement[bool] = and_(
+        table.c.status.in_(VISIBLE if tombstones else ("approved",)), table.c.shadowed.is_(False)
+    )
+    if viewer_id is not None:
+        own = and_(
+            table.c.author_id == viewer_id,
+            or_(table.c.status == "pending", and_(table.c.status == "approved", table.c.shadowed)),
+        )
+        shown = or_(shown, own)
+    return shown
+
+
+class SqlBase:
+    """The engine and the dialect's insert-or-ignore."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._dialect = engine.dialect.name
+
+    def _insert_ignore(self, table: Any, values: Mapping[str, object]) -> Any:
+        dialect_insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        return dialect_insert(table).values(**values).on_conflict_do_nothing()
+
+    @staticmethod
+    async def _get_comment(conn: AsyncConnection, comment_id: str) -> Comment | None:
+        query = select(comments).where(comments.c.id == comment_id)
+        row = (await conn.execute(query)).mappings().first()
+        return comment_of_row(row) if row else None
+
+
+def reason_codes(reasons: tuple[dict[str, object], ...]) -> str:
+    """The trail's rule codes as `,A,B,` so a queue can filter by one with LIKE."""
+    codes = [str(r.get("code", "")) for r in reasons if r.get("action") != "allow"]
+    return ("," + ",".join(codes) + ",")[:300] if codes else ""

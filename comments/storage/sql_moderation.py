@@ -1,0 +1,335 @@
+"""The moderators' side of storage: queues, decisions, bans, the audit log, roles."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, delete, func, insert, literal, select, update
+from sqlalchemy.sql import ColumnElement
+
+from comments.models import AuditEntry, AuthorStats, Ban, Comment, CommentRow, Role, Thread
+from comments.storage import QueueQuery
+from comments.storage.schema import audit, bans, comments, reports, roles, threads, users
+from comments.storage.sql_base import SqlBase, row_of, thread_of_row
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def in_queue(queue: str, report_threshold: int) -> ColumnElement[bool]:
+    """Which comments a queue holds; `reported` is published ones with unreviewed reports."""
+    if queue == "reported":
+        return and_(
+            comments.c.status == "approved",
+            comments.c.report_count > comments.c.reviewed_reports,
+            comments.c.report_count >= report_threshold,
+        )
+    return comments.c.status == queue
+
+
+def _ban(row: Any) -> Ban:
+    return Ban(
+        site=row["site"],
+        user_id=row["user_id"],
+        until=row["until"],
+        shadow=bool(row["shadow"]),
+        reason=row["reason"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+    )
+
+
+class ModerationQueries(SqlBase):
+    """Queue reads and guarded writes for moderators."""
+
+    async def queue(self, query: QueueQuery) -> tuple[list[CommentRow], str | None]:
+        """One page of a queue, oldest first; answers the rows and the next cursor id."""
+        stmt = (
+            select(
+                comments,
+                users.c.name.label("author_name"),
+                users.c.avatar_url.label("author_avatar"),
+                threads.c.key.label("thread_key"),
+                literal(0).label("my_vote"),
+            )
+            .select_from(
+                comments.outerjoin(users, users.c.id == comments.c.author_id).join(
+                    threads, threads.c.id == comments.c.thread_id
+                )
+            )
+            .where(comments.c.site == query.site, in_queue(query.queue, query.report_threshold))
+        )
+        if query.thread_key is not None:
+            stmt = stmt.where(threads.c.key == query.thread_key)
+        if query.author_id is not None:
+            stmt = stmt.where(comments.c.author_id == query.author_id)
+        if query.reason_code is not None:
+            stmt = stmt.where(comments.c.reason_codes.like(_like(f",{query.reason_code},")))
+        if query.text:
+            stmt = stmt.where(comments.c.body.like(_like(query.text), escape="\\"))
+        if query.cursor_id is not None:
+            stmt = stmt.where(comments.c.id > query.cursor_id)
+        stmt = stmt.order_by(comments.c.id.asc()).limit(query.limit + 1)
+        async with self._engine.connect() as conn:
+            rows = [row_of(r) for r in (await conn.execute(stmt)).mappings()]
+        more = len(rows) > query.limit
+        rows = rows[: query.limit]
+        return rows, rows[-1].comment.id if more and rows else None
+
+    async def queue_counts(self, site: str, report_threshold: int) -> dict[str, int]:
+        """How many comments wait in each queue."""
+        columns = [
+            func.coalesce(func.sum(case((in_queue(name, report_threshold), 1), else_=0)), 0)
+            for name in ("pending", "reported", "rejected", "approved")
+        ]
+        stmt = select(*columns).where(comments.c.site == site)
+        async with self._engine.connect() as conn:
+            values = (await conn.execute(stmt)).one()
+        return dict(
+            zip(("pending", "reported", "rejected", "approved"), map(int, values), strict=True)
+        )
+
+    async def oldest_pending(self, site: str) -> datetime | None:
+        """When the comment waiting longest was written."""
+        stmt = select(func.min(comments.c.created_at)).where(
+            comments.c.site == site, comments.c.status == "pending"
+        )
+        async with self._engine.connect() as conn:
+            value = (await conn.execute(stmt)).scalar()
+        return value if isinstance(value, datetime) else None
+
+    async def author_stats(self, site: str, author_ids: list[str]) -> dict[str, AuthorStats]:
+        """Approved and rejected counts and first comment, per author on the site."""
+        if not author_ids:
+            return {}
+        stmt = (
+            select(
+                comments.c.author_id,
+                func.sum(case((comments.c.status == "approved", 1), else_=0)),
+                func.sum(case((comments.c.status == "rejected", 1), else_=0)),
+                func.min(comments.c.created_at),
+            )
+            .where(comments.c.site == site, comments.c.author_id.in_(set(author_ids)))
+            .group_by(comments.c.author_id)
+        )
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return {
+            author: AuthorStats(int(ok or 0), int(bad or 0), first)
+            for author, ok, bad, first in rows
+        }
+
+    async def reports_of(self, comment_ids: list[str]) -> dict[str, list[tuple[str, str | None]]]:
+        """Every report's reason and note, per comment."""
+        found: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        if not comment_ids:
+            return found
+        stmt = (
+            select(reports.c.comment_id, reports.c.reason, reports.c.note)
+            .where(reports.c.comment_id.in_(set(comment_ids)))
+            .order_by(reports.c.created_at)
+        )
+        async with self._engine.connect() as conn:
+            for comment_id, reason, note in (await conn.execute(stmt)).all():
+                found[comment_id].append((reason, note))
+        return found
+
+    async def comment_rows(self, comment_ids: list[str]) -> dict[str, CommentRow]:
+        """Comments with their authors, by id, whatever their status."""
+        if not comment_ids:
+            return {}
+        stmt = (
+            select(
+                comments,
+                users.c.name.label("author_name"),
+                users.c.avatar_url.label("author_avatar"),
+                threads.c.key.label("thread_key"),
+                literal(0).label("my_vote"),
+            )
+            .select_from(
+                comments.outerjoin(users, users.c.id == comments.c.author_id).join(
+                    threads, threads.c.id == comments.c.thread_id
+                )
+            )
+            .where(comments.c.id.in_(set(comment_ids)))
+        )
+        async with self._engine.connect() as conn:
+            return {r["id"]: row_of(r) for r in (await conn.execute(stmt)).mappings()}
+
+    async def decide(
+        self,
+        comment_id: str,
+        *,
+        to_status: str,
+        from_status: str,
+        unreviewed_reports: bool,
+        actor_id: str,
+        now: datetime,
+    ) -> Comment | None:
+        """Move a comment from the status the moderator saw; None when it moved already."""
+        guard = [comments.c.id == comment_id, comments.c.status == from_status]
+        if unreviewed_reports:
+            guard.append(comments.c.report_count > comments.c.reviewed_reports)
+        stmt = (
+            update(comments)
+            .where(*guard)
+            .values(
+                status=to_status,
+                decided_by=actor_id,
+                decided_at=now,
+                reviewed_reports=comments.c.report_count,
+            )
+        )
+        async with self._engine.begin() as conn:
+            if (await conn.execute(stmt)).rowcount != 1:
+                return None
+            return await self._get_comment(conn, comment_id)
+
+    async def reject_pending_by(
+        self, site: str, author_id: str, actor_id: str, now: datetime
+    ) -> list[str]:
+        """Reject everything the author has waiting on the site; answers the ids."""
+        where = [
+            comments.c.site == site,
+            comments.c.author_id == author_id,
+            comments.c.status == "pending",
+        ]
+        async with self._engine.begin() as conn:
+            ids = list((await conn.execute(select(comments.c.id).where(*where))).scalars())
+            if ids:
+                await conn.execute(
+                    update(comments)
+                    .where(comments.c.id.in_(ids), comments.c.status == "pending")
+                    .values(status="rejected", decided_by=actor_id, decided_at=now)
+                )
+        return ids
+
+    async def get_ban(self, site: str, user_id: str) -> Ban | None:
+        """The user's ban on the site, active or lapsed."""
+        stmt = select(bans).where(bans.c.site == site, bans.c.user_id == user_id)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(stmt)).mappings().first()
+        return _ban(row) if row else None
+
+    async def list_bans(self, site: str) -> list[tuple[Ban, str | None]]:
+        """The site's bans, newest first, with each user's name."""
+        stmt = (
+            select(bans, users.c.name.label("user_name"))
+            .select_from(bans.outerjoin(users, users.c.id == bans.c.user_id))
+            .where(bans.c.site == site)
+            .order_by(bans.c.created_at.desc())
+        )
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(stmt)).mappings().all()
+        return [(_ban(row), row["user_name"]) for row in rows]
+
+    async def put_ban(self, ban: Ban) -> None:
+        """Create or replace the user's ban on the site."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                delete(bans).where(bans.c.site == ban.site, bans.c.user_id == ban.user_id)
+            )
+            await conn.execute(
+                insert(bans).values(
+                    site=ban.site,
+                    user_id=ban.user_id,
+                    until=ban.until,
+                    shadow=ban.shadow,
+                    reason=ban.reason,
+                    created_by=ban.created_by,
+                    created_at=ban.created_at,
+                )
+            )
+
+    async def delete_ban(self, site: str, user_id: str) -> bool:
+        """Lift a ban; False when there was none."""
+        stmt = delete(bans).where(bans.c.site == site, bans.c.user_id == user_id)
+        async with self._engine.begin() as conn:
+            return bool((await conn.execute(stmt)).rowcount)
+
+    async def add_audit(self, entry: AuditEntry) -> None:
+        """Append to the site's audit log."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                insert(audit).values(
+                    id=entry.id,
+                    site=entry.site,
+                    actor_id=entry.actor_id,
+                    action=entry.action,
+                    comment_id=entry.comment_id,
+                    user_id=entry.user_id,
+                    reason=entry.reason,
+                    details=entry.details or {},
+                    created_at=entry.created_at,
+                )
+            )
+
+    async def list_audit(
+        self, site: str, before_id: str | None, limit: int
+    ) -> list[tuple[AuditEntry, str | None]]:
+        """Newest entries first, with the actor's name."""
+        stmt = (
+            select(audit, users.c.name.label("actor_name"))
+            .select_from(audit.outerjoin(users, users.c.id == audit.c.actor_id))
+            .where(audit.c.site == site)
+            .order_by(audit.c.id.desc())
+            .limit(limit)
+        )
+        if before_id is not None:
+            stmt = stmt.where(audit.c.id < before_id)
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(stmt)).mappings().all()
+        return [
+            (
+                AuditEntry(
+                    id=row["id"],
+                    site=row["site"],
+                    actor_id=row["actor_id"],
+                    action=row["action"],
+                    created_at=row["created_at"],
+                    comment_id=row["comment_id"],
+                    user_id=row["user_id"],
+                    reason=row["reason"],
+                    details=row["details"],
+                ),
+                row["actor_name"],
+            )
+            for row in rows
+        ]
+
+    async def set_thread_closed(self, site: str, key: str, closed: bool) -> Thread | None:
+        """Close or reopen a thread; None when nobody commented on it yet."""
+        where = [threads.c.site == site, threads.c.key == key]
+        async with self._engine.begin() as conn:
+            await conn.execute(update(threads).where(*where).values(closed=closed))
+            row = (await conn.execute(select(threads).where(*where))).mappings().first()
+        return thread_of_row(row) if row else None
+
+    async def list_roles(self, site: str) -> list[tuple[str, str | None, list[Role]]]:
+        """Everyone with a role on the site: id, name, roles."""
+        stmt = (
+            select(roles.c.user_id, users.c.name, roles.c.role)
+            .select_from(roles.outerjoin(users, users.c.id == roles.c.user_id))
+            .where(roles.c.site == site)
+            .order_by(roles.c.user_id, roles.c.role)
+        )
+        grouped: dict[str, tuple[str | None, list[Role]]] = {}
+        async with self._engine.connect() as conn:
+            for user_id, name, role in (await conn.execute(stmt)).all():
+                grouped.setdefault(user_id, (name, []))[1].append(role)
+        return [(user_id, name, found) for user_id, (name, found) in grouped.items()]
+
+    async def set_roles(self, site: str, user_id: str, wanted: list[Role], now: datetime) -> None:
+        """Replace the user's roles on the site."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                delete(roles).where(roles.c.site == site, roles.c.user_id == user_id)
+            )
+            for role in sorted(set(wanted)):
+                await conn.execute(
+                    insert(roles).values(site=site, user_id=user_id, role=role, created_at=now)
+                )
