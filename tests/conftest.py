@@ -21,6 +21,7 @@ from tests.fixtures_services import (
     redis_url,
 )
 from tests.harness import Harness
+from tests.live import serve_app
 
 __all__ = [
     "fake_github",
@@ -31,6 +32,7 @@ __all__ = [
     "redis_clean_url",
     "redis_proc",
     "redis_url",
+    "serve_app",
     "strict_oidc",
 ]
 

@@ -71,6 +71,16 @@ class Harness:
 
         return self.run(work)
 
+    def moderator(self, user: str = "dev:mod", site: str = "news", role: str = "moderator") -> str:
+        """An API token with a role on the site, as `comments tokens create --role` makes."""
+
+        async def work(s: Service) -> str:
+            await s.sites.ensure_user(user)
+            await s.sites.grant(site, user, role)  # type: ignore[arg-type]
+            return await s.sessions.issue(user, site, kind="api", role=role)  # type: ignore[arg-type]
+
+        return self.run(work)
+
     def auth(self, token: str) -> dict[str, str]:
         """Headers carrying a bearer token."""
         return {"Authorization": f"Bearer {token}"}

@@ -53,6 +53,7 @@ class BulkBody(BaseModel):
 
     ids: list[str] = Field(min_length=1, max_length=100)
     action: Literal["approve", "reject"]
+    from_status: Literal["pending", "approved", "rejected"] = "pending"
     reason: str | None = Field(None, max_length=500)
 
 
@@ -157,7 +158,7 @@ async def bulk(request: Request, site: str, body: BulkBody) -> Response:
     """The same decision on many comments."""
     viewer = await moderator_viewer(request)
     results = await service_of(request).moderation.bulk(
-        viewer, site, body.ids, body.action, body.reason
+        viewer, site, body.ids, body.action, body.from_status, body.reason
     )
     return JSONResponse({"results": results})
 

@@ -251,9 +251,15 @@ class Moderation:
         return Conflict(f"Already {status} by {who}.")
 
     async def bulk(
-        self, viewer: Viewer, site_name: str, ids: list[str], action: Action, reason: str | None
+        self,
+        viewer: Viewer,
+        site_name: str,
+        ids: list[str],
+        action: Action,
+        from_status: str,
+        reason: str | None,
     ) -> dict[str, str]:
-        """The same decision on many comments; each answers ok, conflict or not_found."""
+        """The same decision on many comments of one queue; each: ok, conflict or not_found."""
         site = await self.require(viewer, site_name)
         results: dict[str, str] = {}
         for comment_id in dict.fromkeys(ids):
@@ -266,7 +272,7 @@ class Moderation:
                 results[comment_id] = "not_found"
                 continue
             try:
-                await self._decide(viewer, site, comment, action, None, reason)
+                await self._decide(viewer, site, comment, action, from_status, reason)
                 results[comment_id] = "ok"
             except Conflict:
                 results[comment_id] = "conflict"

@@ -442,7 +442,12 @@ class SqlStorage(ModerationQueries):
         query = (
             select(threads.c.key, func.count(comments.c.id))
             .select_from(threads.join(comments, comments.c.thread_id == threads.c.id))
-            .where(threads.c.site == site, threads.c.key.in_(keys), comments.c.status == "approved")
+            .where(
+                threads.c.site == site,
+                threads.c.key.in_(keys),
+                comments.c.status == "approved",
+                comments.c.shadowed.is_(False),
+            )
             .group_by(threads.c.key)
         )
         async with self._engine.connect() as conn:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import LiveServer
+from tests.live import LiveServer
 
 W = "#comments >> "  # Playwright's CSS pierces the widget's open shadow root
 
