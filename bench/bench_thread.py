@@ -15,6 +15,7 @@ import time
 import httpx
 
 from comments.app import create_app
+from comments.models import SitePolicy
 from comments.settings import Settings
 from comments.storage import CommentQuery
 from comments.storage.migrate import upgrade
@@ -28,7 +29,9 @@ async def run(url: str) -> None:
     app = create_app(Settings(database_url=url, public_url="http://bench"))
     async with app.router.lifespan_context(app):
         service = app.state.service
-        await service.sites.create("news", [ORIGIN])
+        await service.sites.create(
+            "news", [ORIGIN], SitePolicy(rate_per_minute=0, rate_per_hour=0, ip_rate_per_hour=0)
+        )
         await service.sites.ensure_user("dev:bench")
         token = await service.sessions.issue("dev:bench", "news")
         transport = httpx.ASGITransport(app=app)

@@ -31,6 +31,7 @@ from comments.auth import routes as auth_routes
 from comments.cache import make_cache
 from comments.demo import article
 from comments.errors import ApiError
+from comments.http.client import parse_networks
 from comments.http.cors import SiteCors
 from comments.http.errors import api_error, http_error, server_error
 from comments.http.headers import SecurityHeaders
@@ -197,6 +198,7 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
     )
     app.state.public_url = settings.public_url
     app.state.origin = settings.origin
+    app.state.trusted_networks = parse_networks(settings.trusted_proxies)
     app.state.settings = settings
     app.state.secret = (
         settings.secret_key.get_secret_value().encode()

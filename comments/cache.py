@@ -7,7 +7,9 @@ is atomic in both, so a single-use record can be used once only.
 
 from __future__ import annotations
 
+import secrets
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
@@ -32,6 +34,12 @@ class Cache(Protocol):
     async def delete(self, key: str) -> None:
         """Forget `key`."""
 
+    async def hit(self, key: str, window_ms: int, limit: int) -> int:
+        """Count one event in a sliding window unless `limit` are in it already.
+
+        Answers 0 when counted, else the milliseconds until the oldest event leaves.
+        """
+
     async def ping(self) -> None:
         """Raise if the cache does not answer."""
 
@@ -39,11 +47,27 @@ class Cache(Protocol):
         """Release connections."""
 
 
+# Sliding window on a sorted set, atomically: trim, count, maybe add.
+_HIT = """
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + window - now)
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], window)
+return 0
+"""
+
+
 class MemoryCache:
     """The embedded cache for a single process (the demo, `serve` without Redis)."""
 
     def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._items: dict[str, tuple[float, str]] = {}
+        self._windows: dict[str, deque[float]] = {}
         self._monotonic = monotonic
 
     def _sweep(self) -> None:
@@ -80,6 +104,19 @@ class MemoryCache:
     async def delete(self, key: str) -> None:
         """Forget `key`."""
         self._items.pop(key, None)
+
+    async def hit(self, key: str, window_ms: int, limit: int) -> int:
+        """Count one event in a sliding window unless `limit` are in it already."""
+        now = self._monotonic() * 1000
+        events = self._windows.setdefault(key, deque())
+        while events and events[0] <= now - window_ms:
+            events.popleft()
+        if len(events) >= limit:
+            return max(1, int(events[0] + window_ms - now))
+        events.append(now)
+        if len(self._windows) > 100_000:
+            self._windows = {k: v for k, v in self._windows.items() if v and v[-1] > now - 3600_000}
+        return 0
 
     async def ping(self) -> None:
         """Always answers."""
@@ -122,6 +159,13 @@ class RedisCache:
     async def delete(self, key: str) -> None:
         """Forget `key`."""
         await self._redis.delete(self._prefix + key)
+
+    async def hit(self, key: str, window_ms: int, limit: int) -> int:
+        """Count one event in a sliding window (a Lua script: atomic across workers)."""
+        now = int(time.time() * 1000)
+        member = f"{now}:{secrets.token_hex(4)}"
+        result = await self._redis.eval(_HIT, 1, self._prefix + key, now, window_ms, limit, member)
+        return int(result)
 
     async def ping(self) -> None:
         """Raise if Redis does not answer."""

@@ -42,6 +42,15 @@ class SitePolicy(BaseModel):
         900, ge=0, le=7 * 24 * 3600, description="How long authors may edit their comments"
     )
     reply_depth: int = Field(3, ge=0, le=10, description="How deep replies nest when shown")
+    rate_per_minute: int = Field(
+        5, ge=0, le=1000, description="Comments a reader may post a minute (0: no limit)"
+    )
+    rate_per_hour: int = Field(
+        30, ge=0, le=10_000, description="Comments a reader may post an hour (0: no limit)"
+    )
+    ip_rate_per_hour: int = Field(
+        120, ge=0, le=100_000, description="Comments one address may post an hour (0: no limit)"
+    )
     report_threshold: int = Field(
         1, ge=1, le=100, description="Reports from this many readers put a comment in the queue"
     )

@@ -8,11 +8,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from comments.errors import NotFound
 from comments.http.auth import optional_viewer, required_viewer, service_of
+from comments.http.client import client_address
 from comments.http.present import comment_json, page_json
 from comments.http.routing import Endpoint
-from comments.models import MAX_BODY, MAX_THREAD_KEY, MAX_TITLE, MAX_URL, Site
+from comments.models import MAX_BODY, MAX_THREAD_KEY, MAX_TITLE, MAX_URL
 from comments.service import NewComment, validation
 
 THREAD_KEY = Field(min_length=1, max_length=MAX_THREAD_KEY, description="The article's key")
@@ -27,13 +27,6 @@ def _printable(value: str) -> str:
 
 # A key no thread can have (PostgreSQL cannot even compare one holding NUL) is a 422.
 ReadKey = Annotated[str, THREAD_KEY, AfterValidator(_printable)]
-
-
-async def site_in_path(request: Request, name: str) -> Site:
-    """The site named in the path; a name no site can have is 404 without a lookup."""
-    if not validation.is_site_name(name):
-        raise NotFound("There is no such site.")
-    return await service_of(request).sites.get(name)
 
 
 class ListQuery(BaseModel):
@@ -104,7 +97,7 @@ class CountsQuery(BaseModel):
 async def list_comments(request: Request, site: str, query: ListQuery) -> Response:
     """A page of a thread, or of one comment's replies."""
     service = service_of(request)
-    found = await site_in_path(request, site)
+    found = await service.sites.get(site)
     viewer = await optional_viewer(request, found.name)
     page = await service.reading.page(
         found,
@@ -125,7 +118,7 @@ async def list_comments(request: Request, site: str, query: ListQuery) -> Respon
 async def post_comment(request: Request, site: str, body: PostBody) -> Response:
     """Post a comment or a reply; moderation decides its status."""
     service = service_of(request)
-    await site_in_path(request, site)
+    await service.sites.get(site)
     viewer = await required_viewer(request, site)
     view = await service.posting.post(
         site,
@@ -137,6 +130,7 @@ async def post_comment(request: Request, site: str, body: PostBody) -> Response:
             thread_url=body.thread_url,
             thread_title=body.thread_title,
         ),
+        client_address(request, request.app.state.trusted_networks),
     )
     return JSONResponse(comment_json(view), status_code=201)
 
@@ -172,7 +166,7 @@ async def report_comment(request: Request, comment_id: str, body: ReportBody) ->
 async def count_comments(request: Request, site: str, query: CountsQuery) -> Response:
     """Published comment counts for article lists."""
     service = service_of(request)
-    found = await site_in_path(request, site)
+    found = await service.sites.get(site)
     counts = await service.reading.counts(found, query.thread)
     return JSONResponse(
         {"counts": counts}, headers={"Cache-Control": "public, max-age=0, s-maxage=30"}

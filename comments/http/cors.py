@@ -15,8 +15,6 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from comments.service.validation import is_site_name
-
 OriginsFor = Callable[[str | None], Awaitable[frozenset[str]]]
 
 _SITE_IN_PATH = re.compile(r"^/api/v1/sites/([^/]+)/")
@@ -49,12 +47,7 @@ class SiteCors:
             return
         request_headers = Headers(scope=scope)
         origin = request_headers.get("origin")
-        site = site_of(scope)
-        allowed = (
-            origin is not None
-            and (site is None or is_site_name(site))  # no lookup for names no site can have
-            and origin in await self.origins_for(site)
-        )
+        allowed = origin is not None and origin in await self.origins_for(site_of(scope))
         if scope["method"] == "OPTIONS" and "access-control-request-method" in request_headers:
             await self._preflight(origin if allowed else None)(scope, receive, send)
             return

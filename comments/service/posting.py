@@ -36,6 +36,7 @@ from comments.models import (
 from comments.moderation import Decision, Facts, Submission, run_pipeline
 from comments.service import validation
 from comments.service.context import Deps
+from comments.service.limits import RateLimits
 from comments.service.moderation import Moderation, queue_item_json
 from comments.service.reading import Reading, thread_closed
 from comments.service.sessions import Viewer
@@ -66,6 +67,7 @@ class Posting:
         self._sites = sites
         self._reading = reading
         self._moderation = moderation
+        self._limits = RateLimits(deps)
 
     async def _ban(self, site: Site, viewer: Viewer) -> Ban | None:
         """The viewer's active ban: a visible one refuses with 403, a shadow one is returned."""
@@ -118,7 +120,9 @@ class Posting:
         )
         return CommentRow(comment=comment, author=author, thread_key=thread_key, my_vote=my_vote)
 
-    async def post(self, site_name: str, viewer: Viewer, new: NewComment) -> CommentView:
+    async def post(
+        self, site_name: str, viewer: Viewer, new: NewComment, address: str | None = None
+    ) -> CommentView:
         """A new comment or reply; answers its view and the moderation decision."""
         site = await self._sites.get(site_name)
         if viewer.site != site.name:
@@ -152,6 +156,8 @@ class Posting:
             parent = await self._parent(new.parent_id, thread, site)
             parent_id, root_id, depth = parent.id, parent.root_id, parent.depth + 1
         shadow_ban = await self._ban(site, viewer)
+        if not viewer.roles & {"moderator", "admin"}:
+            await self._limits.posting(site, viewer.user.id, address)
         decision = await self._moderate(site, viewer, body, is_edit=False)
         now = self._deps.clock()
         comment_id = self._deps.ids.new()

@@ -500,13 +500,7 @@ def test_unknown_site_or_route_is_a_json_404(harness: Harness, path: str) -> Non
 
 
 @pytest.mark.parametrize("path", ["/auth/providers", "/auth/dev/login"])
-def test_site_query_with_a_nul_is_a_json_404(
-    harness: Harness, database_url: str, request: pytest.FixtureRequest, path: str
-) -> None:
-    if database_url.startswith("postgresql"):
-        request.applymarker(pytest.mark.xfail(
-            strict=True, reason="the /auth routes look the name up; PostgreSQL fails on a NUL"
-        ))  # fmt: skip
+def test_site_query_with_a_nul_is_a_json_404(harness: Harness, path: str) -> None:
     response = harness.client.get(path, params={"site": "news\x00", "origin": ORIGIN},
                                   follow_redirects=False)  # fmt: skip
     assert_error(response, 404, "not_found")

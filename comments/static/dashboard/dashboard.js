@@ -249,6 +249,16 @@
     return el;
   }
 
+  /** Replaces `el`'s children the way `h` builds them: nested arrays flattened, empties skipped. */
+  function fill(el, ...children) {
+    el.replaceChildren();
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      el.append(child instanceof Node ? child : String(child));
+    }
+    return el;
+  }
+
   /** Server-sanitised HTML only (a comment's `html` field). */
   function trustedHtml(tag, className, html) {
     const el = h(tag, { class: className });
@@ -1066,7 +1076,7 @@
       }
       const names = [...this.surges].map((key) => this.threadTitles.get(key) || key);
       el.hidden = false;
-      el.replaceChildren(
+      fill(el,
         h("strong", null, "Surge"), " ",
         names.length === 1 ? "A thread is getting an unusual burst of comments: " : "Threads getting an unusual burst of comments: ",
         names.map((name, i) => [i ? ", " : "", h("span", { class: "surge-thread" }, name)])
@@ -1173,9 +1183,7 @@
         h("div", null, h("dt", null, "First seen"), h("dd", null, timeEl(author.first_seen) || "—"))
       );
       const authorBox = h("section", { class: "ctx ctx-author", "aria-label": "Author" },
-        h("h3", null, "Author"),
-        h("p", { class: "ctx-line" }, h("span", { class: "ctx-name" }, name),
-          author.id ? h("span", { class: "ctx-id", title: author.id }, author.id) : null),
+        h("h3", null, "Author ", author.id ? h("span", { class: "ctx-id", title: author.id }, author.id) : null),
         history,
         author.id ? h("button", { type: "button", class: "link-btn", "data-action": "filter-author" }, "Only this author") : null
       );
@@ -2007,8 +2015,10 @@
         }
         this.renderSettings(body, result || {});
         this.say("Settings saved.", "ok");
-        const note = body.querySelector(".form-actions .muted");
+        const note = body.querySelector("form.settings .form-actions .muted");
         if (note) note.textContent = "Saved.";
+        const again = body.querySelector('form.settings button[type="submit"]');
+        if (again) again.focus({ preventScroll: true });
       });
 
       body.replaceChildren(h("div", { class: "settings-layout" }, form, this.checkBox()));
@@ -2108,7 +2118,7 @@
         const reasons = (data && Array.isArray(data.reasons)) ? data.reasons : [];
         const verdicts = { allow: "Would be published", hold: "Would be held for review", reject: "Would be rejected" };
         const marked = highlighted(body, reasons.filter((r) => Array.isArray(r.span)).map((r) => ({ span: r.span, label: r.message || r.code })));
-        result.replaceChildren(
+        fill(result,
           h("p", { class: "verdict verdict-" + String(action).replace(/[^a-z]/g, "") }, verdicts[action] || String(action),
             data && data.masked ? h("span", { class: "muted" }, " (masked)") : null),
           reasons.length ? h("ul", { class: "reasons" }, reasons.map((r) => h("li", { class: "reason" },
@@ -2200,7 +2210,7 @@
         this.say("Saved the roles of " + id + ".", "ok");
         this.loadRoles();
       });
-      body.replaceChildren(
+      fill(body,
         people.length
           ? h("table", { class: "table" },
             h("thead", null, h("tr", null, h("th", { scope: "col" }, "Person"), h("th", { scope: "col", class: "center" }, "Moderator"), h("th", { scope: "col", class: "center" }, "Admin"))),
@@ -2340,7 +2350,8 @@
       const by = nameOf(data.by, "another moderator");
       const words = { approved: "Approved", rejected: "Rejected", pending: "Sent back to pending", deleted: "Deleted" };
       const text = (words[data.status] || "Decided") + " by " + by + ".";
-      if (rec.id !== this.focusedId) {
+      const mine = Boolean(this.user && data.by && data.by.id === this.user.id);
+      if (rec.id !== this.focusedId || mine) {
         this.removeItem(rec.id);
         return;
       }
