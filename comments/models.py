@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Status = Literal["pending", "approved", "rejected", "deleted"]
 Role = Literal["moderator", "admin"]
@@ -25,6 +25,11 @@ MAX_NAME = 80
 MAX_SITE_NAME = 64
 MAX_ORIGINS = 50
 
+Domain = Annotated[str, StringConstraints(
+    strip_whitespace=True, to_lower=True, min_length=1, max_length=253,
+    pattern=r"^[a-z0-9.-]+$",
+)]  # fmt: skip
+
 
 class SitePolicy(BaseModel):
     """A site's moderation and discussion rules, as admins set them."""
@@ -38,6 +43,27 @@ class SitePolicy(BaseModel):
         3, ge=0, le=1000, description="An author is new until this many comments are approved"
     )
     max_links: int = Field(3, ge=0, le=100, description="More links than this hold a comment")
+    link_min_approved: int = Field(
+        1, ge=0, le=1000, description="Links from authors with fewer published comments are held"
+    )
+    blocked_domains: tuple[Domain, ...] = Field(
+        (), max_length=1000, description="Links to these domains (and subdomains) are rejected"
+    )
+    allowed_domains: tuple[Domain, ...] = Field(
+        (), max_length=1000, description="When set, links elsewhere are held for review"
+    )
+    duplicate_window_seconds: int = Field(
+        3600, ge=0, le=30 * 86400, description="Posting the same text again within it is held"
+    )
+    copy_paste_authors: int = Field(
+        3, ge=2, le=1000, description="The same text from this many authors in the window is held"
+    )
+    shouting_ratio: float = Field(
+        0.7, ge=0.5, le=1.0, description="Share of capital letters (of 20 or more) that is held"
+    )
+    max_char_run: int = Field(
+        20, ge=5, le=10_000, description="A run of one character this long is held"
+    )
     edit_window_seconds: int = Field(
         900, ge=0, le=7 * 24 * 3600, description="How long authors may edit their comments"
     )

@@ -67,13 +67,15 @@ class Renderer:
         """Safe HTML for `source`."""
         return self._cleaner.clean(self._md.render(source)).strip()
 
-    def count_links(self, source: str) -> int:
-        """How many links the rendered comment will carry (for the link rules)."""
-        return sum(1 for token in self._walk(source) if token == "link_open")
-
-    def _walk(self, source: str) -> list[str]:
-        types: list[str] = []
+    def links(self, source: str) -> list[str]:
+        """The targets of the links the comment carries (for the link rules)."""
+        found: list[str] = []
         for token in self._md.parse(source):
-            types.append(token.type)
-            types.extend(child.type for child in token.children or [])
-        return types
+            for child in token.children or []:
+                if child.type == "link_open":
+                    found.append(str(child.attrGet("href") or ""))
+        return found
+
+    def count_links(self, source: str) -> int:
+        """How many links the rendered comment will carry."""
+        return len(self.links(source))

@@ -96,3 +96,13 @@ def quick(sqlite_url: str) -> Iterator[Harness]:
     """The app on SQLite only, for tests of transport behaviour."""
     with Harness.start(sqlite_url) as h:
         yield h
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the
+    main thread until the session ends, which async tests after it could not share."""
+    items.sort(
+        key=lambda item: (
+            "/browser/" in item.nodeid.replace("\\", "/") or item.nodeid.startswith("tests/browser")
+        )
+    )

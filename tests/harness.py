@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterator
@@ -29,6 +30,7 @@ class Harness:
 
     def __init__(self, client: TestClient) -> None:
         self.client = client
+        self._bodies = itertools.count(1)
 
     @classmethod
     @contextmanager
@@ -86,9 +88,10 @@ class Harness:
         return {"Authorization": f"Bearer {token}"}
 
     def post(
-        self, token: str, body: str = "A fair point.", thread: str = "union", **extra: Any
+        self, token: str, body: str | None = None, thread: str = "union", **extra: Any
     ) -> httpx.Response:
-        """POST a comment on site `news`."""
+        """POST a comment on site `news` (a fresh text unless given: repeats are held)."""
+        body = body if body is not None else f"A fair point, number {next(self._bodies)}."
         payload = {"thread": thread, "body": body, "thread_url": ARTICLE} | extra
         return self.client.post(
             "/api/v1/sites/news/comments", json=payload, headers=self.auth(token)

@@ -6,7 +6,9 @@ functions reading `facts.policy`, so a policy change needs no rebuild.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from comments.moderation.verdicts import Facts, Submission, Verdict
 
@@ -22,6 +24,99 @@ def too_many_links(submission: Submission, facts: Facts) -> Verdict | None:
             "TOO_MANY_LINKS",
             f"Your comment has {submission.link_count} links; this site reviews comments "
             f"with more than {limit} before publishing them.",
+        )
+    return None
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
+def _within(host: str, domains: tuple[str, ...]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _span(body: str, needle: str) -> tuple[int, int] | None:
+    at = body.lower().find(needle.lower())
+    return (at, at + len(needle)) if at >= 0 and needle else None
+
+
+def link_rules(submission: Submission, facts: Facts) -> Verdict | None:
+    """Blocked domains are refused; new authors' links and links off the allow list wait."""
+    policy = facts.policy
+    for url in submission.links:
+        host = _host(url)
+        if _within(host, policy.blocked_domains):
+            return Verdict(
+                "reject",
+                "BLOCKED_DOMAIN",
+                f"Links to {host} are not allowed on this site.",
+                _span(submission.body, host),
+            )
+    if not submission.links or facts.trusted:
+        return None
+    if policy.allowed_domains:
+        for url in submission.links:
+            host = _host(url)
+            if not _within(host, policy.allowed_domains):
+                return Verdict(
+                    "hold",
+                    "LINK_DOMAIN",
+                    f"Links to {host} are checked by a moderator before publishing.",
+                    _span(submission.body, host),
+                )
+    if facts.author_approved < policy.link_min_approved:
+        return Verdict(
+            "hold",
+            "NEW_AUTHOR_LINKS",
+            "Links from new readers are checked by a moderator before publishing.",
+            _span(submission.body, submission.links[0]),
+        )
+    return None
+
+
+def duplicate_text(submission: Submission, facts: Facts) -> Verdict | None:
+    """The same text again from its author, or from several authors at once: spam signals."""
+    if submission.is_edit or facts.policy.duplicate_window_seconds == 0:
+        return None
+    if facts.same_text_by_author:
+        return Verdict(
+            "hold", "DUPLICATE", "You posted this text already; a moderator will look at it."
+        )
+    if facts.same_text_by_others + 1 >= facts.policy.copy_paste_authors:
+        return Verdict(
+            "hold",
+            "COPY_PASTE",
+            "Several readers posted this same text; a moderator will look at it.",
+        )
+    return None
+
+
+def shouting(submission: Submission, facts: Facts) -> Verdict | None:
+    """Mostly capital letters."""
+    letters = [c for c in submission.body if c.isalpha()]
+    if len(letters) < 20:
+        return None
+    upper = sum(1 for c in letters if c.isupper())
+    if upper / len(letters) >= facts.policy.shouting_ratio:
+        return Verdict(
+            "hold",
+            "SHOUTING",
+            "Your comment is mostly in capital letters; a moderator will look at it.",
+        )
+    return None
+
+
+def repeated_characters(submission: Submission, facts: Facts) -> Verdict | None:
+    """A long run of one character (keyboard mashing, padding)."""
+    limit = facts.policy.max_char_run
+    match = re.search(rf"(.)\1{{{limit - 1},}}", submission.body, re.DOTALL)
+    if match:
+        return Verdict(
+            "hold",
+            "REPEATED_CHARACTERS",
+            "Your comment repeats one character many times; a moderator will look at it.",
+            match.span(),
         )
     return None
 
@@ -45,6 +140,10 @@ def premoderation(submission: Submission, facts: Facts) -> Verdict | None:
 
 
 PHASES: tuple[Filter, ...] = (
+    link_rules,
     too_many_links,
+    duplicate_text,
+    shouting,
+    repeated_characters,
     premoderation,
 )

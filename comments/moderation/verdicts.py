@@ -19,6 +19,7 @@ class Submission:
     body: str
     link_count: int
     is_edit: bool = False
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Facts:
     author_approved: int
     now: datetime
     trusted: bool = False
+    same_text_by_author: int = 0
+    same_text_by_others: int = 0
 
 
 @dataclass(frozen=True)

@@ -417,7 +417,8 @@ class Moderation:
         """The pipeline on a text, as if a trusted regular posted it; stores nothing."""
         site = await self.require(viewer, site_name)
         body = validation.text("body", body, MAX_BODY, multiline=True)
-        submission = Submission(body=body, link_count=self._deps.renderer.count_links(body))
+        links = tuple(self._deps.renderer.links(body))
+        submission = Submission(body=body, link_count=len(links), links=links)
         facts = Facts(
             policy=site.policy,
             author_id=viewer.user.id,

@@ -99,16 +99,22 @@ class Posting:
             )
 
     async def _moderate(self, site: Site, viewer: Viewer, body: str, *, is_edit: bool) -> Decision:
-        approved = await self._deps.storage.count_approved_by(site.name, viewer.user.id)
-        submission = Submission(
-            body=body, link_count=self._deps.renderer.count_links(body), is_edit=is_edit
-        )
+        """Load every fact the filters need, then run them (they do no I/O)."""
+        storage = self._deps.storage
+        now = self._deps.clock()
+        approved = await storage.count_approved_by(site.name, viewer.user.id)
+        window = timedelta(seconds=site.policy.duplicate_window_seconds)
+        mine, others = await storage.duplicates(site.name, body, viewer.user.id, now - window)
+        links = tuple(self._deps.renderer.links(body))
+        submission = Submission(body=body, link_count=len(links), is_edit=is_edit, links=links)
         facts = Facts(
             policy=site.policy,
             author_id=viewer.user.id,
             author_approved=approved,
-            now=self._deps.clock(),
+            now=now,
             trusted=bool(viewer.roles & {"moderator", "admin"}),
+            same_text_by_author=mine,
+            same_text_by_others=others,
         )
         return run_pipeline(submission, facts)
 

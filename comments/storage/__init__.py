@@ -175,6 +175,11 @@ class Storage(Protocol):
     async def count_approved_by(self, site: str, author_id: str) -> int:
         """How many of the author's comments on the site are published."""
 
+    async def duplicates(
+        self, site: str, body: str, author_id: str, since: datetime
+    ) -> tuple[int, int]:
+        """Comments with this text since `since`: by this author, and by others."""
+
     # moderation
 
     async def queue(self, query: QueueQuery) -> tuple[list[CommentRow], str | None]:

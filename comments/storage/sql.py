@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, exists, func, insert, or_, select, update
 from sqlalchemy.sql import Select
 
 from comments.models import (
@@ -28,6 +28,7 @@ from comments.storage.sql_base import (
     reason_codes,
     row_of,
     site_of_row,
+    text_hash,
     thread_of_row,
     user_of_row,
     visible,
@@ -270,6 +271,7 @@ class SqlStorage(ModerationQueries):
                     edited_at=comment.edited_at,
                     reason_codes=reason_codes(comment.reasons),
                     shadowed=comment.shadowed,
+                    body_hash=text_hash(comment.body),
                 )
             )
         return stored
@@ -286,6 +288,8 @@ class SqlStorage(ModerationQueries):
             for name in ("body", "html", "status", "edited_at")
             if getattr(change, name) is not None
         }
+        if change.body is not None:
+            values["body_hash"] = text_hash(change.body)
         if change.reasons is not None:
             values["reasons"] = list(change.reasons)
             values["reason_codes"] = reason_codes(change.reasons)
@@ -462,3 +466,21 @@ class SqlStorage(ModerationQueries):
         )
         async with self._engine.connect() as conn:
             return int((await conn.execute(query)).scalar_one())
+
+    async def duplicates(
+        self, site: str, body: str, author_id: str, since: datetime
+    ) -> tuple[int, int]:
+        """Comments with this text since `since`: by this author, and by others."""
+        digest = text_hash(body)
+        if not digest:
+            return 0, 0
+        mine_expr = case((comments.c.author_id == author_id, 1), else_=0)
+        stmt = select(func.coalesce(func.sum(mine_expr), 0), func.count()).where(
+            comments.c.site == site,
+            comments.c.body_hash == digest,
+            comments.c.created_at >= since,
+        )
+        async with self._engine.connect() as conn:
+            mine, total = (await conn.execute(stmt)).one()
+        mine, others = int(mine), int(total) - int(mine)
+        return mine, others

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -142,3 +143,11 @@ def reason_codes(reasons: tuple[dict[str, object], ...]) -> str:
     """The trail's rule codes as `,A,B,` so a queue can filter by one with LIKE."""
     codes = [str(r.get("code", "")) for r in reasons if r.get("action") != "allow"]
     return ("," + ",".join(codes) + ",")[:300] if codes else ""
+
+
+def text_hash(body: str) -> str:
+    """The same text for duplicate detection: case and spacing do not make it new."""
+    if not body:
+        return ""
+    folded = " ".join(body.casefold().split())
+    return hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()

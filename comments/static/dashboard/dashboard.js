@@ -24,6 +24,7 @@
   ]);
   const QUEUE_NAMES = Object.freeze(QUEUES.map(([name]) => name));
   const PAGE_SIZE = 50;
+  const BULK_MAX = 100;
   const UNDO_MS = 8000;
   const CLAIM_DELAY_MS = 250;
   const RECLAIM_MS = 45000;
@@ -59,6 +60,7 @@
     ["review", "Review"],
     ["words", "Word lists"],
     ["links", "Links"],
+    ["spam", "Repetition and shouting"],
     ["limits", "Limits"],
     ["threads", "Threads and editing"],
     ["other", "Other settings"],
@@ -73,11 +75,20 @@
     banned_words: { group: "words", label: "Banned words", kind: "lines", help: "One per line. A comment containing one is rejected." },
     suspect_words: { group: "words", label: "Suspect words", kind: "lines", help: "One per line. A comment containing one is held for review." },
     allowed_words: { group: "words", label: "Allowed words", kind: "lines", help: "One per line. Exceptions to the lists above." },
+    report_threshold: { group: "review", label: "Reports that put a comment in the queue", kind: "int", help: "From this many different readers." },
     max_links: { group: "links", label: "Hold comments with more links than", kind: "int" },
+    link_min_approved: { group: "links", label: "Links need this many approved comments", kind: "int", help: "Links from authors with fewer published comments are held." },
+    blocked_domains: { group: "links", label: "Blocked link domains", kind: "lines", help: "One per line. Links to these domains (and subdomains) are rejected." },
+    allowed_domains: { group: "links", label: "Allowed link domains", kind: "lines", help: "One per line. When set, links elsewhere are held for review." },
     link_domains_blocked: { group: "links", label: "Blocked link domains", kind: "lines", help: "One per line. A comment linking to one is rejected." },
     link_domains_allowed: { group: "links", label: "Allowed link domains", kind: "lines", help: "One per line. Links here never count against the limit." },
     rate_per_minute: { group: "limits", label: "Comments per author per minute", kind: "int" },
     rate_per_hour: { group: "limits", label: "Comments per author per hour", kind: "int" },
+    ip_rate_per_hour: { group: "limits", label: "Comments per network address per hour", kind: "int", help: "0: no limit." },
+    duplicate_window_seconds: { group: "spam", label: "Repeated text window (seconds)", kind: "int", help: "Posting the same text again within it is held." },
+    copy_paste_authors: { group: "spam", label: "Same text from this many authors is held", kind: "int" },
+    shouting_ratio: { group: "spam", label: "Share of capital letters that is held", kind: "number", help: "Between 0.5 and 1; counted on 20 letters or more." },
+    max_char_run: { group: "spam", label: "Hold a run of one character this long", kind: "int" },
     edit_window_seconds: { group: "threads", label: "Edit window (seconds)", kind: "int", help: "How long authors may edit their comments. 0: no editing." },
     reply_depth: { group: "threads", label: "Reply depth", kind: "int", help: "How deep replies nest when shown." },
     auto_close_days: { group: "threads", label: "Close threads after (days)", kind: "int", nullable: true, help: "Days after the first comment. Empty: never." },
@@ -151,7 +162,6 @@
           body: body === undefined ? undefined : JSON.stringify(body),
           credentials: "same-origin",
           cache: "no-store",
-          redirect: "error",
           signal: getSignal(),
         });
       } catch (error) {
@@ -189,7 +199,8 @@
           body: reason ? { action, from_status: fromStatus, reason } : { action, from_status: fromStatus },
         }),
       claim: (id) => request("POST", commentPath(id) + "/claim"),
-      bulk: (site, ids, action) => request("POST", sitePath(site) + "/moderation/bulk", { body: { ids, action } }),
+      bulk: (site, ids, action, fromStatus) =>
+        request("POST", sitePath(site) + "/moderation/bulk", { body: { ids, action, from_status: fromStatus } }),
       bans: (site) => request("GET", sitePath(site) + "/bans"),
       ban: (site, payload) => request("POST", sitePath(site) + "/bans", { body: payload }),
       liftBan: (site, userId) => request("DELETE", sitePath(site) + "/bans/" + encodeURIComponent(userId)),
@@ -464,12 +475,12 @@
       this.idSeq = 0;
 
       // the queue
-      this.queue = { status: "pending", q: "", thread: null, author: null };
+      this.queue = { status: "pending", q: "", thread: null, author: null, reason: null };
       this.items = new Map(); // id -> { data, el, busy, notesEl }
       this.order = []; // ids in list order
       this.nextCursor = null;
       this.queueSeq = 0;
-      this.loadingMore = false;
+      this.loadingMore = null;
       this.focusedId = null;
       this.selected = new Set();
       this.counts = {};
@@ -882,6 +893,7 @@
         cursor,
         thread: this.queue.thread && this.queue.thread.key,
         author: this.queue.author && this.queue.author.id,
+        reason: this.queue.reason && this.queue.reason.code,
         q: this.queue.q,
       };
     }
@@ -915,10 +927,20 @@
       window.scrollTo({ top: 0 });
     }
 
-    async loadMore() {
-      if (this.view !== "queue" || !this.nextCursor || this.loadingMore) return false;
+    /** The next page; while one is on its way, the same promise. */
+    loadMore() {
+      if (this.loadingMore) return this.loadingMore;
+      if (this.view !== "queue" || !this.nextCursor) return Promise.resolve(false);
+      const promise = this.fetchMore();
+      this.loadingMore = promise;
+      promise.finally(() => {
+        if (this.loadingMore === promise) this.loadingMore = null;
+      });
+      return promise;
+    }
+
+    async fetchMore() {
       const seq = this.queueSeq;
-      this.loadingMore = true;
       this.el.more.disabled = true;
       this.el.more.textContent = "Loading…";
       try {
@@ -930,7 +952,6 @@
         if (seq === this.queueSeq) this.fail(error);
         return false;
       } finally {
-        this.loadingMore = false;
         this.el.more.disabled = false;
         this.el.more.textContent = "Load more";
       }
@@ -971,6 +992,7 @@
       this.selected.clear();
       this.focusedId = null;
       this.nextCursor = null;
+      this.loadingMore = null; // a page still on its way is dropped by its sequence check
       this.el.list.replaceChildren();
       this.renderSelection();
     }
@@ -979,7 +1001,7 @@
       const count = this.order.length;
       this.el.empty.hidden = count > 0;
       if (!count) {
-        const filtered = this.queue.q || this.queue.thread || this.queue.author;
+        const filtered = this.queue.q || this.queue.thread || this.queue.author || this.queue.reason;
         this.el.empty.textContent = filtered
           ? "Nothing in this queue matches."
           : this.queue.status === "pending" ? "All clear. Nothing is waiting for review."
@@ -1014,6 +1036,7 @@
         h("button", { type: "button", class: "chip-clear", "aria-label": "Remove the " + label.toLowerCase() + " filter", onclick: clear }, "×"));
       if (this.queue.thread) chips.push(chip("Article", this.queue.thread.title || this.queue.thread.key, () => this.setFilter("thread", null)));
       if (this.queue.author) chips.push(chip("Author", this.queue.author.name || this.queue.author.id, () => this.setFilter("author", null)));
+      if (this.queue.reason) chips.push(chip("Rule", this.queue.reason.code, () => this.setFilter("reason", null)));
       if (this.queue.q) {
         chips.push(chip("Search", this.queue.q, () => {
           this.el.search.value = "";
@@ -1042,6 +1065,8 @@
     }
 
     renderTabs() {
+      const queueLink = document.querySelector('.views a[data-view="queue"]');
+      if (queueLink) queueLink.setAttribute("href", "#/" + this.queue.status);
       for (const tab of this.el.tabs) {
         const name = tab.dataset.queue;
         const n = this.counts[name];
@@ -1137,7 +1162,11 @@
           h("li", { class: "reason reason-" + (reason.action || "hold") },
             reason.action ? h("span", { class: "reason-action" }, reason.action) : null,
             h("span", { class: "reason-message" }, reason.message || reason.code || ""),
-            reason.code ? h("code", { class: "reason-code" }, reason.code) : null)))
+            reason.code && !/^[A-Z_]{1,40}$/.test(reason.code) ? h("code", { class: "reason-code" }, reason.code) : null,
+            reason.code && /^[A-Z_]{1,40}$/.test(reason.code) ? h("button", {
+              type: "button", class: "reason-code", "data-action": "filter-reason", "data-code": reason.code,
+              title: "Only comments caught by this rule",
+            }, reason.code) : null)))
         : null;
 
       // the comment, rendered and as source
@@ -1279,6 +1308,7 @@
         case "select": this.toggleSelect(id); break;
         case "filter-thread": this.setFilter("thread", { key: thread.key, title: thread.title }); break;
         case "filter-author": this.setFilter("author", { id: author.id, name: author.name }); break;
+        case "filter-reason": this.setFilter("reason", { code: target.dataset.code }); break;
         case "close-thread": this.setThreadOpen(thread.key, false); break;
         case "open-thread": this.setThreadOpen(thread.key, true); break;
         default: break;
@@ -1366,6 +1396,7 @@
       if (domFocus) rec.el.focus({ preventScroll: true });
       if (scroll) rec.el.scrollIntoView({ block: "nearest" });
       this.scheduleClaim(rec.id);
+      if (this.nextCursor && this.order.length - this.order.indexOf(rec.id) <= 10) this.loadMore();
     }
 
     /* ---------------- claims: "taken by" for the team ---------------- */
@@ -1443,8 +1474,11 @@
       }
       const { comment, author } = parts(rec.data);
       const fromStatus = comment.status || "pending";
-      if (action === "approve" && fromStatus === "approved" && this.queue.status !== "reported") return;
-      if (action === "reject" && fromStatus === "rejected") return;
+      if ((action === "approve" && fromStatus === "approved" && this.queue.status !== "reported") ||
+          (action === "reject" && fromStatus === "rejected") || (action === "requeue" && fromStatus === "pending")) {
+        this.say("It is already " + fromStatus + ".");
+        return;
+      }
       const queueKey = this.queueKey();
       const index = this.order.indexOf(rec.id);
       this.markBusy(rec, true);
@@ -1508,6 +1542,7 @@
       return JSON.stringify([
         this.site && this.site.name, this.queue.status, this.queue.q,
         this.queue.thread && this.queue.thread.key, this.queue.author && this.queue.author.id,
+        this.queue.reason && this.queue.reason.code,
       ]);
     }
 
@@ -1646,23 +1681,43 @@
       for (const rec of recs) this.markBusy(rec, true);
       if (skip.has(this.focusedId)) this.setFocus(this.neighbour(this.focusedId, skip), { domFocus: this.canTakeFocus() });
       this.say((action === "approve" ? "Approving " : "Rejecting ") + plural(ids.length, "comment", "comments") + "…");
-      let data;
-      try {
-        data = await this.api.bulk(this.site.name, ids, action);
-      } catch (error) {
-        if (error.name === "AbortError") return;
-        for (const rec of recs) if (this.items.has(rec.id)) this.markBusy(rec, false);
-        this.fail(error);
+      // one request per status the items had here (the server checks it), at most BULK_MAX ids each
+      const batches = [];
+      const byStatus = new Map();
+      for (const rec of recs) {
+        const status = parts(rec.data).comment.status || "pending";
+        if (!byStatus.has(status)) byStatus.set(status, []);
+        byStatus.get(status).push(rec.id);
+      }
+      for (const [status, group] of byStatus) {
+        for (let i = 0; i < group.length; i += BULK_MAX) batches.push([status, group.slice(i, i + BULK_MAX)]);
+      }
+      const site = this.site.name;
+      const answers = await Promise.all(batches.map(async ([status, group]) => {
+        try {
+          const data = await this.api.bulk(site, group, action, status);
+          return { results: (data && data.results) || {} };
+        } catch (error) {
+          return { error };
+        }
+      }));
+      const results = {};
+      let failure = null;
+      for (const answer of answers) {
+        if (answer.error) failure = failure || answer.error;
+        else Object.assign(results, answer.results);
+      }
+      if (failure && (failure.name === "AbortError" || failure.status === 401)) {
+        this.fail(failure);
         return;
       }
-      const results = (data && data.results) || {};
       const newStatus = action === "approve" ? "approved" : "rejected";
       const entries = [];
       let conflicts = 0;
       let missing = 0;
       for (const rec of recs) {
         const outcome = results[rec.id];
-        this.selected.delete(rec.id);
+        if (outcome) this.selected.delete(rec.id);
         if (!this.items.has(rec.id)) continue;
         if (outcome === "ok") {
           entries.push({
@@ -1689,7 +1744,8 @@
       let text = done + " " + plural(entries.length, "comment", "comments") + ".";
       if (conflicts) text += " " + conflicts + (conflicts === 1 ? " was" : " were") + " already decided by someone else.";
       if (missing) text += " " + missing + " no longer " + (missing === 1 ? "exists" : "exist") + ".";
-      this.say(text, conflicts || missing ? "error" : "ok");
+      if (failure) text += " " + failure.message;
+      this.say(text, conflicts || missing || failure ? "error" : "ok");
       if (!this.focusedId) this.setFocus(this.navigable()[0] || null, { domFocus: this.canTakeFocus() });
     }
 
@@ -1862,7 +1918,7 @@
           h("td", null, ban.until ? h("span", null, "until ", timeEl(ban.until)) : h("span", { class: "badge badge-bad" }, "Permanent")),
           h("td", null, ban.shadow ? "Shadow" : "Visible"),
           h("td", { class: "wrap" }, ban.reason || ""),
-          h("td", null, nameOf(ban.created_by, "—"), h("br"), timeEl(ban.created_at, "muted")),
+          h("td", null, typeof ban.created_by === "string" ? ban.created_by : nameOf(ban.created_by, "—"), h("br"), timeEl(ban.created_at, "muted")),
           h("td", { class: "right" }, lift));
         lift.addEventListener("click", async () => {
           lift.disabled = true;
@@ -1973,7 +2029,7 @@
             originsBox, h("p", { class: "field-error", "data-error-for": "origins" })),
           h("div", { class: "field" },
             h("label", { for: secretId }, "SSO secret ", h("span", { class: "badge" + (data.sso_secret_set ? " badge-ok" : "") }, data.sso_secret_set ? "Set" : "Not set")),
-            h("p", { class: "hint" }, "Write-only: it is never shown. Leave empty to keep the current one."),
+            h("p", { class: "hint" }, "Write-only: it is never shown. At least 32 characters. Leave empty to keep the current one."),
             secret, h("p", { class: "field-error", "data-error-for": "sso_secret" }))),
         errors,
         h("div", { class: "form-actions" }, save, saved)
@@ -2316,6 +2372,7 @@
       const { thread, author, comment } = parts(item);
       if (this.queue.thread && thread.key !== this.queue.thread.key) return false;
       if (this.queue.author && author.id !== this.queue.author.id) return false;
+      if (this.queue.reason && !parts(item).reasons.some((r) => r.code === this.queue.reason.code)) return false;
       if (this.queue.q) {
         const q = this.queue.q.toLowerCase();
         const hay = (String(comment.body || "") + " " + String(author.name || "")).toLowerCase();
