@@ -77,6 +77,18 @@ class SitePolicy(BaseModel):
     ip_rate_per_hour: int = Field(
         120, ge=0, le=100_000, description="Comments one address may post an hour (0: no limit)"
     )
+    surge_per_minute: int = Field(
+        20, ge=0, le=10_000, description="Comments a minute that put a thread in surge (0: off)"
+    )
+    surge_action: Literal["slow", "premoderate"] = Field(
+        "slow", description="What a thread in surge does: slow mode, or hold every comment"
+    )
+    surge_slow_seconds: int = Field(
+        60, ge=5, le=3600, description="Seconds between a reader's comments in surge slow mode"
+    )
+    surge_minutes: int = Field(
+        10, ge=1, le=1440, description="How long a surge lasts after the rate falls"
+    )
     report_threshold: int = Field(
         1, ge=1, le=100, description="Reports from this many readers put a comment in the queue"
     )
@@ -132,6 +144,9 @@ class Thread:
     title: str
     closed: bool
     created_at: datetime
+    premoderation: str | None = None
+    slow_mode_seconds: int | None = None
+    surge_until: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from comments.http.auth import moderator_viewer, service_of
 from comments.http.routing import Endpoint
 from comments.models import Role, SitePolicy
 from comments.service.moderation import channel, queue_item_json
+from comments.storage import ThreadChange
 
 USER_ID = Field(min_length=3, max_length=300, description="provider:subject")
 
@@ -75,6 +76,16 @@ class ThreadBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     thread: str = Field(min_length=1, max_length=512)
+
+
+class ThreadOptionsBody(BaseModel):
+    """Per-thread switches; null goes back to the site's policy, absent leaves as is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    thread: str = Field(min_length=1, max_length=512)
+    premoderation: Literal["off", "new", "all"] | None = None
+    slow_mode_seconds: int | None = Field(None, ge=5, le=86_400)
 
 
 class SettingsBody(BaseModel):
@@ -214,10 +225,34 @@ async def lift_ban(request: Request, site: str, user_id: str) -> Response:
 async def _thread(request: Request, site: str, key: str, closed: bool) -> Response:
     viewer = await moderator_viewer(request)
     thread = await service_of(request).moderation.set_thread_closed(viewer, site, key, closed)
-    return JSONResponse(
-        {"thread": {"key": thread.key, "url": thread.url, "title": thread.title,
-                    "closed": thread.closed}}
-    )  # fmt: skip
+    return JSONResponse({"thread": _thread_json(thread)})
+
+
+def _thread_json(thread: Any) -> dict[str, Any]:
+    return {
+        "key": thread.key,
+        "url": thread.url,
+        "title": thread.title,
+        "closed": thread.closed,
+        "premoderation": thread.premoderation,
+        "slow_mode_seconds": thread.slow_mode_seconds,
+        "surge_until": _iso(thread.surge_until),
+    }
+
+
+async def thread_options(request: Request, site: str, body: ThreadOptionsBody) -> Response:
+    """Pre-moderate one thread, or put it in slow mode."""
+    viewer = await moderator_viewer(request)
+    given = body.model_fields_set
+    change = ThreadChange(
+        **{
+            name: getattr(body, name)
+            for name in ("premoderation", "slow_mode_seconds")
+            if name in given
+        }
+    )
+    thread = await service_of(request).moderation.thread_options(viewer, site, body.thread, change)
+    return JSONResponse({"thread": _thread_json(thread)})
 
 
 async def close_thread(request: Request, site: str, body: ThreadBody) -> Response:
@@ -283,9 +318,7 @@ async def put_settings(request: Request, site: str, body: SettingsBody) -> Respo
 async def list_roles(request: Request, site: str) -> Response:
     """Who moderates and administers the site."""
     viewer = await moderator_viewer(request)
-    service = service_of(request)
-    found = await service.moderation.require(viewer, site, admin=True)
-    rows = await service.deps.storage.list_roles(found.name)
+    rows = await service_of(request).moderation.roles(viewer, site)
     return JSONResponse({"roles": [{"user_id": u, "user_name": n, "roles": r} for u, n, r in rows]})
 
 
@@ -336,40 +369,173 @@ def _json(data: dict[str, Any]) -> str:
 
 SITE = "/api/v1/sites/{site}"
 ENDPOINTS = [
-    Endpoint("GET", SITE + "/moderation/queue", queue, "A moderation queue", "moderation",
-             query=QueueQueryParams, auth="required", errors=(403, 404, 422)),
-    Endpoint("POST", "/api/v1/moderation/comments/{comment_id}/decision", decide,
-             "Decide on a comment", "moderation", body=DecisionBody, auth="required",
-             errors=(403, 404, 409, 422)),
-    Endpoint("POST", "/api/v1/moderation/comments/{comment_id}/claim", claim,
-             "Claim an item for review", "moderation", auth="required", errors=(403, 404, 409)),
-    Endpoint("POST", SITE + "/moderation/bulk", bulk, "Decide on many comments", "moderation",
-             body=BulkBody, auth="required", errors=(403, 404, 422)),
-    Endpoint("GET", SITE + "/bans", list_bans, "Bans and suspensions", "moderation",
-             auth="required", errors=(403, 404)),
-    Endpoint("POST", SITE + "/bans", add_ban, "Ban a user", "moderation", body=BanBody, ok=201,
-             auth="required", errors=(403, 404, 422)),
-    Endpoint("DELETE", SITE + "/bans/{user_id}", lift_ban, "Lift a ban", "moderation", ok=204,
-             auth="required", errors=(403, 404)),
-    Endpoint("POST", SITE + "/threads/close", close_thread, "Close a thread", "moderation",
-             body=ThreadBody, auth="required", errors=(403, 404, 422)),
-    Endpoint("POST", SITE + "/threads/open", open_thread, "Open a thread", "moderation",
-             body=ThreadBody, auth="required", errors=(403, 404, 422)),
-    Endpoint("GET", SITE + "/moderation/log", audit_log, "The audit log", "moderation",
-             query=LogQuery, auth="required", errors=(403, 404, 422)),
-    Endpoint("GET", SITE + "/settings", get_settings, "The site's policy", "moderation",
-             auth="required", errors=(403, 404)),
-    Endpoint("PUT", SITE + "/settings", put_settings, "Change the site's policy", "moderation",
-             body=SettingsBody, auth="required", errors=(403, 404, 422)),
-    Endpoint("GET", SITE + "/roles", list_roles, "Roles on the site", "moderation",
-             auth="required", errors=(403, 404)),
-    Endpoint("PUT", SITE + "/roles/{user_id}", put_roles, "Set a user's roles", "moderation",
-             body=RolesBody, auth="required", errors=(403, 404, 422)),
-    Endpoint("POST", SITE + "/moderation/check", check, "Test a text against the filters",
-             "moderation", body=CheckBody, auth="required", errors=(403, 404, 422)),
-]  # fmt: skip
+    Endpoint(
+        "GET",
+        SITE + "/moderation/queue",
+        queue,
+        "A moderation queue",
+        "moderation",
+        query=QueueQueryParams,
+        auth="required",
+        errors=(403, 404, 422),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/moderation/comments/{comment_id}/decision",
+        decide,
+        "Decide on a comment",
+        "moderation",
+        body=DecisionBody,
+        auth="required",
+        errors=(403, 404, 409, 422),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/moderation/comments/{comment_id}/claim",
+        claim,
+        "Claim an item for review",
+        "moderation",
+        auth="required",
+        errors=(403, 404, 409),
+    ),
+    Endpoint(
+        "POST",
+        SITE + "/moderation/bulk",
+        bulk,
+        "Decide on many comments",
+        "moderation",
+        body=BulkBody,
+        auth="required",
+        errors=(403, 404, 422),
+    ),
+    Endpoint(
+        "GET",
+        SITE + "/bans",
+        list_bans,
+        "Bans and suspensions",
+        "moderation",
+        auth="required",
+        errors=(403, 404),
+    ),
+    Endpoint(
+        "POST",
+        SITE + "/bans",
+        add_ban,
+        "Ban a user",
+        "moderation",
+        body=BanBody,
+        ok=201,
+        auth="required",
+        errors=(403, 404, 422),
+    ),
+    Endpoint(
+        "DELETE",
+        SITE + "/bans/{user_id}",
+        lift_ban,
+        "Lift a ban",
+        "moderation",
+        ok=204,
+        auth="required",
+        errors=(403, 404),
+    ),
+    Endpoint(
+        "POST",
+        SITE + "/threads/close",
+        close_thread,
+        "Close a thread",
+        "moderation",
+        body=ThreadBody,
+        auth="required",
+        errors=(403, 404, 422),
+    ),
+    Endpoint(
+        "POST",
+        SITE + "/threads/open",
+        open_thread,
+        "Open a thread",
+        "moderation",
+        body=ThreadBody,
+        auth="required",
+        errors=(403, 404, 422),
+    ),
+    Endpoint(
+        "POST",
+        SITE + "/threads/options",
+        thread_options,
+        "Per-thread moderation",
+        "moderation",
+        body=ThreadOptionsBody,
+        auth="required",
+        errors=(403, 404, 422),
+    ),
+    Endpoint(
+        "GET",
+        SITE + "/moderation/log",
+        audit_log,
+        "The audit log",
+        "moderation",
+        query=LogQuery,
+        auth="required",
+        errors=(403, 404, 422),
+    ),
+    Endpoint(
+        "GET",
+        SITE + "/settings",
+        get_settings,
+        "The site's policy",
+        "moderation",
+        auth="required",
+        errors=(403, 404),
+    ),
+    Endpoint(
+        "PUT",
+        SITE + "/settings",
+        put_settings,
+        "Change the site's policy",
+        "moderation",
+        body=SettingsBody,
+        auth="required",
+        errors=(403, 404, 422),
+    ),
+    Endpoint(
+        "GET",
+        SITE + "/roles",
+        list_roles,
+        "Roles on the site",
+        "moderation",
+        auth="required",
+        errors=(403, 404),
+    ),
+    Endpoint(
+        "PUT",
+        SITE + "/roles/{user_id}",
+        put_roles,
+        "Set a user's roles",
+        "moderation",
+        body=RolesBody,
+        auth="required",
+        errors=(403, 404, 422),
+    ),
+    Endpoint(
+        "POST",
+        SITE + "/moderation/check",
+        check,
+        "Test a text against the filters",
+        "moderation",
+        body=CheckBody,
+        auth="required",
+        errors=(403, 404, 422),
+    ),
+]
 
 STREAMS = [
-    Endpoint("GET", SITE + "/moderation/events", events, "Live queue events (SSE)",
-             "moderation", auth="required", errors=(403, 404)),
-]  # fmt: skip
+    Endpoint(
+        "GET",
+        SITE + "/moderation/events",
+        events,
+        "Live queue events (SSE)",
+        "moderation",
+        auth="required",
+        errors=(403, 404),
+    ),
+]

@@ -123,7 +123,7 @@ def repeated_characters(submission: Submission, facts: Facts) -> Verdict | None:
 
 def premoderation(submission: Submission, facts: Facts) -> Verdict | None:
     """The site reviews every comment, or those of authors it does not know yet."""
-    mode = facts.policy.premoderation
+    mode = facts.premoderation or facts.policy.premoderation
     if facts.trusted or mode == "off":
         return None
     if mode == "all":

@@ -33,6 +33,7 @@ class Facts:
     trusted: bool = False
     same_text_by_author: int = 0
     same_text_by_others: int = 0
+    premoderation: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from comments.errors import RateLimited
-from comments.models import Site
+from comments.models import Site, Thread
 from comments.service.context import Deps
 
 
@@ -38,3 +38,15 @@ class RateLimits:
                     f"You are commenting faster than this site allows. Try again in {wait} s.",
                     retry_after=wait,
                 )
+
+    async def slow_mode(self, site: Site, thread: Thread, user_id: str, seconds: int) -> None:
+        """One comment per reader every `seconds` in this thread, or 429."""
+        key = f"slow:{site.name}:{thread.id}:{user_id}"
+        wait_ms = await self._deps.cache.hit(key, seconds * 1000, 1)
+        if wait_ms:
+            wait = math.ceil(wait_ms / 1000)
+            raise RateLimited(
+                f"This discussion is in slow mode: one comment every {seconds} s. "
+                f"Try again in {wait} s.",
+                retry_after=wait,
+            )

@@ -31,7 +31,7 @@ from comments.service import validation
 from comments.service.context import Deps
 from comments.service.sessions import TOKEN_CAPS, Sessions, Viewer
 from comments.service.sites import Sites
-from comments.storage import QueueQuery
+from comments.storage import QueueQuery, ThreadChange
 
 Queue = Literal["pending", "reported", "rejected", "approved"]
 Action = Literal["approve", "reject", "requeue"]
@@ -355,11 +355,23 @@ class Moderation:
     ) -> Thread:
         """Close a thread to new comments, or open it again."""
         site = await self.require(viewer, site_name)
-        thread = await self._deps.storage.set_thread_closed(site.name, key, closed)
+        thread = await self._deps.storage.change_thread(site.name, key, ThreadChange(closed=closed))
         if thread is None:
             raise NotFound("Nobody has commented on this article yet.")
         action = "close_thread" if closed else "open_thread"
         await self.audit(site.name, viewer.user.id, action, details={"thread": key})
+        return thread
+
+    async def thread_options(
+        self, viewer: Viewer, site_name: str, key: str, change: ThreadChange
+    ) -> Thread:
+        """Per-thread pre-moderation and slow mode (None goes back to the site's policy)."""
+        site = await self.require(viewer, site_name)
+        thread = await self._deps.storage.change_thread(site.name, key, change)
+        if thread is None:
+            raise NotFound("Nobody has commented on this article yet.")
+        details = {"thread": key} | {k: v for k, v in change.values().items()}
+        await self.audit(site.name, viewer.user.id, "thread_options", details=details)
         return thread
 
     async def log(
@@ -399,6 +411,13 @@ class Moderation:
         )
         await self.audit(site.name, viewer.user.id, "settings", details={"changed": changed})
         return site
+
+    async def roles(
+        self, viewer: Viewer, site_name: str
+    ) -> list[tuple[str, str | None, list[Role]]]:
+        """Who moderates and administers the site (admins only)."""
+        site = await self.require(viewer, site_name, admin=True)
+        return await self._deps.storage.list_roles(site.name)
 
     async def set_roles(
         self, viewer: Viewer, site_name: str, user_id: str, wanted: list[Role]

@@ -42,7 +42,7 @@ from comments.service.reading import Reading, thread_closed
 from comments.service.sessions import Viewer
 from comments.service.sites import Sites
 from comments.service.views import CommentView
-from comments.storage import CommentChange, VoteValue
+from comments.storage import CommentChange, ThreadChange, VoteValue
 
 STATUS_FOR: dict[str, Status] = {"allow": "approved", "hold": "pending", "reject": "rejected"}
 ReportReason = Literal["spam", "abuse", "off_topic", "other"]
@@ -98,7 +98,48 @@ class Posting:
                 site, "queue.added", {"status": "pending", "item": queue_item_json(items[0])}
             )
 
-    async def _moderate(self, site: Site, viewer: Viewer, body: str, *, is_edit: bool) -> Decision:
+    async def _pressure(self, site: Site, thread: Thread) -> tuple[Thread, bool]:
+        """Surge mode: a thread past the site's rate holds back; answers whether it is on."""
+        now = self._deps.clock()
+        threshold = site.policy.surge_per_minute
+        stored = await self._deps.storage.get_thread(site.name, thread.key)
+        if stored is None or threshold == 0:
+            return thread, False
+        was_on = stored.surge_until is not None and stored.surge_until > now
+        recent = await self._deps.storage.count_recent(stored.id, now - timedelta(minutes=1))
+        if recent + 1 < threshold:
+            return stored, was_on
+        until = now + timedelta(minutes=site.policy.surge_minutes)
+        changed = await self._deps.storage.change_thread(
+            site.name, stored.key, ThreadChange(surge_until=until)
+        )
+        if not was_on:
+            details = {
+                "thread": stored.key,
+                "per_minute": recent + 1,
+                "action": site.policy.surge_action,
+            }
+            await self._moderation.audit(site.name, None, "surge_on", details=details)
+            await self._moderation.announce(
+                site,
+                "thread.surge",
+                {
+                    "thread": {"key": stored.key, "title": stored.title},
+                    "active": True,
+                    "until": until.isoformat(),
+                },
+            )
+        return changed or stored, True
+
+    async def _moderate(
+        self,
+        site: Site,
+        viewer: Viewer,
+        body: str,
+        *,
+        is_edit: bool,
+        premoderation: str | None = None,
+    ) -> Decision:
         """Load every fact the filters need, then run them (they do no I/O)."""
         storage = self._deps.storage
         now = self._deps.clock()
@@ -115,6 +156,7 @@ class Posting:
             trusted=bool(viewer.roles & {"moderator", "admin"}),
             same_text_by_author=mine,
             same_text_by_others=others,
+            premoderation=premoderation,
         )
         return run_pipeline(submission, facts)
 
@@ -162,9 +204,23 @@ class Posting:
             parent = await self._parent(new.parent_id, thread, site)
             parent_id, root_id, depth = parent.id, parent.root_id, parent.depth + 1
         shadow_ban = await self._ban(site, viewer)
-        if not viewer.roles & {"moderator", "admin"}:
+        trusted = bool(viewer.roles & {"moderator", "admin"})
+        premoderation = thread.premoderation
+        if not trusted:
             await self._limits.posting(site, viewer.user.id, address)
-        decision = await self._moderate(site, viewer, body, is_edit=False)
+            thread, surging = await self._pressure(site, thread)
+            slow = thread.slow_mode_seconds or (
+                site.policy.surge_slow_seconds
+                if surging and site.policy.surge_action == "slow"
+                else None
+            )
+            if slow:
+                await self._limits.slow_mode(site, thread, viewer.user.id, slow)
+            if surging and site.policy.surge_action == "premoderate":
+                premoderation = "all"
+        decision = await self._moderate(
+            site, viewer, body, is_edit=False, premoderation=premoderation
+        )
         now = self._deps.clock()
         comment_id = self._deps.ids.new()
         comment = Comment(

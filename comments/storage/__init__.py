@@ -6,7 +6,7 @@ alike; the same tests run against both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
@@ -24,6 +24,13 @@ from comments.models import (
     Thread,
     User,
 )
+
+
+class Unset:
+    """Marks a field a change leaves alone."""
+
+
+UNSET = Unset()
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,20 @@ class QueueQuery:
     reason_code: str | None = None
     text: str | None = None
     report_threshold: int = 1
+
+
+@dataclass(frozen=True)
+class ThreadChange:
+    """Per-thread switches to set; a field left UNSET stays as it is (None clears it)."""
+
+    closed: bool | Unset = field(default_factory=lambda: UNSET)
+    premoderation: str | Unset | None = field(default_factory=lambda: UNSET)
+    slow_mode_seconds: int | Unset | None = field(default_factory=lambda: UNSET)
+    surge_until: datetime | Unset | None = field(default_factory=lambda: UNSET)
+
+    def values(self) -> dict[str, object]:
+        """The fields that are set."""
+        return {k: v for k, v in vars(self).items() if not isinstance(v, Unset)}
 
 
 VoteValue = Literal[-1, 0, 1]
@@ -237,8 +258,11 @@ class Storage(Protocol):
     ) -> list[tuple[AuditEntry, str | None]]:
         """Newest entries first, with the actor's name."""
 
-    async def set_thread_closed(self, site: str, key: str, closed: bool) -> Thread | None:
-        """Close or reopen a thread; None when nobody commented on it yet."""
+    async def change_thread(self, site: str, key: str, change: ThreadChange) -> Thread | None:
+        """Set a thread's switches; None when nobody commented on it yet."""
+
+    async def count_recent(self, thread_id: str, since: datetime) -> int:
+        """Comments written in the thread since `since` (for surge detection)."""
 
     async def list_roles(self, site: str) -> list[tuple[str, str | None, list[Role]]]:
         """Everyone with a role on the site: id, name, roles."""

@@ -111,6 +111,9 @@ threads = Table(
     Column("title", String(300), nullable=False),
     Column("closed", Boolean, nullable=False, default=False),
     Column("created_at", TS, nullable=False),
+    Column("premoderation", String(8), nullable=True),
+    Column("slow_mode_seconds", Integer, nullable=True),
+    Column("surge_until", TS, nullable=True),
     UniqueConstraint("site", "key", name="uq_threads_site_key"),
 )
 

@@ -65,6 +65,9 @@ def thread_of_row(row: RowMapping) -> Thread:
         title=row["title"],
         closed=bool(row["closed"]),
         created_at=row["created_at"],
+        premoderation=row["premoderation"],
+        slow_mode_seconds=row["slow_mode_seconds"],
+        surge_until=row["surge_until"],
     )
 
 

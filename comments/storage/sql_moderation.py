@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, delete, func, insert, literal, select, update
 from sqlalchemy.sql import ColumnElement
 
 from comments.models import AuditEntry, AuthorStats, Ban, Comment, CommentRow, Role, Thread
-from comments.storage import QueueQuery
+from comments.storage import QueueQuery, ThreadChange
 from comments.storage.schema import audit, bans, comments, reports, roles, threads, users
 from comments.storage.sql_base import SqlBase, row_of, thread_of_row
 
@@ -301,13 +301,22 @@ class ModerationQueries(SqlBase):
             for row in rows
         ]
 
-    async def set_thread_closed(self, site: str, key: str, closed: bool) -> Thread | None:
-        """Close or reopen a thread; None when nobody commented on it yet."""
+    async def change_thread(self, site: str, key: str, change: ThreadChange) -> Thread | None:
+        """Set a thread's switches; None when nobody commented on it yet."""
         where = [threads.c.site == site, threads.c.key == key]
         async with self._engine.begin() as conn:
-            await conn.execute(update(threads).where(*where).values(closed=closed))
+            if change.values():
+                await conn.execute(update(threads).where(*where).values(**change.values()))
             row = (await conn.execute(select(threads).where(*where))).mappings().first()
         return thread_of_row(row) if row else None
+
+    async def count_recent(self, thread_id: str, since: datetime) -> int:
+        """Comments written in the thread since `since` (for surge detection)."""
+        stmt = select(func.count()).where(
+            comments.c.thread_id == thread_id, comments.c.created_at >= since
+        )
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(stmt)).scalar_one())
 
     async def list_roles(self, site: str) -> list[tuple[str, str | None, list[Role]]]:
         """Everyone with a role on the site: id, name, roles."""

@@ -1148,6 +1148,7 @@
           h("span", { class: "author-name" }, name),
           h("span", { class: "visually-hidden" }, ", " + status)),
         author.banned ? h("span", { class: "badge badge-bad" }, "Banned") : null,
+        c.shadowed ? h("span", { class: "badge badge-warn", title: "Only its author sees it" }, "Shadowed") : null,
         (Number(author.approved) || 0) + (Number(author.rejected) || 0) === 0 ? h("span", { class: "badge" }, "New author") : null,
         h("span", { class: "item-meta" },
           timeEl(c.created_at),
