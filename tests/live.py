@@ -28,7 +28,12 @@ class LiveServer:
 
     def __init__(self, settings: Settings, sock: socket.socket, demo: bool) -> None:
         self.settings = settings
-        config = uvicorn.Config(create_app(settings, demo=demo), log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            create_app(settings, demo=demo),
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=1,  # open event streams must not hold the test up
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]})
         self.sock = sock

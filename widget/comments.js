@@ -587,6 +587,7 @@
       }
       if (error.code === "banned" && this.user) {
         this.user.banned = true;
+        this.user.banMessage = error.message;
         this.renderComposer();
       }
     }
@@ -798,7 +799,8 @@
         return;
       }
       if (this.user.banned) {
-        el.replaceChildren(h("p", { class: "cw-notice" }, "You can't post comments on this site."));
+        const notice = this.user.banMessage || "You can't post comments on this site.";
+        el.replaceChildren(h("p", { class: "cw-notice" }, notice));
         this.topForm = null;
         return;
       }

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from comments.http.auth import required_viewer
+from comments.http.auth import required_viewer, service_of
 from comments.http.present import user_json
 from comments.http.routing import Endpoint
 
@@ -22,7 +22,8 @@ class MeQuery(BaseModel):
 async def me(request: Request, query: MeQuery) -> Response:
     """Who the token belongs to, with roles and ban state on the site."""
     viewer = await required_viewer(request, query.site)
-    data = user_json(viewer.user) | {"roles": sorted(viewer.roles), "banned": False}
+    banned = await service_of(request).moderation.banned(query.site, viewer.user.id)
+    data = user_json(viewer.user) | {"roles": sorted(viewer.roles), "banned": banned}
     return JSONResponse({"user": data}, headers={"Cache-Control": "no-store"})
 
 

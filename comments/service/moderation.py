@@ -338,6 +338,11 @@ class Moderation:
         await self.announce(site, "user.banned", {"user_id": user_id, "shadow": shadow})
         return ban, len(rejected)
 
+    async def banned(self, site: str, user_id: str) -> bool:
+        """Whether the user is under an active, visible ban on the site (shadow bans hide)."""
+        ban = await self._deps.storage.get_ban(site, user_id)
+        return ban is not None and not ban.shadow and ban.active(self._deps.clock())
+
     async def unban(self, viewer: Viewer, site_name: str, user_id: str) -> None:
         """Lift a ban."""
         site = await self.require(viewer, site_name)

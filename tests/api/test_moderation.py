@@ -312,3 +312,17 @@ def test_other_sites_moderator_cannot_decide_by_comment_id(harness: Harness) -> 
     other_mod = harness.moderator("dev:elsewhere", site="other")
     assert decide(harness, other_mod, comment["id"], "approve").status_code == 403
     assert harness.thread()["comments"] == []
+
+
+def test_me_tells_a_suspended_reader_they_are_banned(harness: Harness) -> None:
+    harness.token("dev:hothead")
+    mod = harness.moderator()
+    until = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    harness.client.post(
+        "/api/v1/sites/news/bans",
+        json={"user_id": "dev:hothead", "reason": "Cool off", "until": until},
+        headers=harness.auth(mod),
+    )
+    token = harness.token("dev:hothead")
+    me = harness.client.get("/api/v1/me", params={"site": "news"}, headers=harness.auth(token))
+    assert me.json()["user"]["banned"] is True
