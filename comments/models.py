@@ -89,6 +89,9 @@ class SitePolicy(BaseModel):
     surge_minutes: int = Field(
         10, ge=1, le=1440, description="How long a surge lasts after the rate falls"
     )
+    hide_after_reports: int = Field(
+        5, ge=0, le=1000, description="Reports that hide a comment until reviewed (0: never)"
+    )
     report_threshold: int = Field(
         1, ge=1, le=100, description="Reports from this many readers put a comment in the queue"
     )

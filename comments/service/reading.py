@@ -88,11 +88,14 @@ class Reading:
             limit=limit,
             cursor=decoded,
             parent_id=parent_id,
+            hide_after_reports=site.policy.hide_after_reports,
         )
         page = await storage.list_comments(query)
         if parent_id is None:
             root_ids = [row.comment.id for row in page.rows]
-        below = await storage.list_descendants(root_ids, viewer_id, MAX_DESCENDANTS)
+        below = await storage.list_descendants(
+            root_ids, viewer_id, MAX_DESCENDANTS, site.policy.hide_after_reports
+        )
         children: dict[str, list[CommentRow]] = defaultdict(list)
         for row in below:
             if row.comment.parent_id is not None:

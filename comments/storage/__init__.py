@@ -59,6 +59,7 @@ class CommentQuery:
     limit: int = 20
     cursor: Cursor | None = None
     parent_id: str | None = None
+    hide_after_reports: int = 0
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ class Storage(Protocol):
         """One page of visible comments (approved, tombstones, the viewer's own pending)."""
 
     async def list_descendants(
-        self, root_ids: list[str], viewer_id: str | None, limit: int
+        self, root_ids: list[str], viewer_id: str | None, limit: int, hide_after_reports: int = 0
     ) -> list[CommentRow]:
         """Visible replies under these top-level comments, oldest first, at most `limit`."""
 

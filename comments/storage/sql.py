@@ -303,7 +303,7 @@ class SqlStorage(ModerationQueries):
             raise LookupError(comment_id)
         return updated
 
-    def _rows(self, viewer_id: str | None) -> Select[Any]:
+    def _rows(self, viewer_id: str | None, hide_after_reports: int = 0) -> Select[Any]:
         """Comments joined with author and thread key, and the viewer's vote."""
         vote = (
             select(votes.c.value)
@@ -323,12 +323,14 @@ class SqlStorage(ModerationQueries):
                     threads, threads.c.id == comments.c.thread_id
                 )
             )
-            .where(visible(comments, viewer_id))
+            .where(visible(comments, viewer_id, hide_after_reports=hide_after_reports))
         )
 
     async def list_comments(self, query: CommentQuery) -> Page:
         """One page of visible comments (approved, tombstones, the viewer's own pending)."""
-        stmt = self._rows(query.viewer_id).where(comments.c.thread_id == query.thread_id)
+        stmt = self._rows(query.viewer_id, query.hide_after_reports).where(
+            comments.c.thread_id == query.thread_id
+        )
         if query.parent_id is None:
             stmt = stmt.where(comments.c.parent_id.is_(None))
         else:
@@ -377,13 +379,13 @@ class SqlStorage(ModerationQueries):
         return Page(rows=rows, next_cursor=next_cursor)
 
     async def list_descendants(
-        self, root_ids: list[str], viewer_id: str | None, limit: int
+        self, root_ids: list[str], viewer_id: str | None, limit: int, hide_after_reports: int = 0
     ) -> list[CommentRow]:
         """Visible replies under these top-level comments, oldest first, at most `limit`."""
         if not root_ids:
             return []
         stmt = (
-            self._rows(viewer_id)
+            self._rows(viewer_id, hide_after_reports)
             .where(comments.c.root_id.in_(root_ids), comments.c.depth > 0)
             .order_by(comments.c.id.asc())
             .limit(limit)

@@ -110,15 +110,23 @@ def row_of(row: RowMapping) -> CommentRow:
     )
 
 
-def visible(table: Any, viewer_id: str | None, *, tombstones: bool = True) -> ColumnElement[bool]:
-    """Published comments (and tombstones), plus the viewer's own awaiting review or shadowed."""
+def visible(
+    table: Any, viewer_id: str | None, *, tombstones: bool = True, hide_after_reports: int = 0
+) -> ColumnElement[bool]:
+    """Published comments (and tombstones), plus the viewer's own awaiting review or shadowed.
+
+    A comment with `hide_after_reports` unreviewed reports is hidden from everyone else
+    until a moderator looks at it.
+    """
     shown: ColumnElement[bool] = and_(
         table.c.status.in_(VISIBLE if tombstones else ("approved",)), table.c.shadowed.is_(False)
     )
+    if hide_after_reports > 0:
+        shown = and_(shown, table.c.report_count - table.c.reviewed_reports < hide_after_reports)
     if viewer_id is not None:
         own = and_(
             table.c.author_id == viewer_id,
-            or_(table.c.status == "pending", and_(table.c.status == "approved", table.c.shadowed)),
+            table.c.status.in_(("pending", "approved")),
         )
         shown = or_(shown, own)
     return shown

@@ -326,3 +326,20 @@ def test_me_tells_a_suspended_reader_they_are_banned(harness: Harness) -> None:
     token = harness.token("dev:hothead")
     me = harness.client.get("/api/v1/me", params={"site": "news"}, headers=harness.auth(token))
     assert me.json()["user"]["banned"] is True
+
+
+def test_comment_reported_past_the_threshold_is_hidden_until_reviewed(harness: Harness) -> None:
+    harness.run(lambda s: s.sites.update("news", policy=SitePolicy(hide_after_reports=2)))
+    author = harness.token("dev:author")
+    comment_id = harness.post(author, "Provocative").json()["id"]
+    for reader in ("dev:r1", "dev:r2"):
+        harness.client.post(
+            f"/api/v1/comments/{comment_id}/reports",
+            json={"reason": "abuse"},
+            headers=harness.auth(harness.token(reader)),
+        )
+    assert harness.thread()["comments"] == []
+    assert [c["id"] for c in harness.thread(token=author)["comments"]] == [comment_id]
+    mod = harness.moderator()
+    assert decide(harness, mod, comment_id, "approve", from_status="approved").status_code == 200
+    assert [c["id"] for c in harness.thread()["comments"]] == [comment_id]
