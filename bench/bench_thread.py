@@ -12,7 +12,7 @@ import statistics
 import tempfile
 import time
 
-import httpx
+import httpx2 as httpx
 
 from comments.app import create_app
 from comments.models import SitePolicy

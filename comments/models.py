@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from comments.urls import https_or_loopback
 
 Status = Literal["pending", "approved", "rejected", "deleted"]
 Role = Literal["moderator", "admin"]
@@ -89,6 +91,15 @@ class SitePolicy(BaseModel):
     surge_minutes: int = Field(
         10, ge=1, le=1440, description="How long a surge lasts after the rate falls"
     )
+    classifier_url: str | None = Field(
+        None, max_length=2048, description="An https endpoint that classifies each comment"
+    )
+    classifier_secret: str | None = Field(
+        None, min_length=16, max_length=256, description="Signs requests to it (write-only)"
+    )
+    classifier_timeout_ms: int = Field(
+        1500, ge=100, le=10_000, description="How long to wait for it; then the comment is held"
+    )
     hide_after_reports: int = Field(
         5, ge=0, le=1000, description="Reports that hide a comment until reviewed (0: never)"
     )
@@ -98,6 +109,11 @@ class SitePolicy(BaseModel):
     auto_close_days: int | None = Field(
         None, ge=1, le=3650, description="Close threads this many days after their first comment"
     )
+
+    @field_validator("classifier_url")
+    @classmethod
+    def _classifier_url(cls, value: str | None) -> str | None:
+        return None if value is None else https_or_loopback(value)
 
 
 @dataclass(frozen=True)

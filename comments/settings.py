@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from comments.urls import https_or_loopback
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/comments.db"
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
@@ -23,15 +25,6 @@ CommaList = Annotated[tuple[str, ...], NoDecode]
 
 class SettingsError(ValueError):
     """A setting has a wrong value; the message is one line naming it."""
-
-
-def check_provider_url(value: str) -> str:
-    """Provider endpoints must be https; plain http only on this machine's loopback."""
-    parts = urlsplit(value)
-    loopback = parts.hostname in ("localhost", "127.0.0.1", "::1")
-    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
-        raise ValueError("must be an https URL")
-    return value.rstrip("/")
 
 
 class OidcProviderSettings(BaseModel):
@@ -48,7 +41,7 @@ class OidcProviderSettings(BaseModel):
     @field_validator("issuer")
     @classmethod
     def _issuer(cls, value: str) -> str:
-        return check_provider_url(value)
+        return https_or_loopback(value)
 
 
 def _split(value: object) -> object:
@@ -174,7 +167,7 @@ class Settings(BaseSettings):
     @field_validator("github_url", "github_api_url", "google_issuer")
     @classmethod
     def _provider_url(cls, value: str) -> str:
-        return check_provider_url(value)
+        return https_or_loopback(value)
 
     @field_validator("oidc_providers")
     @classmethod

@@ -292,10 +292,12 @@ async def audit_log(request: Request, site: str, query: LogQuery) -> Response:
 
 
 def _settings_json(site: Any) -> dict[str, Any]:
+    """Secrets are write-only: their presence shows, never their value."""
     return {
-        "policy": site.policy.model_dump(),
+        "policy": site.policy.model_dump(exclude={"classifier_secret"}),
         "origins": list(site.origins),
         "sso_secret_set": bool(site.sso_secret),
+        "classifier_secret_set": bool(site.policy.classifier_secret),
     }
 
 

@@ -88,7 +88,9 @@ class Normalized:
 
     text: str
     original_length: int
-    origin: Sequence[int] | None = None  # None: the canonical text is the original, position for position
+    origin: Sequence[int] | None = (
+        None  # None: the canonical text is the original, position for position
+    )
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original code-point span behind canonical `[start, end)`.

@@ -121,6 +121,21 @@ def repeated_characters(submission: Submission, facts: Facts) -> Verdict | None:
     return None
 
 
+def external_classifier(submission: Submission, facts: Facts) -> Verdict | None:
+    """The site's own classifier said so; when it could not answer, a person decides."""
+    if facts.classifier_failed:
+        return Verdict(
+            "hold",
+            "CLASSIFIER_UNAVAILABLE",
+            "Your comment will be published after a quick review.",
+        )
+    if facts.classifier is None or facts.classifier[0] == "allow":
+        return None
+    action, reason = facts.classifier
+    message = reason or "This site's checks flagged your comment for review."
+    return Verdict("reject" if action == "reject" else "hold", "CLASSIFIER", message)
+
+
 def premoderation(submission: Submission, facts: Facts) -> Verdict | None:
     """The site reviews every comment, or those of authors it does not know yet."""
     mode = facts.premoderation or facts.policy.premoderation
@@ -145,5 +160,6 @@ PHASES: tuple[Filter, ...] = (
     duplicate_text,
     shouting,
     repeated_characters,
+    external_classifier,
     premoderation,
 )

@@ -34,6 +34,8 @@ class Facts:
     same_text_by_author: int = 0
     same_text_by_others: int = 0
     premoderation: str | None = None
+    classifier: tuple[str, str | None] | None = None
+    classifier_failed: bool = False
 
 
 @dataclass(frozen=True)

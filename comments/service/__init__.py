@@ -33,6 +33,7 @@ class Service:
         await self.deps.storage.close()
         await self.deps.cache.close()
         await self.deps.broker.close()
+        await self.deps.classifier.close()
 
     async def check_health(self) -> dict[str, str]:
         """Whether the database and the cache answer."""

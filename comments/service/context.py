@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from comments.cache import Cache
+from comments.classifier import Classifier
 from comments.ids import Clock, IdFactory, utc_now
 from comments.login import Provider
 from comments.realtime import Broker, MemoryBroker
@@ -31,6 +32,7 @@ class Deps:
     cache: Cache
     config: ServiceConfig
     broker: Broker = field(default_factory=MemoryBroker)
+    classifier: Classifier = field(default_factory=Classifier)
     renderer: Renderer = field(default_factory=Renderer)
     clock: Clock = utc_now
     ids: IdFactory = field(default_factory=IdFactory)

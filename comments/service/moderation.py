@@ -401,7 +401,12 @@ class Moderation:
         sso_secret: str | None,
     ) -> Site:
         """Admins change the site's policy, origins and SSO secret."""
-        await self.require(viewer, site_name, admin=True)
+        current = await self.require(viewer, site_name, admin=True)
+        if policy is not None and policy.classifier_secret is None:
+            # The secret is write-only: a policy sent back without it keeps the old one.
+            policy = policy.model_copy(
+                update={"classifier_secret": current.policy.classifier_secret}
+            )
         site = await self._sites.update(
             site_name, origins=origins, policy=policy, sso_secret=sso_secret
         )

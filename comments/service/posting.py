@@ -148,6 +148,7 @@ class Posting:
         mine, others = await storage.duplicates(site.name, body, viewer.user.id, now - window)
         links = tuple(self._deps.renderer.links(body))
         submission = Submission(body=body, link_count=len(links), is_edit=is_edit, links=links)
+        classifier, failed = await self._classify(site, viewer, body)
         facts = Facts(
             policy=site.policy,
             author_id=viewer.user.id,
@@ -157,8 +158,25 @@ class Posting:
             same_text_by_author=mine,
             same_text_by_others=others,
             premoderation=premoderation,
+            classifier=classifier,
+            classifier_failed=failed,
         )
         return run_pipeline(submission, facts)
+
+    async def _classify(
+        self, site: Site, viewer: Viewer, body: str
+    ) -> tuple[tuple[str, str | None] | None, bool]:
+        """Ask the site's classifier, if it has one; (answer, failed)."""
+        policy = site.policy
+        if not policy.classifier_url or not policy.classifier_secret:
+            return None, False
+        payload = {"site": site.name, "author": viewer.user.id, "body": body}
+        answer = await self._deps.classifier.ask(
+            policy.classifier_url, policy.classifier_secret, payload, policy.classifier_timeout_ms
+        )
+        if answer is None:
+            return None, True
+        return (answer.action, answer.reason), False
 
     def _row(
         self, comment: Comment, viewer: Viewer, thread_key: str, my_vote: int = 0
