@@ -87,3 +87,11 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     grouped = {"oidc"}  # filled from the documented COMMENTS_OIDC_<NAME>_* groups
     expected = {f"COMMENTS_{name.upper()}" for name in Settings.model_fields if name not in grouped}
     assert expected <= documented, sorted(expected - documented)
+
+
+def test_every_site_policy_field_is_documented_in_the_readme() -> None:
+    from comments.models import SitePolicy
+
+    readme = README.read_text(encoding="utf-8")
+    missing = [name for name in SitePolicy.model_fields if f"| `{name}` |" not in readme]
+    assert missing == []
