@@ -189,3 +189,16 @@ def fold_mixed(word: str) -> tuple[str, ...]:
     latin = word.translate(_TO_LATIN)
     cyrillic = word.translate(_TO_CYRILLIC)
     return (latin,) if latin == cyrillic else (latin, cyrillic)
+
+
+def visible(text: str) -> str:
+    """`text` without the marks, controls and invisible characters that `normalize` drops."""
+    return "".join(char for char in text if not _hidden(char))
+
+
+def _hidden(char: str) -> bool:
+    """Whether `normalize` drops this code point outright."""
+    category = unicodedata.category(char)
+    if category == "Cc":
+        return char not in _WHITESPACE_CONTROLS
+    return category in _DROPPED_CATEGORIES or char in _INVISIBLE

@@ -164,10 +164,11 @@ class Moderation:
         for thread_id in {row.comment.thread_id for row in rows}:
             threads[thread_id] = await storage.get_thread_by_id(thread_id)
         now = self._deps.clock()
+        bans = await storage.bans_of(site.name, authors)
         items = []
         for row in rows:
             comment = row.comment
-            ban = await storage.get_ban(site.name, comment.author_id)
+            ban = bans.get(comment.author_id)
             claim = await self._deps.cache.get(f"claim:{comment.id}")
             items.append(
                 QueueItem(

@@ -242,6 +242,9 @@ class Storage(Protocol):
     async def get_ban(self, site: str, user_id: str) -> Ban | None:
         """The user's ban on the site, active or lapsed."""
 
+    async def bans_of(self, site: str, user_ids: list[str]) -> dict[str, Ban]:
+        """The bans of these users on the site, active or lapsed."""
+
     async def list_bans(self, site: str) -> list[tuple[Ban, str | None]]:
         """The site's bans, newest first, with each user's name."""
 

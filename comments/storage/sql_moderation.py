@@ -81,22 +81,34 @@ class ModerationQueries(SqlBase):
         return rows, rows[-1].comment.id if more and rows else None
 
     async def queue_counts(self, site: str, report_threshold: int) -> dict[str, int]:
-        """How many comments wait in each queue."""
-        columns = [
-            func.coalesce(func.sum(case((in_queue(name, report_threshold), 1), else_=0)), 0)
-            for name in ("pending", "reported", "rejected", "approved")
-        ]
-        stmt = select(*columns).where(comments.c.site == site)
-        async with self._engine.connect() as conn:
-            values = (await conn.execute(stmt)).one()
-        return dict(
-            zip(("pending", "reported", "rejected", "approved"), map(int, values), strict=True)
+        """How many comments wait in each queue (by status on the index, then reports)."""
+        by_status = (
+            select(comments.c.status, func.count())
+            .where(comments.c.site == site)
+            .group_by(comments.c.status)
         )
+        reported = select(func.count()).where(
+            comments.c.site == site, in_queue("reported", report_threshold)
+        )
+        async with self._engine.connect() as conn:
+            counts = {status: int(n) for status, n in (await conn.execute(by_status)).all()}
+            flagged = int((await conn.execute(reported)).scalar_one())
+        found = {name: counts.get(name, 0) for name in ("pending", "rejected", "approved")}
+        return {
+            "pending": found["pending"],
+            "reported": flagged,
+            "rejected": found["rejected"],
+            "approved": found["approved"],
+        }
 
     async def oldest_pending(self, site: str) -> datetime | None:
         """When the comment waiting longest was written."""
-        stmt = select(func.min(comments.c.created_at)).where(
-            comments.c.site == site, comments.c.status == "pending"
+        # Ids sort by time: the first pending id on the index is the oldest.
+        stmt = (
+            select(comments.c.created_at)
+            .where(comments.c.site == site, comments.c.status == "pending")
+            .order_by(comments.c.id)
+            .limit(1)
         )
         async with self._engine.connect() as conn:
             value = (await conn.execute(stmt)).scalar()
@@ -214,6 +226,15 @@ class ModerationQueries(SqlBase):
         async with self._engine.connect() as conn:
             row = (await conn.execute(stmt)).mappings().first()
         return _ban(row) if row else None
+
+    async def bans_of(self, site: str, user_ids: list[str]) -> dict[str, Ban]:
+        """The bans of these users on the site, active or lapsed."""
+        if not user_ids:
+            return {}
+        stmt = select(bans).where(bans.c.site == site, bans.c.user_id.in_(set(user_ids)))
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(stmt)).mappings().all()
+        return {row["user_id"]: _ban(row) for row in rows}
 
     async def list_bans(self, site: str) -> list[tuple[Ban, str | None]]:
         """The site's bans, newest first, with each user's name."""
