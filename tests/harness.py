@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from html import unescape
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -34,7 +35,14 @@ class Harness:
 
     @classmethod
     @contextmanager
-    def start(cls, database_url: str, *, demo: bool = False, **settings: Any) -> Iterator[Harness]:
+    def start(
+        cls,
+        database_url: str,
+        *,
+        demo: bool = False,
+        clock: Callable[[], datetime] | None = None,
+        **settings: Any,
+    ) -> Iterator[Harness]:
         """Start the app (lifespan included) and create the site `news`."""
         values: dict[str, Any] = {
             "database_url": database_url,
@@ -42,7 +50,8 @@ class Harness:
             "secret_key": "s" * 32,
             "dev_login": True,
         } | settings
-        app = create_app(Settings(**values), demo=demo)
+        extra = {"clock": clock} if clock else {}
+        app = create_app(Settings(**values), demo=demo, **extra)
         with TestClient(app, base_url=PUBLIC) as client:
             harness = cls(client)
             harness.run(lambda s: s.sites.create("news", [ORIGIN]))

@@ -70,3 +70,19 @@ def test_surge_can_hold_every_comment_instead(harness: Harness) -> None:
     assert first.json()["status"] == "approved"
     assert second.json()["status"] == "pending"
     assert second.json()["moderation"]["reasons"][0]["message"].startswith("This site reviews")
+
+
+def test_thread_closes_itself_days_after_its_first_comment(sqlite_url: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = [datetime(2026, 3, 1, 12, 0, tzinfo=UTC)]
+    with Harness.start(sqlite_url, clock=lambda: now[0]) as h:
+        h.run(lambda s: s.sites.update("news", policy=SitePolicy(auto_close_days=2)))
+        reader = h.token()
+        assert h.post(reader, "Day one").status_code == 201
+        now[0] += timedelta(days=1)
+        assert h.post(reader, "Day two").status_code == 201
+        now[0] += timedelta(days=1, minutes=1)
+        refused = h.post(reader, "Day three")
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "thread_closed"
+        assert h.thread()["thread"]["closed"] is True
