@@ -57,7 +57,9 @@ def reader_posts(page: Page, app: LiveServer, name: str, text: str) -> None:
     reader_logs_in(page, app, name)
     page.fill(W + "form.cw-compose-form textarea[name='body']", text)
     page.click(W + "form.cw-compose-form button[data-action='post']")
-    expect(page.locator(W + ".cw-moderation").first).to_be_visible()
+    note = page.locator(W + ".cw-moderation").first
+    expect(note).to_contain_text("Awaiting moderation")
+    expect(note.locator(".cw-reasons")).to_contain_text("reviews every comment")
 
 
 def item(page: Page, text: str) -> object:
