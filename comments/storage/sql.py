@@ -24,6 +24,7 @@ from comments.models import (
 from comments.storage import CommentChange, CommentQuery, Cursor, Page, VoteValue
 from comments.storage.schema import comments, reports, roles, sessions, sites, threads, users, votes
 from comments.storage.sql_base import (
+    joined_comments,
     make_engine,
     reason_codes,
     row_of,
@@ -310,20 +311,8 @@ class SqlStorage(ModerationQueries):
             .where(votes.c.comment_id == comments.c.id, votes.c.user_id == (viewer_id or ""))
             .scalar_subquery()
         )
-        return (
-            select(
-                comments,
-                users.c.name.label("author_name"),
-                users.c.avatar_url.label("author_avatar"),
-                threads.c.key.label("thread_key"),
-                vote.label("my_vote"),
-            )
-            .select_from(
-                comments.outerjoin(users, users.c.id == comments.c.author_id).join(
-                    threads, threads.c.id == comments.c.thread_id
-                )
-            )
-            .where(visible(comments, viewer_id, hide_after_reports=hide_after_reports))
+        return joined_comments(vote).where(
+            visible(comments, viewer_id, hide_after_reports=hide_after_reports)
         )
 
     async def list_comments(self, query: CommentQuery) -> Page:

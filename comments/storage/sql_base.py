@@ -10,10 +10,10 @@ from sqlalchemy import and_, event, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Select
 
 from comments.models import AuthorView, Comment, CommentRow, Site, SitePolicy, Thread, User
-from comments.storage.schema import comments
+from comments.storage.schema import comments, threads, users
 
 VISIBLE = ("approved", "deleted")
 DELETED_NAME = "[deleted]"
@@ -162,3 +162,18 @@ def text_hash(body: str) -> str:
         return ""
     folded = " ".join(body.casefold().split())
     return hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def joined_comments(my_vote: Any) -> Select[Any]:
+    """Comments with their author's name and avatar, their thread's key, and a vote column."""
+    return select(
+        comments,
+        users.c.name.label("author_name"),
+        users.c.avatar_url.label("author_avatar"),
+        threads.c.key.label("thread_key"),
+        my_vote.label("my_vote"),
+    ).select_from(
+        comments.outerjoin(users, users.c.id == comments.c.author_id).join(
+            threads, threads.c.id == comments.c.thread_id
+        )
+    )

@@ -12,7 +12,7 @@ from sqlalchemy.sql import ColumnElement
 from comments.models import AuditEntry, AuthorStats, Ban, Comment, CommentRow, Role, Thread
 from comments.storage import QueueQuery, ThreadChange
 from comments.storage.schema import audit, bans, comments, reports, roles, threads, users
-from comments.storage.sql_base import SqlBase, row_of, thread_of_row
+from comments.storage.sql_base import SqlBase, joined_comments, row_of, thread_of_row
 
 
 def _like(text: str) -> str:
@@ -48,20 +48,8 @@ class ModerationQueries(SqlBase):
 
     async def queue(self, query: QueueQuery) -> tuple[list[CommentRow], str | None]:
         """One page of a queue, oldest first; answers the rows and the next cursor id."""
-        stmt = (
-            select(
-                comments,
-                users.c.name.label("author_name"),
-                users.c.avatar_url.label("author_avatar"),
-                threads.c.key.label("thread_key"),
-                literal(0).label("my_vote"),
-            )
-            .select_from(
-                comments.outerjoin(users, users.c.id == comments.c.author_id).join(
-                    threads, threads.c.id == comments.c.thread_id
-                )
-            )
-            .where(comments.c.site == query.site, in_queue(query.queue, query.report_threshold))
+        stmt = joined_comments(literal(0)).where(
+            comments.c.site == query.site, in_queue(query.queue, query.report_threshold)
         )
         if query.thread_key is not None:
             stmt = stmt.where(threads.c.key == query.thread_key)
@@ -154,21 +142,7 @@ class ModerationQueries(SqlBase):
         """Comments with their authors, by id, whatever their status."""
         if not comment_ids:
             return {}
-        stmt = (
-            select(
-                comments,
-                users.c.name.label("author_name"),
-                users.c.avatar_url.label("author_avatar"),
-                threads.c.key.label("thread_key"),
-                literal(0).label("my_vote"),
-            )
-            .select_from(
-                comments.outerjoin(users, users.c.id == comments.c.author_id).join(
-                    threads, threads.c.id == comments.c.thread_id
-                )
-            )
-            .where(comments.c.id.in_(set(comment_ids)))
-        )
+        stmt = joined_comments(literal(0)).where(comments.c.id.in_(set(comment_ids)))
         async with self._engine.connect() as conn:
             return {r["id"]: row_of(r) for r in (await conn.execute(stmt)).mappings()}
 
