@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from comments.service.account import Account
 from comments.service.context import Deps, ServiceConfig
 from comments.service.login import Logins
 from comments.service.moderation import Moderation
@@ -22,6 +23,7 @@ class Service:
         self.deps = deps
         self.sites = Sites(deps)
         self.sessions = Sessions(deps)
+        self.account = Account(deps)
         self.reading = Reading(deps)
         self.moderation = Moderation(deps, self.sites, self.sessions)
         self.posting = Posting(deps, self.sites, self.reading, self.moderation)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from comments.models import (
     AuditEntry,
@@ -201,6 +201,12 @@ class Storage(Protocol):
         self, site: str, body: str, author_id: str, since: datetime
     ) -> tuple[int, int]:
         """Comments with this text since `since`: by this author, and by others."""
+
+    async def export_user(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every comment and vote of the user, for the user to take away."""
+
+    async def erase_user(self, user_id: str) -> None:
+        """Forget a user: comments become tombstones, votes and reports go, the profile too."""
 
     # moderation
 

@@ -475,3 +475,55 @@ class SqlStorage(ModerationQueries):
             mine, total = (await conn.execute(stmt)).one()
         mine, others = int(mine), int(total) - int(mine)
         return mine, others
+
+    async def export_user(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every comment and vote of the user, for the user to take away."""
+        own = (
+            select(
+                comments.c.id,
+                comments.c.site,
+                threads.c.key,
+                comments.c.parent_id,
+                comments.c.body,
+                comments.c.status,
+                comments.c.created_at,
+                comments.c.edited_at,
+            )
+            .select_from(comments.join(threads, threads.c.id == comments.c.thread_id))
+            .where(comments.c.author_id == user_id)
+            .order_by(comments.c.id)
+        )
+        cast_votes = (
+            select(votes.c.comment_id, votes.c.value, votes.c.created_at)
+            .where(votes.c.user_id == user_id)
+            .order_by(votes.c.created_at)
+        )
+        async with self._engine.connect() as conn:
+            found = [dict(row) for row in (await conn.execute(own)).mappings()]
+            voted = [dict(row) for row in (await conn.execute(cast_votes)).mappings()]
+        return {"comments": found, "votes": voted}
+
+    async def erase_user(self, user_id: str) -> None:
+        """Forget a user: comments become tombstones, votes and reports go, the profile too."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(comments)
+                .where(comments.c.author_id == user_id)
+                .values(status="deleted", body="", html="", body_hash="", reasons=[])
+            )
+            voted = list(
+                (
+                    await conn.execute(select(votes.c.comment_id).where(votes.c.user_id == user_id))
+                ).scalars()
+            )
+            await conn.execute(delete(votes).where(votes.c.user_id == user_id))
+            await conn.execute(delete(reports).where(reports.c.user_id == user_id))
+            for comment_id in voted:
+                total = select(func.coalesce(func.sum(votes.c.value), 0)).where(
+                    votes.c.comment_id == comment_id
+                )
+                score = int((await conn.execute(total)).scalar_one())
+                await conn.execute(
+                    update(comments).where(comments.c.id == comment_id).values(score=score)
+                )
+            await conn.execute(delete(users).where(users.c.id == user_id))

@@ -1,0 +1,42 @@
+"""A reader's own data: take it away, or have it erased."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from comments.service.context import Deps
+from comments.service.sessions import Viewer
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return value
+
+
+class Account:
+    """Export and erasure, for the person a token belongs to."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def export(self, viewer: Viewer) -> dict[str, Any]:
+        """The profile, every comment (any status, any site) and every vote."""
+        data = await self._deps.storage.export_user(viewer.user.id)
+        user = viewer.user
+        return {
+            "user": {
+                "id": user.id,
+                "name": user.name,
+                "avatar_url": user.avatar_url,
+                "email": user.email,
+                "created_at": _plain(user.created_at),
+            },
+            "comments": [{k: _plain(v) for k, v in row.items()} for row in data["comments"]],
+            "votes": [{k: _plain(v) for k, v in row.items()} for row in data["votes"]],
+        }
+
+    async def erase(self, viewer: Viewer) -> None:
+        """Comments become tombstones, votes and reports go, then the profile and sessions."""
+        await self._deps.storage.erase_user(viewer.user.id)
