@@ -26,7 +26,10 @@ MAX_TITLE = 300
 MAX_NAME = 80
 MAX_SITE_NAME = 64
 MAX_ORIGINS = 50
+MAX_LIST_WORDS = 10_000
+WordAction = Literal["hold", "reject", "mask"]
 
+ListedWord = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Domain = Annotated[str, StringConstraints(
     strip_whitespace=True, to_lower=True, min_length=1, max_length=253,
     pattern=r"^[a-z0-9.-]+$",
@@ -43,6 +46,23 @@ class SitePolicy(BaseModel):
     )
     new_author_comments: int = Field(
         3, ge=0, le=1000, description="An author is new until this many comments are approved"
+    )
+    profanity_list: bool = Field(
+        True, description="Match the built-in profanity list (better-profanity's words)"
+    )
+    profanity_action: WordAction = Field(
+        "hold", description="For built-in list words: hold, reject, or publish them masked"
+    )
+    banned_words: tuple[ListedWord, ...] = Field(
+        (), max_length=MAX_LIST_WORDS, description="The site's own words and phrases to refuse"
+    )
+    banned_action: WordAction = Field("reject", description="For banned words")
+    suspect_words: tuple[ListedWord, ...] = Field(
+        (), max_length=MAX_LIST_WORDS, description="Words and phrases a moderator should see"
+    )
+    suspect_action: WordAction = Field("hold", description="For suspect words")
+    allowed_words: tuple[ListedWord, ...] = Field(
+        (), max_length=MAX_LIST_WORDS, description="Words and phrases never matched"
     )
     max_links: int = Field(3, ge=0, le=100, description="More links than this hold a comment")
     link_min_approved: int = Field(

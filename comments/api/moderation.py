@@ -339,6 +339,7 @@ async def check(request: Request, site: str, body: CheckBody) -> Response:
     return JSONResponse(
         {
             "action": decision.action,
+            "masked": any(r.code == "MASKED" for r in decision.reasons),
             "reasons": [
                 {"code": r.code, "message": r.message, "span": list(r.span) if r.span else None}
                 for r in decision.reasons

@@ -10,9 +10,49 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from comments.models import SitePolicy
 from comments.moderation.verdicts import Facts, Submission, Verdict
 
 Filter = Callable[[Submission, Facts], Verdict | None]
+
+
+WORD_CODES = {"default": "PROFANITY", "banned": "BANNED_WORD", "suspect": "SUSPECT_WORD"}
+WORD_MESSAGES = {
+    "reject": "Your comment contains a word this site does not allow.",
+    "hold": "Your comment contains a word a moderator will look at before publishing.",
+    "mask": "Some words in your comment were masked.",
+}
+
+
+def word_action(list_name: str, policy: SitePolicy) -> str:
+    """What the site does with a word from this list: hold, reject or mask."""
+    return {
+        "default": policy.profanity_action,
+        "banned": policy.banned_action,
+        "suspect": policy.suspect_action,
+    }.get(list_name, "hold")
+
+
+def word_lists(submission: Submission, facts: Facts) -> Verdict | None:
+    """Profanity and the site's banned and suspect words, after normalisation; the
+    strictest list decides, its first match is the span shown to moderators."""
+    worst: Verdict | None = None
+    rank = {"mask": 0, "hold": 1, "reject": 2}
+    for hit in facts.word_hits:
+        action = word_action(hit.list_name, facts.policy)
+        if worst is not None and rank[action] <= rank[_word_rank(worst)]:
+            continue
+        worst = Verdict(
+            "allow" if action == "mask" else action,  # type: ignore[arg-type]
+            WORD_CODES.get(hit.list_name, "LISTED_WORD") if action != "mask" else "MASKED",
+            WORD_MESSAGES[action],
+            hit.span,
+        )
+    return worst
+
+
+def _word_rank(verdict: Verdict) -> str:
+    return "mask" if verdict.code == "MASKED" else verdict.action
 
 
 def too_many_links(submission: Submission, facts: Facts) -> Verdict | None:
@@ -155,6 +195,7 @@ def premoderation(submission: Submission, facts: Facts) -> Verdict | None:
 
 
 PHASES: tuple[Filter, ...] = (
+    word_lists,
     link_rules,
     too_many_links,
     duplicate_text,

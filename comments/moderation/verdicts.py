@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from comments.models import Reason, SitePolicy
+from comments.moderation.words import WordHit
 
 Action = Literal["allow", "hold", "reject"]
 SEVERITY: dict[Action, int] = {"allow": 0, "hold": 1, "reject": 2}
@@ -36,6 +37,7 @@ class Facts:
     premoderation: str | None = None
     classifier: tuple[str, str | None] | None = None
     classifier_failed: bool = False
+    word_hits: tuple[WordHit, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from comments.ids import Clock, IdFactory, utc_now
 from comments.login import Provider
 from comments.realtime import Broker, MemoryBroker
 from comments.render import Renderer
+from comments.service.wordlists import WordLists
 from comments.storage import Storage
 
 
@@ -33,6 +34,7 @@ class Deps:
     config: ServiceConfig
     broker: Broker = field(default_factory=MemoryBroker)
     classifier: Classifier = field(default_factory=Classifier)
+    words: WordLists = field(default_factory=WordLists)
     renderer: Renderer = field(default_factory=Renderer)
     clock: Clock = utc_now
     ids: IdFactory = field(default_factory=IdFactory)

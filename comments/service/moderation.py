@@ -403,6 +403,11 @@ class Moderation:
     ) -> Site:
         """Admins change the site's policy, origins and SSO secret."""
         current = await self.require(viewer, site_name, admin=True)
+        if policy is not None:
+            try:
+                await self._deps.words.matcher(policy)  # compiles now: a bad entry is a 422
+            except ValueError as exc:
+                raise invalid("policy", str(exc)) from None
         if policy is not None and policy.classifier_secret is None:
             # The secret is write-only: a policy sent back without it keeps the old one.
             policy = policy.model_copy(
@@ -455,6 +460,7 @@ class Moderation:
             author_approved=10**6,
             now=self._deps.clock(),
             trusted=False,
+            word_hits=tuple(await self._deps.words.find(site.policy, body)),
         )
         return run_pipeline(submission, facts)
 

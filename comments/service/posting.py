@@ -34,6 +34,8 @@ from comments.models import (
     Thread,
 )
 from comments.moderation import Decision, Facts, Submission, run_pipeline
+from comments.moderation.phases import word_action
+from comments.moderation.words import WordHit
 from comments.service import validation
 from comments.service.context import Deps
 from comments.service.limits import RateLimits
@@ -139,7 +141,7 @@ class Posting:
         *,
         is_edit: bool,
         premoderation: str | None = None,
-    ) -> Decision:
+    ) -> tuple[Decision, tuple[WordHit, ...]]:
         """Load every fact the filters need, then run them (they do no I/O)."""
         storage = self._deps.storage
         now = self._deps.clock()
@@ -149,6 +151,7 @@ class Posting:
         links = tuple(self._deps.renderer.links(body))
         submission = Submission(body=body, link_count=len(links), is_edit=is_edit, links=links)
         classifier, failed = await self._classify(site, viewer, body)
+        hits = tuple(await self._deps.words.find(site.policy, body))
         facts = Facts(
             policy=site.policy,
             author_id=viewer.user.id,
@@ -160,8 +163,16 @@ class Posting:
             premoderation=premoderation,
             classifier=classifier,
             classifier_failed=failed,
+            word_hits=hits,
         )
-        return run_pipeline(submission, facts)
+        return run_pipeline(submission, facts), hits
+
+    async def _html(self, site: Site, body: str, hits: tuple[WordHit, ...]) -> str:
+        """The published HTML: words of lists the site masks are starred out first."""
+        masked = [hit for hit in hits if word_action(hit.list_name, site.policy) == "mask"]
+        if masked:
+            body = (await self._deps.words.matcher(site.policy)).mask(body, masked)
+        return self._deps.renderer.render(body)
 
     async def _classify(
         self, site: Site, viewer: Viewer, body: str
@@ -236,7 +247,7 @@ class Posting:
                 await self._limits.slow_mode(site, thread, viewer.user.id, slow)
             if surging and site.policy.surge_action == "premoderate":
                 premoderation = "all"
-        decision = await self._moderate(
+        decision, hits = await self._moderate(
             site, viewer, body, is_edit=False, premoderation=premoderation
         )
         now = self._deps.clock()
@@ -250,7 +261,7 @@ class Posting:
             depth=depth,
             author_id=viewer.user.id,
             body=body,
-            html=self._deps.renderer.render(body),
+            html=await self._html(site, body, hits),
             status=STATUS_FOR[decision.action],
             reasons=tuple(r.to_json() for r in decision.reasons),
             score=0,
@@ -303,7 +314,7 @@ class Posting:
             raise Forbidden("The time to edit this comment has passed.")
         body = validation.text("body", body, MAX_BODY, multiline=True)
         await self._ban(site, viewer)
-        decision = await self._moderate(site, viewer, body, is_edit=True)
+        decision, hits = await self._moderate(site, viewer, body, is_edit=True)
         status = STATUS_FOR[decision.action]
         if comment.status == "pending" and status == "approved":
             status = "pending"  # an edit never skips a review that is already waiting
@@ -311,7 +322,7 @@ class Posting:
             comment.id,
             CommentChange(
                 body=body,
-                html=self._deps.renderer.render(body),
+                html=await self._html(site, body, hits),
                 status=status,
                 reasons=tuple(r.to_json() for r in decision.reasons),
                 edited_at=self._deps.clock(),
