@@ -29,6 +29,7 @@ MAX_ORIGINS = 50
 MAX_LIST_WORDS = 10_000
 WordAction = Literal["hold", "reject", "mask"]
 
+ProviderName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{0,19}$")]
 ListedWord = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Domain = Annotated[str, StringConstraints(
     strip_whitespace=True, to_lower=True, min_length=1, max_length=253,
@@ -46,6 +47,9 @@ class SitePolicy(BaseModel):
     )
     new_author_comments: int = Field(
         3, ge=0, le=1000, description="An author is new until this many comments are approved"
+    )
+    login_providers: tuple[ProviderName, ...] = Field(
+        (), max_length=50, description="Login providers offered on this site (empty: all enabled)"
     )
     profanity_list: bool = Field(
         True, description="Match the built-in profanity list (better-profanity's words)"

@@ -73,8 +73,8 @@ def _failure(request: Request, error: ApiError) -> Response:
 async def providers(request: Request, query: ProvidersQuery) -> Response:
     """The login providers enabled for a site."""
     service = service_of(request)
-    await service.sites.get(query.site)
-    found = [{"id": p.id, "name": p.name} for p in service.logins.providers()]
+    site = await service.sites.get(query.site)
+    found = [{"id": p.id, "name": p.name} for p in service.logins.providers(site)]
     return JSONResponse({"providers": found})
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from comments.errors import BadRequest, NotFound, Unavailable
 from comments.login import AuthorizeRequest, Identity, LoginRefused, Provider, pkce_challenge
 from comments.login.dev import DevProvider
-from comments.models import MAX_NAME, User
+from comments.models import MAX_NAME, Site, User
 from comments.service import validation
 from comments.service.context import Deps
 from comments.service.sessions import Sessions
@@ -99,9 +99,10 @@ class Logins:
             raise BadRequest(f"Please type a name of 1 to {MAX_NAME} characters.")
         return await provider.grant(name, redirect_uri, state, challenge)
 
-    def providers(self) -> list[Provider]:
-        """The enabled providers, in settings order."""
-        return list(self._deps.providers.values())
+    def providers(self, site: Site | None = None) -> list[Provider]:
+        """The enabled providers (those the site offers, when given), in settings order."""
+        offered = site.policy.login_providers if site else ()
+        return [p for p in self._deps.providers.values() if not offered or p.id in offered]
 
     def redirect_uri(self, provider_id: str) -> str:
         """The fixed callback URL for a provider, built from the public URL."""
@@ -126,6 +127,8 @@ class Logins:
                 raise BadRequest("The origin is not a web page's origin.") from None
             if exact != origin or exact not in site.origins:
                 raise BadRequest("This page is not allowed to embed the site's comments.")
+            if provider not in self.providers(site):
+                raise BadRequest("This site does not offer this login.")
             site_name = site.name
         try:
             await provider.prepare()

@@ -155,3 +155,32 @@ def test_login_state_lives_in_redis_when_configured(sqlite_url: str, redis_clean
         finally:
             raw.close()
         assert h.client.get(callback).status_code == 400
+
+
+def test_site_offers_only_the_logins_it_chose(quick: Harness) -> None:
+    from comments.models import SitePolicy
+
+    quick.run(lambda s: s.sites.update("news", policy=SitePolicy(login_providers=("github",))))
+    assert quick.client.get("/auth/providers", params={"site": "news"}).json() == {"providers": []}
+    r = quick.client.get(
+        "/auth/dev/login", params={"site": "news", "origin": ORIGIN}, follow_redirects=False
+    )
+    assert r.status_code == 400 and "does not offer" in r.json()["error"]["message"]
+
+
+def test_expired_login_state_is_refused(sqlite_url: str, redis_clean_url: str) -> None:
+    import time
+
+    import redis
+
+    with Harness.start(sqlite_url, redis_url=redis_clean_url) as h:
+        authorize = _start(h)
+        state = parse_qs(urlsplit(authorize).query)["state"][0]
+        raw = redis.Redis.from_url(redis_clean_url)
+        try:
+            raw.pexpire(f"comments:login:{state}", 1)  # ten minutes pass in a millisecond
+        finally:
+            raw.close()
+        time.sleep(0.01)
+        r = h.client.get(_grant(h, authorize))
+        assert r.status_code == 400 and "expired" in r.json()["error"]["message"]
