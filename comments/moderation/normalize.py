@@ -15,13 +15,18 @@ negative squared and circled letters, stroked Latin letters) are folded everywhe
 Cost is linear: ASCII and plain Cyrillic stretches are copied in bulk, every other
 code point costs one table look-up and one decomposition. The canonical text is for
 matching only and is never shown.
+
+The second half reads the canonical text as tokens: runs of letters, digits, leet and
+censoring symbols (`TOKEN`). Ordinary text is only ever scanned by patterns that open
+with a literal or a character set, so it costs a few C-speed passes; Python looks at
+the few places those passes point to (`odd_tokens`, `whole_tokens`, `chains`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -38,6 +43,7 @@ _DROPPED_CATEGORIES = frozenset({"Cf", "Cs", "Co", "Mn", "Me"})
 # Marks that make a distinct letter of Russian, Belarusian or Ukrainian: kept.
 _COMPOSE = MappingProxyType({("и", "\u0306"): "й", ("у", "\u0306"): "ў", ("і", "\u0308"): "ї"})
 _KEEP = frozenset("йЙўЎїЇ")
+_TYPOGRAPHY = tuple(zip("ё’‘“”„«»–—•·", 'е\'\'"""""--..', strict=True))
 
 
 def _letterlike() -> Mapping[str, str]:
@@ -73,6 +79,7 @@ _TO_LATIN = _table(
     # Armenian
     "աw գq զq հh ոn սu ցg քp օo"
 )
+_FOREIGN_LOOKALIKES = frozenset("ѕһјԁԛԝӏ")
 _TO_CYRILLIC = _table("aа bв cс eе hн kк mм nп oо pр rг tт uи xх yу")
 _SCRIPTS = (
     re.compile(r"[a-z\u00e0-\u024f\u1e00-\u1eff]"),
@@ -129,8 +136,16 @@ def normalize(text: str) -> Normalized:
 
 
 def _fold_stable(chunk: str) -> str:
-    """ASCII and plain Cyrillic: lower case, and `ё` written as the `е` most writers use."""
-    return chunk.lower().replace("ё", "е")
+    """ASCII and plain Cyrillic: lower case, `ё` as the `е` most writers use, and curly
+    quotes and dashes as their ASCII forms, so English typed on a phone stays ASCII
+    (the faster reading in the second half)."""
+    folded = chunk.lower()
+    if folded.isascii():
+        return folded
+    for fancy, plain in _TYPOGRAPHY:
+        if fancy in folded:
+            folded = folded.replace(fancy, plain)
+    return folded
 
 
 def _fold_each(text: str, start: int, end: int, parts: list[str], origin: list[int]) -> None:
@@ -170,9 +185,15 @@ def _compose(mark: str, parts: list[str]) -> None:
 
 
 def mixes_scripts(word: str) -> bool:
-    """Whether the word's letters come from two or more of Latin, Cyrillic, Greek, Armenian."""
+    """Whether the word's letters come from two or more of Latin, Cyrillic, Greek, Armenian.
+
+    A Cyrillic letter that Russian, Belarusian and Ukrainian do not use and that looks
+    like a Latin one (`ѕ`, `һ`, `ј`) counts as Latin: `ѕһіт` is not a Russian word.
+    """
     if word.isascii():
         return False
+    if any(char in _FOREIGN_LOOKALIKES for char in word):
+        return True
     found = 0
     for script in _SCRIPTS:
         if script.search(word):
@@ -202,3 +223,217 @@ def _hidden(char: str) -> bool:
     if category == "Cc":
         return char not in _WHITESPACE_CONTROLS
     return category in _DROPPED_CATEGORIES or char in _INVISIBLE
+
+
+SYMBOLS = "@$+|€¢*#"
+"""Leet and censoring symbols: part of a token, like letters and digits."""
+_TC = r"(?:[^\W_]|[@$+|€¢*#])"
+TOKEN = re.compile(rf"{_TC}++(?:!++{_TC}++)*+")
+"""A token of canonical text; `!` belongs to it only between other token characters."""
+_WORDS = re.compile(r"[^\W_]+")
+_ASCII_WORDS = MappingProxyType(
+    str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
+)
+_RUN3 = re.compile(r"(.)\1\1")
+_SYMBOL = re.compile(r"[@$+|€¢*#]")
+_INNER_BANG = re.compile(rf"!(?:(?<=[^\W_]!)|(?<=[@$+|€¢*#]!))!*(?={_TC})")
+_DIGIT_LETTER = re.compile(r"\d(?:(?<=[^\W\d_]\d)|(?=[^\W\d_]))")
+_LATIN_RUN = re.compile(r"[a-z\u00e0-\u024f\u1e00-\u1eff]+")
+_LATIN_EXTENDED = re.compile(r"[\u00e0-\u024f\u1e00-\u1eff]")
+_NON_ASCII_RUN = re.compile(r"[^\W_\x00-\x7f]+")  # letters and digits
+_LOOKALIKE_RUN = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff\u0530-\u058fѕһјԁԛԝӏ]+")
+# Joints: one of `TIGHT` between any two tokens (`fu-ck`, `s.h.i.t`), or up to three of
+# `_GAP` between single-character tokens (`f u c k`). Spaces never join longer tokens
+# (`the pen is`), an apostrophe joins nothing (`He'll`, `I'm`), and the letter after
+# one (`he's`) belongs to its word, not to the spaced letters that follow.
+TIGHT = ".-_·•~/\\"
+_GAP = ' \t\n\r.,-_·•~/\\:;"“”()[]{}<>=^'
+_TIGHT_JOINT = re.compile(rf"[{re.escape(TIGHT)}](?<={_TC}.)(?={_TC})")
+_SPACED_JOINT = re.compile(
+    rf"[{re.escape(_GAP)}](?<=(?<![^\W_])(?<![@$+|€¢*#!])(?<![^\W_]['’]){_TC}.)"
+    rf"[{re.escape(_GAP)}]{{0,2}}+(?={_TC}(?![^\W_])(?![@$+|€¢*#])(?!!+{_TC}))"
+)
+_NON_TOKEN = re.compile(r"(?:[^\w@$+|€¢*#]|_)+")
+
+
+def _ascii_classes() -> dict[int, str]:
+    """ASCII reduced to what the patterns above ask of a character: one code each.
+
+    `a` letter, `0` digit, `$` symbol, `!`, `'`, `.` a tight joint, ` ` another gap
+    character, `x` anything else (an apostrophe is kept apart: it joins nothing, but
+    after a letter it ties the next one to its word). On ASCII text the same questions run over this
+    string with literal-first patterns, several times faster than Unicode classes.
+    """
+    table = {}
+    for code in range(128):
+        char = chr(code)
+        if char.isalpha() or char.isdigit():
+            table[code] = "a" if char.isalpha() else "0"
+        elif char in "!'" or char in SYMBOLS:
+            table[code] = "$" if char in SYMBOLS else char
+        else:
+            table[code] = "." if char in TIGHT else " " if char in _GAP else "x"
+    return table
+
+
+_ASCII_CLASSES = MappingProxyType(str.maketrans(_ascii_classes()))
+_CLASS_LETTER_DIGIT = re.compile("a0")
+_CLASS_DIGIT_LETTER = re.compile("0a")
+_CLASS_SYMBOL = re.compile(r"\$")
+_CLASS_BANG = re.compile(r"!(?<=[a0$]!)!*(?=[a0$])")
+_CLASS_TIGHT = re.compile(r"\.(?<=[a0$]\.)(?=[a0$])")
+# A quick look for two one-character tokens close together (a superset of the next one).
+_CLASS_SINGLES = re.compile(r"[ .x'](?<![a0]')[a0$][ .]{1,3}[a0$](?![a0$])")
+_CLASS_SPACED = re.compile(
+    r"[ .](?<=(?:[ .x]|(?<![a0])')[a0$][ .])[ .]{0,2}+(?=[a0$](?![a0$])(?!!+[a0$]))"
+)
+
+
+def plain_words(canonical: str) -> list[str]:
+    """The runs of letters and digits, in order: a fast first look at what a text holds."""
+    if canonical.isascii():
+        return canonical.translate(_ASCII_WORDS).split()
+    return _WORDS.findall(canonical)
+
+
+def is_token_char(char: str) -> bool:
+    """Letters, digits, leet and censoring symbols: what `TOKEN` is made of."""
+    return char.isalnum() or char in SYMBOLS
+
+
+def odd_tokens(canonical: str) -> list[tuple[int, str]]:
+    """Tokens that may read as something other than their letters, as (start, text).
+
+    Those with leet or censoring symbols, digits touching letters, a run of three
+    letters, or letters of two scripts (and the look-alike runs that make them). Each
+    spot is walked back to its token's start, never past the token found before it, so
+    the walk is linear too.
+    """
+    spots = [match.start() for match in _RUN3.finditer(canonical) if match.group(1).isalpha()]
+    if canonical.isascii():
+        classes = canonical.translate(_ASCII_CLASSES)
+        if "0" in classes:
+            spots += [match.start() for match in _CLASS_LETTER_DIGIT.finditer(classes)]
+            spots += [match.start() for match in _CLASS_DIGIT_LETTER.finditer(classes)]
+        if "$" in classes:
+            spots += [match.start() for match in _CLASS_SYMBOL.finditer(classes)]
+        if "!" in classes:
+            spots += [match.start() for match in _CLASS_BANG.finditer(classes)]
+    else:
+        spots += [match.start() for match in _DIGIT_LETTER.finditer(canonical)]
+        spots += [match.start() for match in _SYMBOL.finditer(canonical)]
+        spots += [match.start() for match in _INNER_BANG.finditer(canonical)]
+        spots += _mixed_spots(canonical)
+        spots += [match.start() for match in _LOOKALIKE_RUN.finditer(canonical)]
+    tokens: list[tuple[int, str]] = []
+    covered = 0
+    for spot in sorted(spots):
+        if spot >= covered:
+            start = _token_start(canonical, spot, covered)
+            token = TOKEN.match(canonical, start)
+            covered = token.end() if token else spot + 1
+            if token:
+                tokens.append((start, token.group()))
+    return tokens
+
+
+def _mixed_spots(canonical: str) -> list[int]:
+    """Where Latin letters touch letters or digits of another script (`fuсk`).
+
+    From whichever side has fewer runs to look at: the non-ASCII runs of a mostly
+    English text (an accented name, an emoji), or the Latin runs of a Russian one.
+    """
+    if 10 * (len(canonical.encode()) - len(canonical)) < len(canonical):
+        runs, inside = _NON_ASCII_RUN.finditer(canonical), _LATIN_EXTENDED
+    else:
+        runs, inside = _LATIN_RUN.finditer(canonical), None
+    return [
+        run.start()
+        for run in runs
+        if _glued(canonical, run.start(), run.end()) or (inside and inside.search(run.group()))
+    ]
+
+
+def _glued(canonical: str, start: int, end: int) -> bool:
+    """Whether a run touches letters or digits on either side."""
+    before = start > 0 and canonical[start - 1].isalnum()
+    return before or (end < len(canonical) and canonical[end].isalnum())
+
+
+def _token_start(canonical: str, position: int, floor: int) -> int:
+    """The start of the token holding `position`, looking no further back than `floor`."""
+    index = position
+    while index > floor:
+        if is_token_char(canonical[index - 1]):
+            index -= 1
+            continue
+        if canonical[index - 1] != "!":
+            break
+        bang = index - 1  # `!` belongs to the token only between token characters
+        while bang > floor and canonical[bang - 1] == "!":
+            bang -= 1
+        if bang == floor or not is_token_char(canonical[bang - 1]):
+            break
+        index = bang
+    return index
+
+
+def whole_tokens(canonical: str, word: str) -> Iterator[int]:
+    """Where `word` (letters and digits) stands in the text as a whole token."""
+    start = canonical.find(word)
+    while start >= 0:
+        if not _joined(canonical, start, -1) and not _joined(canonical, start + len(word), 1):
+            yield start
+        start = canonical.find(word, start + 1)
+
+
+def _joined(canonical: str, edge: int, step: int) -> bool:
+    """Whether the token at `edge` goes on past it, looking back (-1) or ahead (1).
+
+    It does when the next character is a token character, or a run of `!` with one
+    beyond it (`sh!t`).
+    """
+    index = edge - 1 if step < 0 else edge
+    while 0 <= index < len(canonical):
+        char = canonical[index]
+        if is_token_char(char):
+            return True
+        if char != "!":
+            return False
+        index += step
+    return False
+
+
+def next_token(canonical: str, end: int, gap: int) -> re.Match[str] | None:
+    """The token after the one ending at `end`, if at most `gap` characters away."""
+    between = _NON_TOKEN.match(canonical, end, end + gap + 1)
+    if between is None or between.end() - end > gap:
+        return None
+    return TOKEN.match(canonical, between.end())
+
+
+def chains(canonical: str) -> Iterator[list[tuple[int, str]]]:
+    """Runs of two or more tokens that may be pieces of one word, as (start, text) pairs."""
+    if canonical.isascii():
+        classes = " " + canonical.translate(_ASCII_CLASSES)  # a gap before the first token
+        joints = {m.start() - 1: m.end() - 1 for m in _CLASS_TIGHT.finditer(classes)}
+        if _CLASS_SINGLES.search(classes):
+            joints |= {m.start() - 1: m.end() - 1 for m in _CLASS_SPACED.finditer(classes)}
+    else:
+        joints = {m.start(): m.end() for m in _TIGHT_JOINT.finditer(canonical)}
+        joints |= {m.start(): m.end() for m in _SPACED_JOINT.finditer(canonical)}
+    chain: list[tuple[int, str]] = []
+    chain_end = 0
+    for gap_start, gap_end in sorted(joints.items()):
+        right = TOKEN.match(canonical, gap_end)
+        if right is None:
+            continue
+        if chain_end != gap_start:
+            if len(chain) > 1:
+                yield chain
+            left = _token_start(canonical, gap_start, chain_end)
+            chain = [(left, canonical[left:gap_start])]
+        chain.append((gap_end, right.group()))
+        chain_end = right.end()
+    if len(chain) > 1:
+        yield chain

@@ -2,10 +2,12 @@
 
 `WordMatcher.build` compiles a site's lists once per policy change into hash tables:
 exact forms, forms with their repeated letters collapsed, forms by length and end
-letter (for `f*ck`), and a trie of phrases. `find` then normalises the comment,
-cuts it into tokens and asks those tables a bounded number of questions per token,
-so cost grows with the text and not with the lists, and no regular expression can
-backtrack on hostile input (every pattern here matches in one pass).
+letter (for `f*ck`), spelled-out forms (`s.o.b.`), and a trie of phrases filed under
+their longest word. `find` normalises the comment, reads it (see `normalize`: its plain
+words, its odd tokens, its chains of split letters) and asks those tables a bounded
+number of questions per token, so cost grows with the text and not with the lists,
+and no regular expression can backtrack on hostile input. An ordinary comment with no
+listed word costs a few C-speed scans and set operations, not Python work per word.
 
 What counts as the same word:
 - leetspeak: `sh1t`, `@$$`, `pr0n`; digits alone (`455`, `1488`) stay numbers;
@@ -14,7 +16,7 @@ What counts as the same word:
   letter may not (`good` is not `god`, `noob` is not `nob`);
 - letters split by spaces, dots, dashes (`f u c k`, `s.h.i.t`, `fu-ck`) are joined when the
   join is a listed word. Spaces only join single letters, so ordinary neighbouring words
-  (`the pen is`) never are; an apostrophe never joins longer pieces (`He'll`);
+  (`the pen is`) never are; an apostrophe joins nothing (`He'll`, `I'm`);
 - look-alike letters in a word that mixes scripts are read both as Latin and as Cyrillic.
 An allowed word is removed from every list; an allowed phrase (`Dick Van Dyke`) clears
 the hits inside it.
@@ -27,13 +29,25 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import accumulate, product
 from pathlib import Path
 from types import MappingProxyType
 
-from comments.moderation.normalize import fold_mixed, normalize, visible
+from comments.moderation.normalize import (
+    SYMBOLS,
+    TOKEN,
+    chains,
+    fold_mixed,
+    next_token,
+    normalize,
+    odd_tokens,
+    plain_words,
+    visible,
+    whole_tokens,
+)
 
 MAX_WORDS = 10_000
 """Entries per list (and in the allow list); past it `build` raises ValueError."""
@@ -78,38 +92,18 @@ DEFAULT_ALLOWED = (
 )
 """Names and set phrases that contain a default-list word, allowed with the default list."""
 
-# A token: letters, digits, leet and censoring symbols; `!` only between them (`sh!t`).
-_TOKEN = re.compile(r"(?:[^\W_]|[@$+|€¢*#])+(?:!+(?:[^\W_]|[@$+|€¢*#])+)*")
-_EDGE_SYMBOLS = "@$+|€¢*#"
 _LEET = MappingProxyType(
     {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"}
     | {"@": "a", "$": "s", "!": "il", "+": "t", "|": "li", "€": "e", "¢": "c", "#": "*"}
 )
+_LEET_FIRST = MappingProxyType(str.maketrans({key: value[0] for key, value in _LEET.items()}))
 _MAX_AMBIGUOUS = 3  # leet characters read two ways per token; later ones one way
-_MAX_CANDIDATES = 64  # entries checked per collapsed or censored look-up
-_TIGHT = frozenset(".-_·•~/\\")  # one of these joins any two pieces: `fu-ck`, `s.h.i.t`
-_GAP = frozenset(" \t\n\r.,-_·•~/\\:;'\"’‘“”()[]{}<>=^")  # up to three join single letters
+_MAX_CANDIDATES = 64  # entries checked per look-up, phrases per keyword, trie nodes per step
+_MAX_LOCATED = 16  # distinct words found by `str.find`; past it, one pass over all tokens
 _STOP_LETTERS = frozenset("aiавикосуя")  # one-letter words that may flank spaced letters
-_PHRASE_GAP = 3
+_PHRASE_GAP = 3  # characters between the words of a phrase
 _RUN3 = re.compile(r"(.)\1\1")
 _RUN = re.compile(r"(.)\1*")
-_ALNUM = re.compile(r"[^\W_]+")
-_T = r"(?:[^\W_]|[@$+|€¢*#])"
-_SUSPECT = re.compile(
-    r"([^\W\d_])\1\1"  # a run of three letters
-    r"|[@$+|€¢*#]"  # a leet or censoring symbol
-    rf"|{_T}!+{_T}"  # `!` inside a word
-    r"|[^\W\d_]\d|\d[^\W\d_]"  # letters with digits
-    rf"|{_T}[{re.escape(''.join(sorted(_TIGHT)))}]{_T}"  # pieces joined by a dot or dash
-    rf"|(?<![^\W_])(?<![@$+|€¢*#]){_T}[{re.escape(''.join(sorted(_GAP)))}]{{1,3}}{_T}"
-    r"(?![^\W_])(?![@$+|€¢*#])"  # two single letters close together
-)
-_MIXED = re.compile(  # a word with letters of two scripts, as `normalize.mixes_scripts`
-    r"(?<![^\W_])(?:"
-    r"(?=[^\W_]*[a-z\u00e0-\u024f\u1e00-\u1eff])(?=[^\W_]*[\u0370-\u058f\u1f00-\u1fff])"
-    r"|(?=[^\W_]*[\u0400-\u052f])(?=[^\W_]*[\u0370-\u03ff\u1f00-\u1fff\u0530-\u058f])"
-    r"|(?=[^\W_]*[\u0370-\u03ff\u1f00-\u1fff])(?=[^\W_]*[\u0530-\u058f]))"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +121,67 @@ class _Listed:
     word: str
 
 
+_Hit = tuple[int, int, _Listed]  # a canonical span and the entry found there
+
+
 @dataclass(slots=True)
 class _Node:
-    """A phrase trie node: children by word form, and the phrases that end here."""
-
     children: dict[str, _Node] = field(default_factory=dict)
     ends: list[_Listed] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Phrases:
+    """Multi-word entries: a trie by word form, and each phrase under its longest word.
+
+    No phrase can be in a text that lacks any of its words, so a text is walked only
+    from the first words of phrases whose words are all there.
+    """
+
+    root: _Node = field(default_factory=_Node)
+    by_keyword: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    heads: dict[str, set[str]] = field(default_factory=dict)  # first words, by keyword
+
+    def add(self, forms: tuple[str, ...], listed: _Listed) -> None:
+        """One phrase, as the forms of its words."""
+        node = self.root
+        for form in forms:
+            node = node.children.setdefault(form, _Node())
+        node.ends.append(listed)
+        keyword = max(reversed(forms), key=len)
+        self.by_keyword.setdefault(keyword, []).append(forms)
+        self.heads.setdefault(keyword, set()).add(forms[0])
+
+    def openers(self, present: set[str]) -> set[str]:
+        """First words of the phrases whose words are all among `present` (or a superset)."""
+        found: set[str] = set()
+        for keyword in self.by_keyword.keys() & present:
+            phrases = self.by_keyword[keyword]
+            if len(phrases) > _MAX_CANDIDATES:  # many phrases share it: walk from every head
+                found |= self.heads[keyword]
+            else:
+                found.update(forms[0] for forms in phrases if present.issuperset(forms))
+        return found
+
+    def walk(self, canonical: str, start: int, raw: str, forms: Sequence[str]) -> list[_Hit]:
+        """Phrases opening with the token `raw` at `start`, word by word through the trie."""
+        hits: list[_Hit] = []
+        nodes = [self.root]
+        end = start + len(raw)
+        for _ in range(MAX_PHRASE_WORDS):
+            nodes = [
+                child
+                for node in nodes
+                for form in forms
+                if (child := node.children.get(form)) is not None
+            ][:_MAX_CANDIDATES]
+            hits += [(start, end, listed) for node in nodes for listed in node.ends]
+            token = next_token(canonical, end, _PHRASE_GAP) if nodes else None
+            if token is None:
+                return hits
+            end = token.end()
+            forms = _text_forms(token.group())
+        return hits
 
 
 @dataclass(slots=True)
@@ -141,8 +190,48 @@ class _Tables:
     collapsed: dict[str, list[tuple[tuple[int, ...], _Listed]]] = field(default_factory=dict)
     by_first: dict[tuple[int, str], list[tuple[str, _Listed]]] = field(default_factory=dict)
     by_last: dict[tuple[int, str], list[tuple[str, _Listed]]] = field(default_factory=dict)
-    phrases: _Node = field(default_factory=_Node)
-    allowed: _Node = field(default_factory=_Node)
+    spelled: dict[str, list[_Listed]] = field(default_factory=dict)  # `s.o.b.`: joins only
+    phrases: _Phrases = field(default_factory=_Phrases)
+    allowed: _Phrases = field(default_factory=_Phrases)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A canonical text with its plain words, odd tokens and every form they read as."""
+
+    text: str
+    words: set[str]
+    odd: list[tuple[int, str, list[str]]]
+    present: set[str]  # the words and every reading of the odd tokens
+
+    @classmethod
+    def of(cls, canonical: str) -> _Reading:
+        """Look at the canonical text once for every later question."""
+        words = set(plain_words(canonical))
+        read: dict[str, list[str]] = {}  # a token repeated is read once
+        odd = [
+            (start, raw, read[raw] if raw in read else read.setdefault(raw, _text_forms(raw)))
+            for start, raw in odd_tokens(canonical)
+        ]
+        present = words.union(*(forms for _, _, forms in odd)) if odd else words
+        return cls(canonical, words, odd, present)
+
+    def locate(self, wanted: set[str]) -> Iterator[tuple[int, str, list[str]]]:
+        """The tokens that are, or read as, one of `wanted`: (start, text, forms)."""
+        if not wanted:
+            return
+        plain = wanted & self.words
+        if len(plain) > _MAX_LOCATED:
+            for match in TOKEN.finditer(self.text):
+                if match.group() in plain:
+                    yield match.start(), match.group(), [match.group()]
+        else:
+            for word in plain:
+                for start in whole_tokens(self.text, word):
+                    yield start, word, [word]
+        for start, raw, forms in self.odd:
+            if not wanted.isdisjoint(forms):
+                yield start, raw, forms
 
 
 def bundled_words() -> tuple[str, ...]:
@@ -159,9 +248,12 @@ def bundled_words() -> tuple[str, ...]:
     return tuple(word for line in lines if (word := line.strip()))
 
 
-def default_words() -> tuple[str, ...]:
-    """The default list: better-profanity's, without `NEWS_VOCABULARY`."""
-    return tuple(word for word in bundled_words() if word.lower() not in NEWS_VOCABULARY)
+def default_words(*, news_vocabulary: bool = False) -> tuple[str, ...]:
+    """The default list: better-profanity's, without `NEWS_VOCABULARY` unless asked for."""
+    words = bundled_words()
+    if news_vocabulary:
+        return words
+    return tuple(word for word in words if word.lower() not in NEWS_VOCABULARY)
 
 
 class WordMatcher:
@@ -170,7 +262,6 @@ class WordMatcher:
     def __init__(self, tables: _Tables) -> None:
         """Use `build`."""
         self._t = tables
-        self._screen = frozenset(tables.exact) | frozenset(tables.phrases.children)
 
     @classmethod
     def build(
@@ -178,42 +269,42 @@ class WordMatcher:
         lists: Mapping[str, Iterable[str]],
         allowed: Iterable[str] = (),
         include_default: bool = True,
+        *,
+        news_vocabulary: bool = False,
     ) -> WordMatcher:
         """Compile named lists (for example `banned`, `suspect`) and an allow list.
 
-        With `include_default`, better-profanity's list (see `default_words`) joins the
-        list named `default`, and `DEFAULT_ALLOWED` joins the allow list. Entries are
-        normalised like comments; blank entries are skipped. Raises ValueError for a list
-        longer than `MAX_WORDS`, an entry longer than `MAX_ENTRY_LENGTH` or with more than
-        `MAX_PHRASE_WORDS` words, an entry with no letters or digits, a one-letter word,
-        or a `*`/`#` wildcard in an entry.
+        With `include_default`, better-profanity's list (see `default_words`; with
+        `news_vocabulary`, whole) joins the list named `default`, and `DEFAULT_ALLOWED`
+        joins the allow list. Entries are normalised like comments; blank entries are
+        skipped. Raises ValueError for a list longer than `MAX_WORDS`, an entry longer
+        than `MAX_ENTRY_LENGTH` or with more than `MAX_PHRASE_WORDS` words, an entry with
+        no letters or digits, a one-letter word, or a `*`/`#` wildcard in an entry.
         """
         tables = _Tables()
         allowed_words: set[str] = set()
-        given = _entries("allowed", allowed)
         extra = DEFAULT_ALLOWED if include_default else ()
-        for entry, strict in [*((e, True) for e in given), *((e, False) for e in extra)]:
+        for entry, strict in _tagged(_entries("allowed", allowed), extra):
             forms = _entry_forms(entry, strict=strict)
-            if forms is None:
-                continue
-            if len(forms) == 1:
+            if forms is not None and len(forms) == 1:
                 allowed_words.add(forms[0])
-            else:
-                _add_phrase(tables.allowed, forms, _Listed("allowed", entry))
+            elif forms is not None:
+                tables.allowed.add(forms, _Listed("allowed", entry))
         named = {name: _entries(name, words) for name, words in lists.items()}
         if include_default:
             named.setdefault(DEFAULT_LIST, [])
+        bundled = default_words(news_vocabulary=news_vocabulary) if include_default else ()
         words: dict[tuple[str, str], str] = {}  # (list, form) -> the entry to report
         for name, entries in named.items():
-            pairs = [(e, True) for e in entries]
-            if include_default and name == DEFAULT_LIST:
-                pairs += [(e, False) for e in default_words()]
-            for entry, strict in pairs:
+            for entry, strict in _tagged(entries, bundled if name == DEFAULT_LIST else ()):
                 forms = _entry_forms(entry, strict=strict)
                 if forms is None:
                     continue
-                if len(forms) > 1:
-                    _add_phrase(tables.phrases, forms, _Listed(name, entry))
+                if all(len(form) == 1 for form in forms):  # `s.o.b.`: only ever spelled out
+                    if "".join(forms) not in allowed_words:
+                        tables.spelled.setdefault("".join(forms), []).append(_Listed(name, entry))
+                elif len(forms) > 1:
+                    tables.phrases.add(forms, _Listed(name, entry))
                 elif forms[0] not in allowed_words:
                     reported = words.setdefault((name, forms[0]), entry)
                     if _oddness(entry) < _oddness(reported):  # report `shit`, not `sh!+`
@@ -226,13 +317,13 @@ class WordMatcher:
     def find(self, text: str) -> list[WordHit]:
         """Listed words in `text`, in order, with spans in `text`'s code points."""
         normalized = normalize(text)
-        canonical = normalized.text
-        if not self._may_match(canonical):
+        reading = _Reading.of(normalized.text)
+        hits = self._scan(reading)
+        if not hits:
             return []
-        hits = _drop_nested(self._allow(canonical, self._scan(canonical)))
         return [
             WordHit(listed.list_name, listed.word, normalized.span(start, end))
-            for start, end, listed in hits
+            for start, end, listed in _drop_nested(self._allow(reading, hits))
         ]
 
     def mask(self, text: str, hits: Iterable[WordHit], keep_first: bool = True) -> str:
@@ -257,99 +348,86 @@ class WordMatcher:
         pieces.append(text[position:])
         return "".join(pieces)
 
-    def _may_match(self, canonical: str) -> bool:
-        """A cheap test that is false only when `_scan` would find nothing."""
-        if not self._screen.isdisjoint(_ALNUM.findall(canonical)):
-            return True
-        if _SUSPECT.search(canonical):
-            return True
-        return not canonical.isascii() and _MIXED.search(canonical) is not None
-
-    def _scan(self, canonical: str) -> list[tuple[int, int, _Listed]]:
-        """Every word, joined-letters and phrase hit, with canonical spans."""
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(canonical)]
-        forms = [_text_forms(raw) for _, _, raw in tokens]
-        hits: list[tuple[int, int, _Listed]] = []
-        for index, (start, end, _) in enumerate(tokens):
-            for form in forms[index]:
-                hits += ((start, end, listed) for listed in self._lookup(form))
-            if any(form in self._t.phrases.children for form in forms[index]):
-                hits += self._phrases_from(self._t.phrases, canonical, tokens, forms, index)
-        for first, last in _joins(canonical, tokens):
-            joined = "".join(raw for _, _, raw in tokens[first : last + 1])
-            if joined.isdecimal():
-                continue
-            span = (tokens[first][0], tokens[last][1])
-            for form in _text_forms(joined):
-                hits += ((*span, listed) for listed in self._lookup(form))
+    def _scan(self, reading: _Reading) -> list[_Hit]:
+        """Every hit with canonical spans: odd tokens, listed words, phrases, joined pieces."""
+        canonical = reading.text
+        hits: list[_Hit] = []
+        seen: dict[str, list[_Listed]] = {}  # a word repeated is looked up once
+        for start, raw, forms in reading.odd:
+            for form in forms:
+                found = seen[form] if form in seen else seen.setdefault(form, self._lookup(form))
+                hits += ((start, start + len(raw), entry) for entry in found)
+        listed = self._t.exact.keys() & reading.words
+        openers = self._t.phrases.openers(reading.present)
+        for start, raw, forms in reading.locate(listed | openers):
+            if raw in listed:
+                hits += ((start, start + len(raw), e) for e in self._t.exact[raw])
+            if not openers.isdisjoint(forms):
+                hits += self._t.phrases.walk(canonical, start, raw, forms)
+        for tokens in chains(canonical):
+            for first, last in sorted(_candidates(tokens)):
+                joined = "".join(raw for _, raw in tokens[first : last + 1])
+                if joined.isdecimal():
+                    continue
+                start, end = tokens[first][0], tokens[last][0] + len(tokens[last][1])
+                for form in _text_forms(joined):
+                    if form not in seen:
+                        seen[form] = self._lookup(form)
+                    found = [*seen[form], *self._t.spelled.get(form, ())]
+                    hits += ((start, end, entry) for entry in found)
         return hits
 
-    def _allow(
-        self, canonical: str, hits: list[tuple[int, int, _Listed]]
-    ) -> list[tuple[int, int, _Listed]]:
+    def _allow(self, reading: _Reading, hits: list[_Hit]) -> list[_Hit]:
         """Hits outside every allowed phrase."""
-        root = self._t.allowed
-        if not hits or not root.children:
-            return hits
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(canonical)]
-        forms = [_text_forms(raw) for _, _, raw in tokens]
-        cleared = [
+        phrases = self._t.allowed
+        openers = phrases.openers(reading.present) if phrases.by_keyword else set()
+        cleared = sorted(
             (start, end)
-            for index in range(len(tokens))
-            if any(form in root.children for form in forms[index])
-            for start, end, _ in self._phrases_from(root, canonical, tokens, forms, index)
+            for first, raw, forms in reading.locate(openers)
+            for start, end, _ in phrases.walk(reading.text, first, raw, forms)
+        )
+        if not cleared:
+            return hits
+        starts = [start for start, _ in cleared]
+        reach = list(accumulate((end for _, end in cleared), max))  # furthest end so far
+        return [
+            hit
+            for hit in hits
+            if (index := bisect_right(starts, hit[0]) - 1) < 0 or reach[index] < hit[1]
         ]
-        return [h for h in hits if not any(s <= h[0] and h[1] <= e for s, e in cleared)]
 
-    def _lookup(self, form: str) -> Iterator[_Listed]:
+    def _lookup(self, form: str) -> list[_Listed]:
         """Entries this word form stands for: as written, inflated, or censored."""
-        tables = self._t
         if "*" in form:
-            yield from self._censored(form)
-            return
-        yield from tables.exact.get(form, ())
+            return self._censored(form)
+        found = self._t.exact.get(form, [])
         if _RUN3.search(form) and not form.isdecimal():
             key, runs = _runs(form)
-            for listed_runs, listed in tables.collapsed.get(key, ())[:_MAX_CANDIDATES]:
-                if all(t == e or e <= t >= 3 for t, e in zip(runs, listed_runs, strict=True)):
-                    yield listed
+            found = found + [
+                listed
+                for listed_runs, listed in self._t.collapsed.get(key, [])[:_MAX_CANDIDATES]
+                if all(t == e or e <= t >= 3 for t, e in zip(runs, listed_runs, strict=True))
+            ]
+        return found
 
-    def _censored(self, form: str) -> Iterator[_Listed]:
+    def _censored(self, form: str) -> list[_Listed]:
         """Entries of the same length that agree with `form` wherever it is not `*`."""
         if form[0] != "*":
             bucket = self._t.by_first.get((len(form), form[0]), [])
         elif form[-1] != "*":
             bucket = self._t.by_last.get((len(form), form[-1]), [])
         else:
-            return
-        for word, listed in bucket[:_MAX_CANDIDATES]:
-            if all(a in ("*", b) for a, b in zip(form, word, strict=True)):
-                yield listed
+            return []
+        return [
+            listed
+            for word, listed in bucket[:_MAX_CANDIDATES]
+            if all(a in ("*", b) for a, b in zip(form, word, strict=True))
+        ]
 
-    def _phrases_from(
-        self,
-        root: _Node,
-        canonical: str,
-        tokens: list[tuple[int, int, str]],
-        forms: list[list[str]],
-        first: int,
-    ) -> Iterator[tuple[int, int, _Listed]]:
-        """Phrases of `root` starting at token `first`, walking the trie word by word."""
-        nodes = [root]
-        index = first
-        while nodes and index < len(tokens) and index - first < MAX_PHRASE_WORDS:
-            if index > first and tokens[index][0] - tokens[index - 1][1] > _PHRASE_GAP:
-                return
-            nodes = [
-                child
-                for node in nodes
-                for form in forms[index]
-                if (child := node.children.get(form)) is not None
-            ][:_MAX_CANDIDATES]
-            for node in nodes:
-                for listed in node.ends:
-                    yield tokens[first][0], tokens[index][1], listed
-            index += 1
+
+def _tagged(given: Iterable[str], bundled: Iterable[str]) -> list[tuple[str, bool]]:
+    """Entries with whether a problem is an error (the site's) or a skip (ours)."""
+    return [(entry, True) for entry in given] + [(entry, False) for entry in bundled]
 
 
 def _entries(name: str, words: Iterable[str]) -> list[str]:
@@ -373,7 +451,7 @@ def _entries(name: str, words: Iterable[str]) -> list[str]:
 
 def _entry_forms(entry: str, *, strict: bool) -> tuple[str, ...] | None:
     """An entry's word forms; None for an entry skipped when not `strict`, else ValueError."""
-    raws = _TOKEN.findall(normalize(entry).text)
+    raws = TOKEN.findall(normalize(entry).text)
     if not strict and not all(raw.isalpha() or raw.isdecimal() for raw in raws):
         return None  # `sh!+`, `s0b`: text is read through leet anyway, and `sob` is a word
     forms = tuple(_entry_form(raw) for raw in raws)
@@ -426,14 +504,6 @@ def _rank(tables: _Tables) -> None:
             bucket.sort(key=lambda item: (-stems.get(item[0], 0), _oddness(item[1].word)))
 
 
-def _add_phrase(root: _Node, forms: tuple[str, ...], listed: _Listed) -> None:
-    """Add a phrase to a trie keyed by word forms."""
-    node = root
-    for form in forms:
-        node = node.children.setdefault(form, _Node())
-    node.ends.append(listed)
-
-
 def _runs(form: str) -> tuple[str, tuple[int, ...]]:
     """The form with each run of a letter written once, and the runs' lengths."""
     runs = [match.group() for match in _RUN.finditer(form)]
@@ -445,9 +515,8 @@ def _text_forms(raw: str) -> list[str]:
     if raw.isalpha() or raw.isdecimal():
         return [raw, *fold_mixed(raw)] if not raw.isascii() else [raw]
     forms: list[str] = []
-    for cut in dict.fromkeys(
-        (raw, raw.lstrip(_EDGE_SYMBOLS), raw.rstrip(_EDGE_SYMBOLS), raw.strip(_EDGE_SYMBOLS))
-    ):
+    cuts = (raw, raw.lstrip(SYMBOLS), raw.rstrip(SYMBOLS), raw.strip(SYMBOLS))
+    for cut in dict.fromkeys(cuts) if cuts[3] != raw else (raw,):
         if not cut or cut.isdecimal():
             continue
         readings = [cut] if cut.isalpha() else _leet(cut)
@@ -459,6 +528,8 @@ def _text_forms(raw: str) -> list[str]:
 
 def _leet(cut: str) -> list[str]:
     """Every reading of a token's leet characters, the first `_MAX_AMBIGUOUS` read both ways."""
+    if not any(char in "1!|" for char in cut):
+        return [cut.translate(_LEET_FIRST)]
     options = [_LEET.get(char, char) for char in cut]
     ambiguous = 0
     for index, option in enumerate(options):
@@ -469,64 +540,52 @@ def _leet(cut: str) -> list[str]:
     return ["".join(letters) for letters in product(*options)]
 
 
-def _joins(canonical: str, tokens: list[tuple[int, int, str]]) -> Iterator[tuple[int, int]]:
-    """Token ranges that may spell one word split by spaces, dots or dashes.
+def _candidates(tokens: list[tuple[int, str]]) -> set[tuple[int, int]]:
+    """The token ranges of one chain worth looking up.
 
-    A chain is a run of tokens each one character of `_TIGHT` apart, or single letters
-    up to three `_GAP` characters apart. Its candidates: the whole chain, the stretches
-    between its widest gaps, each also without up to two one-letter words at either end
-    (`a f u c k`). A bounded number per chain, so the cost stays linear.
+    The whole chain; the stretches between its widest gaps (`f u c k  y o u`); each also
+    without up to two one-letter words at either end (`a f u c k`). A bounded number per
+    chain, so the cost stays linear.
     """
-    first = 0
-    while first < len(tokens):
-        last = first
-        gaps: list[int] = []
-        while last + 1 < len(tokens) and _joinable(canonical, tokens[last], tokens[last + 1]):
-            gaps.append(tokens[last + 1][0] - tokens[last][1])
-            last += 1
-        if last > first:
-            yield from _candidates(tokens, first, last, gaps)
-        first = last + 1
-
-
-def _joinable(canonical: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
-    """Whether two neighbouring tokens may be pieces of one word."""
-    gap = canonical[left[1] : right[0]]
-    if len(gap) == 1 and gap in _TIGHT:
-        return True
-    singles = len(left[2]) == 1 and len(right[2]) == 1
-    return singles and 0 < len(gap) <= 3 and all(char in _GAP for char in gap)
-
-
-def _candidates(
-    tokens: list[tuple[int, int, str]], first: int, last: int, gaps: list[int]
-) -> Iterator[tuple[int, int]]:
-    """The token ranges of one chain worth looking up; see `_joins`."""
-    stretches = [(first, last)]
+    last = len(tokens) - 1
+    if last == 1 and tokens[0][1] not in _STOP_LETTERS and tokens[1][1] not in _STOP_LETTERS:
+        return {(0, 1)}  # the common case: `short-sighted`
+    gaps = [tokens[i + 1][0] - tokens[i][0] - len(tokens[i][1]) for i in range(last)]
+    stretches = [(0, last)]
     narrowest = min(gaps)
     if max(gaps) > narrowest:
-        start = first
-        for offset, gap in enumerate(gaps):
+        start = 0
+        for index, gap in enumerate(gaps):
             if gap > narrowest:
-                stretches.append((start, first + offset))
-                start = first + offset + 1
+                stretches.append((start, index))
+                start = index + 1
         stretches.append((start, last))
-    seen: set[tuple[int, int]] = set()
+    found: set[tuple[int, int]] = set()
     for low, high in stretches:
-        for drop_low in range(3):
-            for drop_high in range(3):
-                a, b = low + drop_low, high - drop_high
-                dropped = [*range(low, a), *range(b + 1, high + 1)]
-                if b - a < 1 or (a, b) in seen:
-                    continue
-                if all(tokens[i][2] in _STOP_LETTERS for i in dropped):
-                    seen.add((a, b))
-                    yield a, b
+        lead = _stop_letters(tokens[low : low + 2])
+        tail = _stop_letters(tokens[high - 1 : high + 1][::-1])
+        found.update(
+            (low + a, high - b)
+            for a in range(lead + 1)
+            for b in range(tail + 1)
+            if high - b > low + a
+        )
+    return found
 
 
-def _drop_nested(hits: list[tuple[int, int, _Listed]]) -> list[tuple[int, int, _Listed]]:
+def _stop_letters(tokens: list[tuple[int, str]]) -> int:
+    """How many of these tokens, in order, are one-letter words."""
+    count = 0
+    for _, raw in tokens:
+        if raw not in _STOP_LETTERS:
+            break
+        count += 1
+    return count
+
+
+def _drop_nested(hits: list[_Hit]) -> list[_Hit]:
     """One hit per list and span, without hits inside a longer hit of the same list."""
-    kept: list[tuple[int, int, _Listed]] = []
+    kept: list[_Hit] = []
     reach: dict[str, int] = {}
     seen: set[tuple[int, int, str]] = set()
     order = sorted(hits, key=lambda hit: (hit[0], -hit[1], _oddness(hit[2].word)))
