@@ -6,6 +6,7 @@ functions reading `facts.policy`, so a policy change needs no rebuild.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -133,12 +134,13 @@ def duplicate_text(submission: Submission, facts: Facts) -> Verdict | None:
 
 
 def shouting(submission: Submission, facts: Facts) -> Verdict | None:
-    """Mostly capital letters."""
-    letters = [c for c in submission.body if c.isalpha()]
-    if len(letters) < 20:
-        return None
-    upper = sum(1 for c in letters if c.isupper())
-    if upper / len(letters) >= facts.policy.shouting_ratio:
+    """Mostly capital letters (of at least 20 letters)."""
+    body = submission.body
+    upper = sum(map(str.isupper, body))
+    if upper < 20 * facts.policy.shouting_ratio:
+        return None  # too few capitals to matter: the usual case, decided cheaply
+    letters = sum(map(str.isalpha, body))
+    if letters >= 20 and upper / letters >= facts.policy.shouting_ratio:
         return Verdict(
             "hold",
             "SHOUTING",
@@ -147,10 +149,14 @@ def shouting(submission: Submission, facts: Facts) -> Verdict | None:
     return None
 
 
+@functools.lru_cache(maxsize=16)
+def _run_of(length: int) -> re.Pattern[str]:
+    return re.compile(rf"(.)\1{{{length - 1},}}", re.DOTALL)
+
+
 def repeated_characters(submission: Submission, facts: Facts) -> Verdict | None:
     """A long run of one character (keyboard mashing, padding)."""
-    limit = facts.policy.max_char_run
-    match = re.search(rf"(.)\1{{{limit - 1},}}", submission.body, re.DOTALL)
+    match = _run_of(facts.policy.max_char_run).search(submission.body)
     if match:
         return Verdict(
             "hold",
