@@ -499,6 +499,7 @@ ENDPOINTS = [
         body=SettingsBody,
         auth="required",
         errors=(403, 404, 422),
+        max_body=4 * 1024 * 1024,  # three word lists of 10,000 entries fit
     ),
     Endpoint(
         "GET",

@@ -41,6 +41,7 @@ class Endpoint:
     ok_schema: dict[str, Any] | None = None
     auth: str = "none"  # none, optional, required
     errors: tuple[int, ...] = field(default=(400, 404, 422))
+    max_body: int = MAX_JSON
 
 
 def pydantic_errors(exc: ValidationError) -> Invalid:
@@ -53,17 +54,18 @@ def pydantic_errors(exc: ValidationError) -> Invalid:
     return Invalid(summary[:500], fields=fields)
 
 
-async def read_json(request: Request) -> Any:
-    """The JSON body, capped at 64 KB and required to be UTF-8."""
+async def read_json(request: Request, limit: int = MAX_JSON) -> Any:
+    """The JSON body, capped (64 KB unless the endpoint says more) and required to be UTF-8."""
+    too_large = TooLarge(f"The request body is over {limit // 1024} KB.")
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_JSON):
-        raise TooLarge("The request body is over 64 KB.")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise too_large
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_JSON:
-            raise TooLarge("The request body is over 64 KB.")
+        if size > limit:
+            raise too_large
         chunks.append(chunk)
     raw = b"".join(chunks)
     content_type = request.headers.get("content-type", "")
@@ -121,9 +123,11 @@ def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
         raise pydantic_errors(exc) from None
 
 
-async def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
+async def parse_body(
+    request: Request, model: type[BaseModel], limit: int = MAX_JSON
+) -> BaseModel:
     """The JSON body into `model` (strict: no type coercion, no unknown fields)."""
-    data = await read_json(request)
+    data = await read_json(request, limit)
     if not isinstance(data, dict):
         raise Invalid("The request body must be a JSON object.", fields={"body": "not an object"})
     try:
@@ -146,7 +150,7 @@ def to_route(endpoint: Endpoint) -> Route:
         if endpoint.query is not None:
             kwargs["query"] = parse_query(request, endpoint.query)
         if endpoint.body is not None:
-            kwargs["body"] = await parse_body(request, endpoint.body)
+            kwargs["body"] = await parse_body(request, endpoint.body, endpoint.max_body)
         return await endpoint.handler(request, **kwargs)
 
     return Route(endpoint.path, call, methods=[endpoint.method], name=endpoint.handler.__name__)
