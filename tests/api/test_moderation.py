@@ -288,9 +288,22 @@ def test_admin_grants_roles(harness: Harness) -> None:
         ("GET", Q, None),
         ("POST", "/api/v1/sites/news/moderation/bulk", {"ids": ["0" * 26], "action": "approve"}),
         ("GET", "/api/v1/sites/news/bans", None),
+        ("POST", "/api/v1/sites/news/bans", {"user_id": "dev:reader", "reason": "x"}),
+        ("DELETE", "/api/v1/sites/news/bans/dev:reader", None),
         ("GET", "/api/v1/sites/news/settings", None),
+        ("PUT", "/api/v1/sites/news/settings", {"origins": ["https://evil.example"]}),
+        ("GET", "/api/v1/sites/news/roles", None),
+        ("PUT", "/api/v1/sites/news/roles/dev:reader", {"roles": ["admin"]}),
         ("GET", "/api/v1/sites/news/moderation/log", None),
+        ("POST", "/api/v1/sites/news/moderation/check", {"body": "hello"}),
+        ("GET", "/api/v1/sites/news/moderation/events", None),
         ("POST", "/api/v1/sites/news/threads/close", {"thread": "union"}),
+        ("POST", "/api/v1/sites/news/threads/open", {"thread": "union"}),
+        (
+            "POST",
+            "/api/v1/sites/news/threads/options",
+            {"thread": "union", "slow_mode_seconds": 60},
+        ),
     ],
 )
 def test_widget_tokens_and_other_sites_moderators_are_refused(
@@ -306,11 +319,17 @@ def test_widget_tokens_and_other_sites_moderators_are_refused(
     assert harness.client.request(method, path, json=body).status_code == 401
 
 
-def test_other_sites_moderator_cannot_decide_by_comment_id(harness: Harness) -> None:
+def test_other_sites_moderator_cannot_decide_or_claim_by_comment_id(harness: Harness) -> None:
     comment = held(harness)
     harness.run(lambda s: s.sites.create("other", ["https://other.example"]))
     other_mod = harness.moderator("dev:elsewhere", site="other")
-    assert decide(harness, other_mod, comment["id"], "approve").status_code == 403
+    reader = harness.token("dev:reader")
+    for token in (other_mod, reader):
+        assert decide(harness, token, comment["id"], "approve").status_code == 403
+        claim = harness.client.post(
+            f"/api/v1/moderation/comments/{comment['id']}/claim", headers=harness.auth(token)
+        )
+        assert claim.status_code == 403
     assert harness.thread()["comments"] == []
 
 
