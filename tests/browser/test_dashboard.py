@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.live import LiveServer
@@ -62,16 +63,20 @@ def reader_posts(page: Page, app: LiveServer, name: str, text: str) -> None:
     expect(note.locator(".cw-reasons")).to_contain_text("reviews every comment")
 
 
-def item(page: Page, text: str) -> object:
-    return page.locator("article.mod-item", has_text=text)
+@pytest.fixture
+def premoderated(serve_app: Callable[..., LiveServer]) -> LiveServer:
+    """The demo holding every comment, with moderators Mia, Ann and Ben."""
+    app = serve_app()
+    cli(app, "sites", "update", "demo", "--premod", "all")
+    for user in ("dev:mia", "dev:ann", "dev:ben"):
+        cli(app, "tokens", "create", "--site", "demo", "--user", user, "--role", "moderator")
+    return app
 
 
 def test_held_comment_arrives_live_is_approved_by_keyboard_and_published(
-    serve_app: Callable[..., LiveServer], page: Page, browser: Browser
+    premoderated: LiveServer, page: Page, browser: Browser
 ) -> None:
-    app = serve_app()
-    cli(app, "sites", "update", "demo", "--premod", "all")
-    cli(app, "tokens", "create", "--site", "demo", "--user", "dev:mia", "--role", "moderator")
+    app = premoderated
     mod = moderator_logs_in(browser, app, "Mia")
     expect(mod.locator("#live")).to_have_attribute("data-state", "live")
 
@@ -93,11 +98,9 @@ def test_held_comment_arrives_live_is_approved_by_keyboard_and_published(
 
 
 def test_reject_then_undo_brings_the_item_back(
-    serve_app: Callable[..., LiveServer], page: Page, browser: Browser
+    premoderated: LiveServer, page: Page, browser: Browser
 ) -> None:
-    app = serve_app()
-    cli(app, "sites", "update", "demo", "--premod", "all")
-    cli(app, "tokens", "create", "--site", "demo", "--user", "dev:mia", "--role", "moderator")
+    app = premoderated
     reader_posts(page, app, "Rita Reader", "A borderline remark.")
     mod = moderator_logs_in(browser, app, "Mia")
     row = mod.locator("article.mod-item", has_text="A borderline remark.")
@@ -111,11 +114,9 @@ def test_reject_then_undo_brings_the_item_back(
 
 
 def test_ban_from_the_queue_refuses_the_authors_next_post(
-    serve_app: Callable[..., LiveServer], page: Page, browser: Browser
+    premoderated: LiveServer, page: Page, browser: Browser
 ) -> None:
-    app = serve_app()
-    cli(app, "sites", "update", "demo", "--premod", "all")
-    cli(app, "tokens", "create", "--site", "demo", "--user", "dev:mia", "--role", "moderator")
+    app = premoderated
     reader_posts(page, app, "Troll Tom", "Something abusive.")
     mod = moderator_logs_in(browser, app, "Mia")
     row = mod.locator("article.mod-item", has_text="Something abusive.")
@@ -137,12 +138,9 @@ def test_ban_from_the_queue_refuses_the_authors_next_post(
 
 
 def test_two_moderators_on_one_item_do_not_collide(
-    serve_app: Callable[..., LiveServer], page: Page, browser: Browser
+    premoderated: LiveServer, page: Page, browser: Browser
 ) -> None:
-    app = serve_app()
-    cli(app, "sites", "update", "demo", "--premod", "all")
-    for user in ("dev:ann", "dev:ben"):
-        cli(app, "tokens", "create", "--site", "demo", "--user", user, "--role", "moderator")
+    app = premoderated
     reader_posts(page, app, "Rita Reader", "Contested comment.")
     ann = moderator_logs_in(browser, app, "Ann")
     ben = moderator_logs_in(browser, app, "Ben")
