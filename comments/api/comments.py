@@ -16,7 +16,6 @@ from comments.models import MAX_BODY, MAX_THREAD_KEY, MAX_TITLE, MAX_URL
 from comments.service import NewComment, validation
 
 THREAD_KEY = Field(min_length=1, max_length=MAX_THREAD_KEY, description="The article's key")
-ID = Field(min_length=26, max_length=26, description="A comment id")
 
 
 def _printable(value: str) -> str:

@@ -100,13 +100,12 @@ class Posting:
                 site, "queue.added", {"status": "pending", "item": queue_item_json(items[0])}
             )
 
-    async def _pressure(self, site: Site, thread: Thread) -> tuple[Thread, bool]:
+    async def _pressure(self, site: Site, stored: Thread) -> tuple[Thread, bool]:
         """Surge mode: a thread past the site's rate holds back; answers whether it is on."""
         now = self._deps.clock()
         threshold = site.policy.surge_per_minute
-        stored = await self._deps.storage.get_thread(site.name, thread.key)
-        if stored is None or threshold == 0:
-            return thread, False
+        if threshold == 0:
+            return stored, False
         was_on = stored.surge_until is not None and stored.surge_until > now
         recent = await self._deps.storage.count_recent(stored.id, now - timedelta(minutes=1))
         if recent + 1 < threshold:
@@ -208,6 +207,7 @@ class Posting:
         body = validation.text("body", new.body, MAX_BODY, multiline=True)
         storage = self._deps.storage
         thread = await storage.get_thread(site.name, key)
+        is_new = thread is None
         if thread is None:
             if new.thread_url is None:
                 raise invalid("thread_url", "is required for the first comment of an article")
@@ -237,7 +237,9 @@ class Posting:
         premoderation = thread.premoderation
         if not trusted:
             await self._limits.posting(site, viewer.user.id, address)
-            thread, surging = await self._pressure(site, thread)
+            surging = False
+            if not is_new:  # a thread's first comment is no surge
+                thread, surging = await self._pressure(site, thread)
             slow = thread.slow_mode_seconds or (
                 site.policy.surge_slow_seconds
                 if surging and site.policy.surge_action == "slow"
