@@ -17,6 +17,7 @@ from comments.ids import IdFactory
 from comments.models import Comment, SitePolicy, Thread
 from comments.service import Service
 from comments.settings import Settings
+from comments.storage import NewCommentWrite
 from comments.storage.migrate import upgrade
 
 ROUNDS = 50
@@ -45,7 +46,9 @@ async def fill(service: Service, site: str, count: int) -> None:
             now,
             None,
         )
-        thread = await service.deps.storage.add_comment(comment, thread)
+        thread = await service.deps.storage.add_comment(
+            NewCommentWrite(comment, thread, new_thread=True)
+        )
 
 
 async def first_page_ms(service: Service, site: str) -> float:

@@ -23,15 +23,15 @@ from comments.storage.migrate import upgrade
 ORIGIN = "https://news.example"
 COMMENTS = 200
 ROUNDS = 200
+# Seeding posts 200 comments a second as one reader: every rate limit and the surge off.
+UNLIMITED = SitePolicy(rate_per_minute=0, rate_per_hour=0, ip_rate_per_hour=0, surge_per_minute=0)
 
 
 async def run(url: str) -> None:
     app = create_app(Settings(database_url=url, public_url="http://bench"))
     async with app.router.lifespan_context(app):
-        service = app.state.service
-        await service.sites.create(
-            "news", [ORIGIN], SitePolicy(rate_per_minute=0, rate_per_hour=0, ip_rate_per_hour=0)
-        )
+        service = app.state.context.service
+        await service.sites.create("news", [ORIGIN], UNLIMITED)
         await service.sites.ensure_user("dev:bench")
         token = await service.sessions.issue("dev:bench", "news")
         transport = httpx.ASGITransport(app=app)

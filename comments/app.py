@@ -30,11 +30,12 @@ from comments.api import moderation as moderation_api
 from comments.auth import routes as auth_routes
 from comments.cache import make_cache
 from comments.demo import article
-from comments.errors import ApiError
 from comments.http.client import parse_networks
+from comments.http.context import AppContext, context_of
 from comments.http.cors import SiteCors
-from comments.http.errors import api_error, http_error, server_error
+from comments.http.errors import exception_handlers
 from comments.http.headers import SecurityHeaders
+from comments.http.request_id import RequestId
 from comments.http.routing import Endpoint, openapi, to_route
 from comments.ids import Clock, IdFactory, utc_now
 from comments.login import Provider
@@ -140,11 +141,25 @@ def build_service(settings: Settings, *, demo: bool = False, clock: Clock = utc_
 
 def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now) -> Starlette:
     """The whole service as one ASGI app; `demo` adds the article page and the demo site."""
+    secret = (
+        settings.secret_key.get_secret_value().encode()
+        if settings.secret_key
+        else secrets.token_bytes(32)
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         service = build_service(settings, demo=demo, clock=clock)
-        app.state.service = service
+        # The one entry on the app's state: handlers read it through `context_of`.
+        app.state.context = AppContext(
+            service=service,
+            settings=settings,
+            public_url=settings.public_url,
+            origin=settings.origin,
+            trusted_networks=parse_networks(settings.trusted_proxies),
+            secret=secret,
+            clock=clock,
+        )
         if "dev" in service.deps.providers:
             log.warning(
                 "THE DEV LOGIN IS ON: anyone can log in under any name. Never use it in production."
@@ -152,6 +167,8 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
         try:
             if demo:
                 await service.sites.ensure(DEMO_SITE, [settings.origin, *settings.demo_origins])
+            if settings.worker == "inprocess":
+                service.dispatcher.start()
             yield
         finally:
             await service.close()
@@ -163,13 +180,13 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
         return JSONResponse(document)
 
     async def health(request: Request) -> Response:
-        status = await request.app.state.service.check_health()
+        status = await context_of(request).service.check_health()
         healthy = all(value == "ok" for value in status.values())
         return JSONResponse(status, status_code=200 if healthy else 503)
 
     async def origins_for(site: str | None) -> frozenset[str]:
-        service: Service = app.state.service
-        return await service.sites.allowed_origins(site)
+        context: AppContext = app.state.context
+        return await context.service.sites.allowed_origins(site)
 
     routes: list[BaseRoute] = [to_route(endpoint) for endpoint in ENDPOINTS]
     routes += [to_route(endpoint) for endpoint in moderation_api.STREAMS]
@@ -187,29 +204,34 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            # Outermost: every response carries the request id, and nothing escapes to
+            # Starlette's ServerErrorMiddleware (which would close the connection).
+            Middleware(RequestId),
             Middleware(SecurityHeaders),
             Middleware(SiteCors, origins_for=origins_for),
         ],
-        exception_handlers={
-            ApiError: api_error,
-            HTTPException: http_error,
-            Exception: server_error,
-        },
-    )
-    app.state.public_url = settings.public_url
-    app.state.origin = settings.origin
-    app.state.trusted_networks = parse_networks(settings.trusted_proxies)
-    app.state.settings = settings
-    app.state.secret = (
-        settings.secret_key.get_secret_value().encode()
-        if settings.secret_key
-        else secrets.token_bytes(32)
+        exception_handlers=exception_handlers(),
     )
     return app
 
 
 def app_from_environment() -> Starlette:
-    """For `uvicorn --factory` with several workers: settings from the environment."""
-    from comments.settings import load_settings
+    """For `uvicorn --factory` with several workers: settings from the environment.
 
-    return create_app(load_settings())
+    Refuses to start without `COMMENTS_SECRET_KEY`: each worker would make its own.
+    """
+    from comments.settings import load_settings, require_secret
+
+    settings = load_settings()
+    require_secret(settings)
+    return create_app(settings)
+
+
+async def run_worker(settings: Settings) -> None:
+    """`comments worker`: deliver the outbox until stopped (with `COMMENTS_WORKER=external`)."""
+    service = build_service(settings)
+    log.info("delivering the outbox")
+    try:
+        await service.dispatcher.run()
+    finally:
+        await service.close()

@@ -1,19 +1,45 @@
-"""Short-lived shared state: login records, one-time codes, and later thread caches.
+"""Short-lived shared state: login records, one-time codes, rate windows, site versions.
 
 Two implementations of one small interface: Redis when `COMMENTS_REDIS_URL` is set
 (shared by every worker), and an in-process dictionary for the embedded demo. `take`
 is atomic in both, so a single-use record can be used once only.
+
+Redis is an accelerator, not a store of record: its client retries a command once the
+connection drops (a restart), and callers that can do without it catch `UNAVAILABLE`
+and use an `Outage` to fall back, log once per outage and count the fallbacks.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+# What a Redis that is gone, restarting or loading raises (BusyLoadingError is a
+# ConnectionError); a tuple, so callers can write `except UNAVAILABLE`.
+UNAVAILABLE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+
+
+def redis_options() -> dict[str, Any]:
+    """Client options that survive a Redis restart: the first command on each stale
+    pooled connection is retried on a fresh one instead of failing the request."""
+    return {
+        "retry": Retry(ExponentialBackoff(cap=0.25, base=0.01), 3),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+        "health_check_interval": 10,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "socket_keepalive": True,
+    }
 
 
 class Cache(Protocol):
@@ -136,7 +162,7 @@ class RedisCache:
     @classmethod
     def from_url(cls, url: str) -> RedisCache:
         """A cache over a new client for `url`."""
-        return cls(Redis.from_url(url, decode_responses=True, socket_timeout=5))
+        return cls(Redis.from_url(url, decode_responses=True, **redis_options()))
 
     async def put(self, key: str, value: str, ttl_seconds: int) -> None:
         """Store `value` under `key` for `ttl_seconds`."""
@@ -174,6 +200,75 @@ class RedisCache:
     async def close(self) -> None:
         """Release connections."""
         await self._redis.aclose()
+
+
+class Outage:
+    """Whether the shared cache answers, for callers that fall back while it does not.
+
+    While it is down, `probing()` lets one call through per `probe_seconds` so that a
+    request does not pay the client's retries each time; the first failure logs one
+    warning, the first success after it logs one line, and `fallbacks` counts the
+    calls answered without the cache (for the metrics).
+    """
+
+    def __init__(
+        self,
+        what: str,
+        meanwhile: str,
+        logger: logging.Logger,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        probe_seconds: float = 1.0,
+    ) -> None:
+        self.what = what
+        self.meanwhile = meanwhile
+        self.fallbacks = 0
+        self._log = logger
+        self._monotonic = monotonic
+        self._probe_seconds = probe_seconds
+        self._down_since: float | None = None
+        self._next_probe = 0.0
+
+    @property
+    def down(self) -> bool:
+        """Whether the last call found the cache unreachable."""
+        return self._down_since is not None
+
+    def probing(self) -> bool:
+        """Whether to try the cache now (always, unless it is down and was tried just now)."""
+        return self._down_since is None or self._monotonic() >= self._next_probe
+
+    def failed(self, error: Exception) -> None:
+        """The cache did not answer: count a fallback, warn once per outage."""
+        now = self._monotonic()
+        self.fallbacks += 1
+        self._next_probe = now + self._probe_seconds
+        if self._down_since is None:
+            self._down_since = now
+            self._log.warning(
+                "Redis unreachable for %s (%s); meanwhile %s",
+                self.what,
+                _one_line(error),
+                self.meanwhile,
+            )
+
+    def skipped(self) -> None:
+        """A call went to the fallback without trying the cache."""
+        self.fallbacks += 1
+
+    def answered(self) -> bool:
+        """The cache answered; True when that ends an outage (logged in one line)."""
+        if self._down_since is None:
+            return False
+        seconds = self._monotonic() - self._down_since
+        self._down_since = None
+        self._log.warning("Redis answers again for %s after %.0f s", self.what, seconds)
+        return True
+
+
+def _one_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:200] if text else ''}"
 
 
 def make_cache(redis_url: str | None) -> Cache:

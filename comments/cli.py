@@ -1,7 +1,8 @@
-"""The `comments` command: serve, demo, migrate, and the publisher's scripted chores.
+"""The `comments` command: serve, demo, migrate, worker, and the publisher's scripted chores.
 
 Settings come from `COMMENTS_*` variables, read once here; a wrong one stops the start
-with one line naming it.
+with one line naming it. `uvicorn_options` holds the server's limits against hostile
+clients, the same for `serve` and `demo`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import logging
 import os
 import secrets
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any, TypeVar, cast
 
 from comments.app import app_from_environment, build_service, create_app
 from comments.errors import ApiError
 from comments.models import SitePolicy
 from comments.service import Service
-from comments.settings import Settings, SettingsError, load_settings
+from comments.settings import Settings, SettingsError, load_settings, require_secret
 from comments.storage.migrate import current_revision, head_revision, upgrade
 
 T = TypeVar("T")
@@ -39,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
 
     commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser(
+        "worker", help="deliver e-mails and webhooks (with COMMENTS_WORKER=external)"
+    )
 
     sites = commands.add_parser("sites", help="manage sites").add_subparsers(
         dest="action", required=True
@@ -150,30 +154,42 @@ def _require_current_schema(settings: Settings) -> None:
         raise SystemExit("the database schema is not up to date: run `comments migrate` first")
 
 
+def uvicorn_options() -> dict[str, Any]:
+    """Server limits against hostile clients, shared by `serve` and `demo`."""
+    return {
+        # httptools has no header size limit (it reads a 30 MB header in full); h11 does.
+        "http": "h11",
+        "h11_max_incomplete_event_size": 64 * 1024,
+        "timeout_keep_alive": 5,
+        # Open event streams must not hold a restart up for long.
+        "timeout_graceful_shutdown": 3,
+        # X-Forwarded-For counts only from COMMENTS_TRUSTED_PROXIES, which we read ourselves.
+        "proxy_headers": False,
+        "server_header": False,
+        # No WebSocket routes: nothing to upgrade to.
+        "ws": "none",
+    }
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    if settings.secret_key is None:
-        raise SettingsError("COMMENTS_SECRET_KEY: must be set (32 or more random characters)")
+    require_secret(settings)
     _require_current_schema(settings)
+    options = uvicorn_options() | {
+        "host": args.host,
+        "port": args.port,
+        "log_level": settings.log_level,
+    }
     if args.workers > 1:
         uvicorn.run(
             f"{app_from_environment.__module__}:{app_from_environment.__name__}",
             factory=True,
-            host=args.host,
-            port=args.port,
             workers=args.workers,
-            proxy_headers=False,
-            log_level=settings.log_level,
+            **options,
         )
     else:
-        uvicorn.run(
-            create_app(settings),
-            host=args.host,
-            port=args.port,
-            proxy_headers=False,
-            log_level=settings.log_level,
-        )
+        uvicorn.run(create_app(settings), **options)
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> None:
@@ -183,11 +199,27 @@ def _demo(settings: Settings, args: argparse.Namespace) -> None:
     print(f"The demo article: {settings.public_url}/", flush=True)
     uvicorn.run(
         create_app(settings, demo=True),
+        **uvicorn_options(),
         host=args.host,
         port=args.port,
-        proxy_headers=False,
         log_level=settings.log_level,
     )
+
+
+def _worker(settings: Settings) -> int:
+    from comments import app
+
+    run_worker = getattr(app, "run_worker", None)  # absent from builds without e-mail and webhooks
+    if run_worker is None:
+        print("comments: this version has no delivery worker to run", file=sys.stderr)
+        return 2
+    _require_current_schema(settings)
+    work = cast(Callable[[Settings], Coroutine[Any, Any, None]], run_worker)
+    try:
+        asyncio.run(work(settings))
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 def _demo_settings(args: argparse.Namespace) -> Settings:
@@ -214,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "migrate":
             upgrade(settings.database_url)
             print(f"database schema at revision {head_revision()}")
+        elif args.command == "worker":
+            return _worker(settings)
         elif args.command == "sites":
             _sites(settings, args)
         elif args.command == "roles":

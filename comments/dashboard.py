@@ -16,7 +16,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from comments.errors import ApiError, LoginRequired
-from comments.http.auth import csrf_token, dashboard_viewer, service_of
+from comments.http.auth import csrf_token, dashboard_viewer
+from comments.http.context import context_of
 from comments.http.cookies import NO_STORE, redirect_to_provider, session_cookie
 from comments.http.errors import error_response
 from comments.http.headers import STRICT_CSP
@@ -27,7 +28,7 @@ PAGE = Path(__file__).resolve().parent / "static" / "dashboard" / "index.html"
 
 async def page(request: Request) -> Response:
     """The dashboard's single page; its script does the rest."""
-    base = escape(request.app.state.public_url, quote=True)
+    base = escape(context_of(request).public_url, quote=True)
     html = PAGE.read_text(encoding="utf-8").replace("__BASE__", base)
     return HTMLResponse(
         html, headers={"Content-Security-Policy": STRICT_CSP, "Cache-Control": "no-store"}
@@ -39,19 +40,19 @@ async def session(request: Request) -> Response:
     viewer = await dashboard_viewer(request)
     if viewer is None:
         raise LoginRequired("Please log in to the dashboard.")
-    service = service_of(request)
+    context = context_of(request)
     sites = []
-    for site in await service.sites.all():
-        roles = await service.sessions.roles(site.name, viewer.user.id)
+    for site in await context.service.sites.all():
+        roles = await context.service.sessions.roles(site.name, viewer.user.id)
         if roles:
             sites.append({"name": site.name, "roles": sorted(roles)})
-    name, _path, _secure = session_cookie(request.app.state.public_url)
+    name, _path, _secure = session_cookie(context.public_url)
     token = request.cookies[name]
     return JSONResponse(
         {
             "user": user_json(viewer.user),
             "sites": sites,
-            "csrf_token": csrf_token(request.app.state.secret, token),
+            "csrf_token": csrf_token(context.secret, token),
         },
         headers={"Cache-Control": "no-store"},
     )
@@ -59,15 +60,16 @@ async def session(request: Request) -> Response:
 
 async def providers(request: Request) -> Response:
     """The login providers, for the dashboard's login screen."""
-    found = [{"id": p.id, "name": p.name} for p in service_of(request).logins.providers()]
+    found = [{"id": p.id, "name": p.name} for p in context_of(request).service.logins.providers()]
     return JSONResponse({"providers": found})
 
 
 async def login(request: Request) -> Response:
     """Start a dashboard login: the whole page goes to the provider and comes back."""
+    context = context_of(request)
     try:
-        start = await service_of(request).logins.start(
-            request.path_params["provider"], None, request.app.state.origin, dashboard=True
+        start = await context.service.logins.start(
+            request.path_params["provider"], None, context.origin, dashboard=True
         )
     except ApiError as error:
         return error_response(error)
@@ -79,8 +81,9 @@ async def logout(request: Request) -> Response:
     viewer = await dashboard_viewer(request)
     if viewer is None:
         raise LoginRequired("There is no dashboard session.")
-    name, path, secure = session_cookie(request.app.state.public_url)
-    await service_of(request).sessions.revoke(request.cookies[name])
+    context = context_of(request)
+    name, path, secure = session_cookie(context.public_url)
+    await context.service.sessions.revoke(request.cookies[name])
     response = Response(status_code=204)
     response.delete_cookie(name, path=path, secure=secure, httponly=True, samesite="lax")
     return response

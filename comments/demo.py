@@ -8,6 +8,8 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from comments.http.context import context_of
+
 ARTICLE = Path(__file__).resolve().parent / "static" / "demo" / "article.html"
 DEMO_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
@@ -17,6 +19,6 @@ DEMO_CSP = (
 
 async def article(request: Request) -> Response:
     """The article page, pointing at this service's own public URL."""
-    base = escape(request.app.state.public_url, quote=True)
+    base = escape(context_of(request).public_url, quote=True)
     html = ARTICLE.read_text(encoding="utf-8").replace("__BASE__", base)
     return HTMLResponse(html, headers={"Content-Security-Policy": DEMO_CSP})

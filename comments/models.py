@@ -37,6 +37,11 @@ Domain = Annotated[str, StringConstraints(
 )]  # fmt: skip
 
 
+def iso(moment: datetime | None) -> str | None:
+    """The one date format every answer and event uses: RFC 3339 in UTC with a Z."""
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
 class SitePolicy(BaseModel):
     """A site's moderation and discussion rules, as admins set them."""
 

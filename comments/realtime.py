@@ -2,6 +2,8 @@
 
 Redis pub/sub when Redis is configured, so every worker's subscribers hear every
 worker's writes; an in-process fan-out otherwise. Events are small JSON objects.
+The Redis client retries a publish once its pooled connection turns out dead (after a
+Redis restart), with the same options as the cache's client.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 Event = tuple[str, dict[str, Any]]
 QUEUE_SIZE = 256
@@ -80,7 +86,19 @@ class RedisBroker:
     @classmethod
     def from_url(cls, url: str) -> RedisBroker:
         """A broker over a new client for `url`."""
-        return cls(Redis.from_url(url, decode_responses=True))
+        return cls(
+            Redis.from_url(
+                url,
+                decode_responses=True,
+                # As in comments.cache (a sibling this module does not import).
+                retry=Retry(ExponentialBackoff(cap=0.25, base=0.01), 3),
+                retry_on_error=[RedisConnectionError, RedisTimeoutError],
+                health_check_interval=10,
+                socket_connect_timeout=2,
+                socket_timeout=5,  # subscribers' blocking reads wait without it
+                socket_keepalive=True,
+            )
+        )
 
     async def publish(self, channel: str, event: str, data: dict[str, Any]) -> None:
         """Send an event to every current subscriber of `channel`."""

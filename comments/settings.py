@@ -10,7 +10,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -109,6 +109,14 @@ class Settings(BaseSettings):
         30, ge=1, le=365, description="Reader sessions expire after idle days"
     )
     log_level: str = Field("info", description="debug, info, warning or error")
+    body_timeout_seconds: float = Field(
+        10.0, gt=0, le=300, description="A request body must arrive within this many seconds"
+    )
+    worker: Literal["inprocess", "external"] = Field(
+        "inprocess",
+        description="Who delivers e-mails and webhooks: `inprocess` (inside `comments serve` and "
+        "`comments demo`) or `external` (a separate `comments worker` process)",
+    )
 
     @field_validator("admins", "trusted_proxies", "demo_origins", "oidc_providers", mode="before")
     @classmethod
@@ -196,6 +204,19 @@ class Settings(BaseSettings):
     def base_path(self) -> str:
         """The path prefix of `public_url` (empty, or e.g. `/comments` when mounted)."""
         return urlsplit(self.public_url).path.rstrip("/")
+
+
+def require_secret(settings: Settings) -> None:
+    """Refuse to start without a secret key: workers and restarts must share one to sign with.
+
+    Without it each process would sign with its own random key, and a cookie or state
+    signed by one worker would fail on the next.
+    """
+    if settings.secret_key is None:
+        raise SettingsError(
+            "COMMENTS_SECRET_KEY: must be set to 32 or more random characters "
+            "(every worker signs with it)"
+        )
 
 
 def _oidc_groups(

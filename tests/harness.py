@@ -60,7 +60,7 @@ class Harness:
     @property
     def service(self) -> Service:
         """The app's service (for setting up state a test is not about)."""
-        service: Service = self.client.app.state.service  # type: ignore[attr-defined]
+        service: Service = self.client.app.state.context.service  # type: ignore[attr-defined]
         return service
 
     def run(self, work: Callable[[Service], Awaitable[T]]) -> T:

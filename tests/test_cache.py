@@ -1,13 +1,16 @@
-"""The cache's single-use records, on a real Redis and in process."""
+"""The cache's single-use records, on a real Redis and in process; a Redis restart."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 
 import pytest
 
-from comments.cache import Cache, MemoryCache, RedisCache
+from comments.cache import UNAVAILABLE, Cache, MemoryCache, RedisCache
+from comments.realtime import RedisBroker
+from tests.faults.cluster import RedisServer, free_port
 
 
 @pytest.fixture(params=["redis", "memory"])
@@ -49,4 +52,62 @@ async def test_redis_keys_carry_the_prefix(redis_clean_url: str) -> None:
         assert await raw.exists("comments:login:x") == 1
     finally:
         await raw.aclose()
+        await cache.close()
+
+
+# ------------------------------------------------------------- a Redis that restarts
+
+
+@pytest.fixture
+def restartable(tmp_path: Path) -> Iterator[RedisServer]:
+    """A private `redis-server` this test may kill and start again on the same port."""
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+CALLS: dict[str, Callable[[RedisCache, int], Awaitable[object]]] = {
+    "get": lambda cache, n: cache.get(f"k{n}"),
+    "put": lambda cache, n: cache.put(f"k{n}", "v", 60),
+    "hit": lambda cache, n: cache.hit(f"w{n}", 60_000, 5),
+}
+
+
+@pytest.mark.parametrize("call", sorted(CALLS))
+async def test_the_first_calls_after_a_redis_restart_succeed(
+    restartable: RedisServer, call: str
+) -> None:
+    cache = RedisCache.from_url(restartable.url)
+    try:
+        # Several pooled connections, all idle when the server goes away.
+        await asyncio.gather(*(cache.put(f"k{n}", "before", 60) for n in range(4)))
+        restartable.kill()
+        restartable.restart()  # returns once the new server answers PING
+        await asyncio.gather(*(CALLS[call](cache, n) for n in range(4)))
+        assert await cache.hit("after", 60_000, 1) == 0
+        assert await cache.hit("after", 60_000, 1) > 0
+    finally:
+        await cache.close()
+
+
+async def test_the_first_publish_after_a_redis_restart_succeeds(restartable: RedisServer) -> None:
+    broker = RedisBroker.from_url(restartable.url)
+    try:
+        await broker.publish("news:union", "comment.created", {"id": "c1"})
+        restartable.kill()
+        restartable.restart()
+        await broker.publish("news:union", "comment.created", {"id": "c2"})
+    finally:
+        await broker.close()
+
+
+async def test_a_dead_redis_raises_what_callers_catch_as_unavailable() -> None:
+    cache = RedisCache.from_url(f"redis://127.0.0.1:{free_port()}/0")
+    try:
+        with pytest.raises(UNAVAILABLE):
+            await cache.get("k")
+    finally:
         await cache.close()

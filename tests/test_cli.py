@@ -1,14 +1,25 @@
-"""The command line publishers script: sites, roles, tokens, migrate, settings errors."""
+"""The command line publishers script: sites, roles, tokens, migrate, worker, settings errors,
+and the server limits `serve` and `demo` share."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
+from starlette.types import Receive, Scope, Send
 
+from comments import app as app_module
+from comments.cli import main, uvicorn_options
+from comments.settings import Settings
 from tests.harness import PUBLIC, Harness
 
 PYTHON = sys.executable
@@ -111,3 +122,127 @@ def test_unknown_site_is_a_clear_error(env: dict[str, str]) -> None:
     )
     assert out.returncode == 1
     assert out.stderr.strip() == "comments: There is no such site."
+
+
+@pytest.fixture
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No COMMENTS_* setting from the caller leaks into an in-process `main()`."""
+    for name in list(os.environ):
+        if name.startswith("COMMENTS_"):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+def test_serve_with_several_workers_and_no_secret_stops_with_one_line(
+    clean_environ: pytest.MonkeyPatch, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean_environ.setenv("COMMENTS_DATABASE_URL", sqlite_url)
+    assert main(["serve", "--workers", "2"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("comments: COMMENTS_SECRET_KEY: must be set")
+
+
+class Recorder:
+    """Stands in for `uvicorn.run`: keeps what each command would have started."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, dict[str, Any]]] = []
+
+    def __call__(self, app: Any, **options: Any) -> None:
+        self.calls.append((app, options))
+
+
+def test_serve_and_demo_start_uvicorn_with_the_same_limits(
+    clean_environ: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    recorder = Recorder()
+    clean_environ.setattr(uvicorn, "run", recorder)
+    clean_environ.setenv("COMMENTS_DATABASE_URL", sqlite_url)
+    assert main(["demo", "--port", "8123"]) == 0
+    clean_environ.setenv("COMMENTS_SECRET_KEY", "k" * 32)
+    assert main(["serve", "--port", "8124"]) == 0
+    assert main(["serve", "--port", "8125", "--workers", "2"]) == 0
+    (_, demo), (_, single), (factory, several) = recorder.calls
+    for options in (demo, single, several):
+        assert uvicorn_options().items() <= options.items()
+    assert factory == "comments.app:app_from_environment"
+    assert several["factory"] is True and several["workers"] == 2
+    assert (demo["port"], single["port"], several["port"]) == (8123, 8124, 8125)
+
+
+async def hello(scope: Scope, receive: Receive, send: Send) -> None:
+    """The smallest app: the limits under test belong to the server, not to the app."""
+    assert scope["type"] == "http"
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"hello"})
+
+
+@contextmanager
+def served_with_our_options() -> Iterator[int]:
+    """`hello` under uvicorn with `uvicorn_options()`, on a port the kernel chose."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(hello, **uvicorn_options(), log_level="critical", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.start()
+    started = threading.Event()
+    while not started.wait(0.01):
+        if server.started:
+            started.set()
+        elif not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+    try:
+        yield int(sock.getsockname()[1])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def ask(port: int, header_size: int) -> bytes:
+    """One raw request with a header of `header_size` bytes; the answer, empty if reset."""
+    answer = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        head = b"GET / HTTP/1.1\r\nHost: news.example\r\nX-Filler: "
+        try:
+            client.sendall(head + b"a" * header_size + b"\r\nConnection: close\r\n\r\n")
+            while chunk := client.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass  # it hung up on the rest of the header: refused as well
+    return answer
+
+
+def test_a_megabyte_header_is_refused_and_the_server_does_not_name_itself() -> None:
+    with served_with_our_options() as port:
+        ordinary = ask(port, 1000)
+        assert ordinary.startswith(b"HTTP/1.1 200 ")
+        assert b"\r\nserver:" not in ordinary.lower()
+        huge = ask(port, 1024 * 1024)
+        assert huge == b"" or huge.startswith(b"HTTP/1.1 400 ")
+        assert ask(port, 1000).startswith(b"HTTP/1.1 200 ")
+
+
+def test_worker_is_refused_in_one_line_when_this_build_has_none(
+    clean_environ: pytest.MonkeyPatch, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean_environ.setenv("COMMENTS_DATABASE_URL", sqlite_url)
+    clean_environ.delattr(app_module, "run_worker", raising=False)
+    assert main(["worker"]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_worker_runs_the_delivery_worker_with_the_settings(
+    clean_environ: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    seen: list[Settings] = []
+
+    async def run_worker(settings: Settings) -> None:
+        seen.append(settings)
+
+    clean_environ.setenv("COMMENTS_DATABASE_URL", sqlite_url)
+    clean_environ.setenv("COMMENTS_WORKER", "external")
+    clean_environ.setattr(app_module, "run_worker", run_worker, raising=False)
+    assert main(["worker"]) == 0
+    assert [s.worker for s in seen] == ["external"]

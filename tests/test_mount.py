@@ -38,7 +38,7 @@ def test_mounted_app_serves_the_api_and_builds_urls_with_its_prefix(sqlite_url: 
     site = Starlette(routes=[Route("/", home), Mount("/comments", app=comments)], lifespan=lifespan)
     with TestClient(site, base_url="https://news.example") as client:
         assert client.get("/").text == "The publisher's own home page"
-        service = comments.state.service
+        service = comments.state.context.service
         client.portal.call(service.sites.create, "news", [ORIGIN])  # type: ignore[union-attr]
         token = client.portal.call(  # type: ignore[union-attr]
             lambda: _token(service)

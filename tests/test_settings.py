@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from comments.settings import Settings, SettingsError, load_settings
+from comments.settings import Settings, SettingsError, load_settings, require_secret
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -25,6 +25,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
         ("COMMENTS_DEV_LOGIN", "perhaps"),
         ("COMMENTS_SESSION_DAYS", "0"),
         ("COMMENTS_LOG_LEVEL", "loud"),
+        ("COMMENTS_WORKER", "elsewhere"),
     ],
 )
 def test_wrong_value_stops_with_one_line_naming_the_setting(
@@ -79,6 +80,26 @@ def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.public_url == "https://news.example/comments"
     assert settings.base_path == "/comments"
     assert settings.origin == "https://news.example"
+
+
+def test_a_start_without_a_secret_key_is_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("COMMENTS_SECRET_KEY", raising=False)
+    with pytest.raises(SettingsError) as caught:
+        require_secret(load_settings())
+    assert str(caught.value).startswith("COMMENTS_SECRET_KEY: must be set")
+    assert "\n" not in str(caught.value)
+    require_secret(load_settings({"secret_key": "k" * 32}))
+
+
+def test_delivery_runs_in_process_unless_told_it_is_external(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("COMMENTS_WORKER", raising=False)
+    assert load_settings().worker == "inprocess"
+    monkeypatch.setenv("COMMENTS_WORKER", "external")
+    assert load_settings().worker == "external"
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:

@@ -4,28 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from comments.http.auth import optional_viewer, required_viewer, service_of
 from comments.http.client import client_address
+from comments.http.context import context_of
+from comments.http.inputs import free_text
 from comments.http.present import comment_json, page_json
 from comments.http.routing import Endpoint
-from comments.models import MAX_BODY, MAX_THREAD_KEY, MAX_TITLE, MAX_URL
-from comments.service import NewComment, validation
+from comments.models import MAX_BODY, MAX_THREAD_KEY, MAX_TITLE, MAX_URL, Site
+from comments.service import NewComment, Viewer
+from comments.service.idempotency import HEADER as IDEMPOTENCY_HEADER
+from comments.service.idempotency import checked_key
 
 THREAD_KEY = Field(min_length=1, max_length=MAX_THREAD_KEY, description="The article's key")
-
-
-def _printable(value: str) -> str:
-    if validation.has_controls(value):
-        raise ValueError("contains control characters")
-    return value
-
-
-# A key no thread can have (PostgreSQL cannot even compare one holding NUL) is a 422.
-ReadKey = Annotated[str, THREAD_KEY, AfterValidator(_printable)]
+# The router refuses a key no thread can have (PostgreSQL cannot even compare one
+# holding NUL) with 422, as it does every identifier.
+ReadKey = Annotated[str, THREAD_KEY]
 
 
 class ListQuery(BaseModel):
@@ -46,10 +42,11 @@ class PostBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     thread: str = THREAD_KEY
-    body: str = Field(max_length=MAX_BODY, description="Markdown source")
+    body: str = free_text(max_length=MAX_BODY, description="Markdown source")
     parent_id: str | None = Field(None, min_length=26, max_length=26)
     thread_url: str | None = Field(None, max_length=MAX_URL)
-    thread_title: str | None = Field(None, max_length=MAX_TITLE)
+    # A title is shown, not matched: right-to-left titles need their marks (one line).
+    thread_title: str | None = free_text(None, max_length=MAX_TITLE)
 
 
 class EditBody(BaseModel):
@@ -57,7 +54,7 @@ class EditBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    body: str = Field(max_length=MAX_BODY)
+    body: str = free_text(max_length=MAX_BODY)
 
 
 class VoteBody(BaseModel):
@@ -82,7 +79,7 @@ class ReportBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Literal["spam", "abuse", "off_topic", "other"]
-    note: str | None = Field(None, max_length=500)
+    note: str | None = free_text(None, max_length=500)
 
 
 class CountsQuery(BaseModel):
@@ -93,13 +90,12 @@ class CountsQuery(BaseModel):
     thread: list[ReadKey] = Field(min_length=1, max_length=100)
 
 
-async def list_comments(request: Request, site: str, query: ListQuery) -> Response:
+async def list_comments(
+    request: Request, site: Site, query: ListQuery, viewer: Viewer | None
+) -> Response:
     """A page of a thread, or of one comment's replies."""
-    service = service_of(request)
-    found = await service.sites.get(site)
-    viewer = await optional_viewer(request, found.name)
-    page = await service.reading.page(
-        found,
+    page = await context_of(request).service.reading.page(
+        site,
         query.thread,
         viewer,
         sort=query.sort,
@@ -114,13 +110,11 @@ async def list_comments(request: Request, site: str, query: ListQuery) -> Respon
     return JSONResponse(page_json(page), headers=headers)
 
 
-async def post_comment(request: Request, site: str, body: PostBody) -> Response:
+async def post_comment(request: Request, site: Site, body: PostBody, viewer: Viewer) -> Response:
     """Post a comment or a reply; moderation decides its status."""
-    service = service_of(request)
-    await service.sites.get(site)
-    viewer = await required_viewer(request, site)
-    view = await service.posting.post(
-        site,
+    context = context_of(request)
+    view = await context.service.posting.post(
+        site.name,
         viewer,
         NewComment(
             thread=body.thread,
@@ -129,44 +123,46 @@ async def post_comment(request: Request, site: str, body: PostBody) -> Response:
             thread_url=body.thread_url,
             thread_title=body.thread_title,
         ),
-        client_address(request, request.app.state.trusted_networks),
+        client_address(request, context.trusted_networks),
+        idempotency_key=checked_key(request.headers.get(IDEMPOTENCY_HEADER)),
     )
     return JSONResponse(comment_json(view), status_code=201)
 
 
-async def edit_comment(request: Request, comment_id: str, body: EditBody) -> Response:
+async def edit_comment(
+    request: Request, comment_id: str, body: EditBody, viewer: Viewer
+) -> Response:
     """The author edits within the site's edit window."""
-    viewer = await required_viewer(request)
-    view = await service_of(request).posting.edit(comment_id, viewer, body.body)
+    view = await context_of(request).service.posting.edit(comment_id, viewer, body.body)
     return JSONResponse(comment_json(view))
 
 
-async def delete_comment(request: Request, comment_id: str) -> Response:
+async def delete_comment(request: Request, comment_id: str, viewer: Viewer) -> Response:
     """The author or a moderator deletes; a comment with replies stays as a tombstone."""
-    viewer = await required_viewer(request)
-    await service_of(request).posting.delete(comment_id, viewer)
+    await context_of(request).service.posting.delete(comment_id, viewer)
     return Response(status_code=204)
 
 
-async def vote_comment(request: Request, comment_id: str, body: VoteBody) -> Response:
+async def vote_comment(
+    request: Request, comment_id: str, body: VoteBody, viewer: Viewer
+) -> Response:
     """One vote per reader; 0 withdraws it."""
-    viewer = await required_viewer(request)
-    score = await service_of(request).posting.vote(comment_id, viewer, body.value)
+    score = await context_of(request).service.posting.vote(comment_id, viewer, body.value)
     return JSONResponse({"score": score, "my_vote": body.value})
 
 
-async def report_comment(request: Request, comment_id: str, body: ReportBody) -> Response:
+async def report_comment(
+    request: Request, comment_id: str, body: ReportBody, viewer: Viewer
+) -> Response:
     """Flag a comment for the moderators."""
-    viewer = await required_viewer(request)
-    await service_of(request).posting.report(comment_id, viewer, body.reason, body.note)
+    posting = context_of(request).service.posting
+    await posting.report(comment_id, viewer, body.reason, body.note)
     return JSONResponse({"reported": True}, status_code=201)
 
 
-async def count_comments(request: Request, site: str, query: CountsQuery) -> Response:
+async def count_comments(request: Request, site: Site, query: CountsQuery) -> Response:
     """Published comment counts for article lists."""
-    service = service_of(request)
-    found = await service.sites.get(site)
-    counts = await service.reading.counts(found, query.thread)
+    counts = await context_of(request).service.reading.counts(site, query.thread)
     return JSONResponse(
         {"counts": counts}, headers={"Cache-Control": "public, max-age=0, s-maxage=30"}
     )
@@ -174,17 +170,17 @@ async def count_comments(request: Request, site: str, query: CountsQuery) -> Res
 
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/sites/{site}/comments", list_comments, "List a thread", "comments",
-             query=ListQuery, auth="optional", errors=(400, 404, 422)),
+             query=ListQuery, auth="optional", site="path", errors=(400, 404, 422)),
     Endpoint("POST", "/api/v1/sites/{site}/comments", post_comment, "Post a comment", "comments",
-             body=PostBody, ok=201, auth="required", errors=(403, 404, 422)),
+             body=PostBody, ok=201, auth="reader", site="path", errors=(403, 404, 422)),
     Endpoint("PATCH", "/api/v1/comments/{comment_id}", edit_comment, "Edit a comment", "comments",
-             body=EditBody, auth="required", errors=(403, 404, 422)),
+             body=EditBody, auth="reader", errors=(403, 404, 422)),
     Endpoint("DELETE", "/api/v1/comments/{comment_id}", delete_comment, "Delete a comment",
-             "comments", ok=204, auth="required", errors=(403, 404)),
+             "comments", ok=204, auth="reader", errors=(403, 404)),
     Endpoint("PUT", "/api/v1/comments/{comment_id}/vote", vote_comment, "Vote on a comment",
-             "comments", body=VoteBody, auth="required", errors=(403, 404, 422)),
+             "comments", body=VoteBody, auth="reader", errors=(403, 404, 422)),
     Endpoint("POST", "/api/v1/comments/{comment_id}/reports", report_comment, "Report a comment",
-             "comments", body=ReportBody, ok=201, auth="required", errors=(403, 404, 409, 422)),
+             "comments", body=ReportBody, ok=201, auth="reader", errors=(403, 404, 409, 422)),
     Endpoint("GET", "/api/v1/sites/{site}/counts", count_comments, "Count comments per thread",
-             "comments", query=CountsQuery, errors=(404, 422)),
+             "comments", query=CountsQuery, site="path", errors=(404, 422)),
 ]  # fmt: skip

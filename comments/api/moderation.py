@@ -14,11 +14,14 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from comments.http.auth import moderator_viewer, service_of
+from comments.http.context import context_of
+from comments.http.inputs import free_text
 from comments.http.routing import Endpoint
 from comments.models import Role, SitePolicy
-from comments.service.moderation import channel, queue_item_json
-from comments.storage import ThreadChange
+from comments.service import ThreadChange, Viewer
+from comments.service.idempotency import HEADER as IDEMPOTENCY_HEADER
+from comments.service.idempotency import checked_key
+from comments.service.moderation import queue_item_json
 
 USER_ID = Field(min_length=3, max_length=300, description="provider:subject")
 
@@ -44,7 +47,7 @@ class DecisionBody(BaseModel):
 
     action: Literal["approve", "reject", "requeue"]
     from_status: Literal["pending", "approved", "rejected"] | None = None
-    reason: str | None = Field(None, max_length=500)
+    reason: str | None = free_text(None, max_length=500)
 
 
 class BulkBody(BaseModel):
@@ -55,7 +58,7 @@ class BulkBody(BaseModel):
     ids: list[str] = Field(min_length=1, max_length=100)
     action: Literal["approve", "reject"]
     from_status: Literal["pending", "approved", "rejected"] = "pending"
-    reason: str | None = Field(None, max_length=500)
+    reason: str | None = free_text(None, max_length=500)
 
 
 class BanBody(BaseModel):
@@ -64,7 +67,7 @@ class BanBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     user_id: str = USER_ID
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = free_text(min_length=1, max_length=500)
     until: AwareDatetime | None = None
     shadow: bool = False
     reject_pending: bool = False
@@ -111,7 +114,7 @@ class CheckBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    body: str = Field(max_length=10_000)
+    body: str = free_text(max_length=10_000)
 
 
 class LogQuery(BaseModel):
@@ -126,10 +129,9 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
-async def queue(request: Request, site: str, query: QueueQueryParams) -> Response:
+async def queue(request: Request, site: str, query: QueueQueryParams, viewer: Viewer) -> Response:
     """One page of a moderation queue."""
-    viewer = await moderator_viewer(request)
-    page = await service_of(request).moderation.queue(
+    page = await context_of(request).service.moderation.queue(
         viewer,
         site,
         query.status,
@@ -151,11 +153,15 @@ async def queue(request: Request, site: str, query: QueueQueryParams) -> Respons
     )
 
 
-async def decide(request: Request, comment_id: str, body: DecisionBody) -> Response:
+async def decide(request: Request, comment_id: str, body: DecisionBody, viewer: Viewer) -> Response:
     """Approve, reject or requeue; 409 when someone decided first."""
-    viewer = await moderator_viewer(request)
-    comment = await service_of(request).moderation.decide(
-        viewer, comment_id, body.action, body.from_status, body.reason
+    comment = await context_of(request).service.moderation.decide(
+        viewer,
+        comment_id,
+        body.action,
+        body.from_status,
+        body.reason,
+        idempotency_key=checked_key(request.headers.get(IDEMPOTENCY_HEADER)),
     )
     return JSONResponse(
         {
@@ -165,19 +171,17 @@ async def decide(request: Request, comment_id: str, body: DecisionBody) -> Respo
     )
 
 
-async def bulk(request: Request, site: str, body: BulkBody) -> Response:
+async def bulk(request: Request, site: str, body: BulkBody, viewer: Viewer) -> Response:
     """The same decision on many comments."""
-    viewer = await moderator_viewer(request)
-    results = await service_of(request).moderation.bulk(
+    results = await context_of(request).service.moderation.bulk(
         viewer, site, body.ids, body.action, body.from_status, body.reason
     )
     return JSONResponse({"results": results})
 
 
-async def claim(request: Request, comment_id: str) -> Response:
+async def claim(request: Request, comment_id: str, viewer: Viewer) -> Response:
     """Take an item for a minute, so other moderators see it is being reviewed."""
-    viewer = await moderator_viewer(request)
-    holder = await service_of(request).moderation.claim(viewer, comment_id)
+    holder = await context_of(request).service.moderation.claim(viewer, comment_id)
     return JSONResponse({"claimed_by": holder, "expires_in": 60})
 
 
@@ -193,17 +197,15 @@ def _ban_json(ban: Any, name: str | None) -> dict[str, Any]:
     }
 
 
-async def list_bans(request: Request, site: str) -> Response:
+async def list_bans(request: Request, site: str, viewer: Viewer) -> Response:
     """The site's bans and suspensions."""
-    viewer = await moderator_viewer(request)
-    found = await service_of(request).moderation.bans(viewer, site)
+    found = await context_of(request).service.moderation.bans(viewer, site)
     return JSONResponse({"bans": [_ban_json(ban, name) for ban, name in found]})
 
 
-async def add_ban(request: Request, site: str, body: BanBody) -> Response:
+async def add_ban(request: Request, site: str, body: BanBody, viewer: Viewer) -> Response:
     """Ban a user; optionally reject everything they have waiting."""
-    viewer = await moderator_viewer(request)
-    ban, rejected = await service_of(request).moderation.ban(
+    ban, rejected = await context_of(request).service.moderation.ban(
         viewer,
         site,
         body.user_id,
@@ -215,16 +217,16 @@ async def add_ban(request: Request, site: str, body: BanBody) -> Response:
     return JSONResponse({"ban": _ban_json(ban, None), "rejected": rejected}, status_code=201)
 
 
-async def lift_ban(request: Request, site: str, user_id: str) -> Response:
+async def lift_ban(request: Request, site: str, user_id: str, viewer: Viewer) -> Response:
     """Lift a ban."""
-    viewer = await moderator_viewer(request)
-    await service_of(request).moderation.unban(viewer, site, user_id)
+    await context_of(request).service.moderation.unban(viewer, site, user_id)
     return Response(status_code=204)
 
 
-async def _thread(request: Request, site: str, key: str, closed: bool) -> Response:
-    viewer = await moderator_viewer(request)
-    thread = await service_of(request).moderation.set_thread_closed(viewer, site, key, closed)
+async def _thread(request: Request, viewer: Viewer, site: str, key: str, closed: bool) -> Response:
+    thread = await context_of(request).service.moderation.set_thread_closed(
+        viewer, site, key, closed
+    )
     return JSONResponse({"thread": _thread_json(thread)})
 
 
@@ -240,9 +242,10 @@ def _thread_json(thread: Any) -> dict[str, Any]:
     }
 
 
-async def thread_options(request: Request, site: str, body: ThreadOptionsBody) -> Response:
+async def thread_options(
+    request: Request, site: str, body: ThreadOptionsBody, viewer: Viewer
+) -> Response:
     """Pre-moderate one thread, or put it in slow mode."""
-    viewer = await moderator_viewer(request)
     given = body.model_fields_set
     change = ThreadChange(
         **{
@@ -251,24 +254,25 @@ async def thread_options(request: Request, site: str, body: ThreadOptionsBody) -
             if name in given
         }
     )
-    thread = await service_of(request).moderation.thread_options(viewer, site, body.thread, change)
+    thread = await context_of(request).service.moderation.thread_options(
+        viewer, site, body.thread, change
+    )
     return JSONResponse({"thread": _thread_json(thread)})
 
 
-async def close_thread(request: Request, site: str, body: ThreadBody) -> Response:
+async def close_thread(request: Request, site: str, body: ThreadBody, viewer: Viewer) -> Response:
     """Close a thread to new comments."""
-    return await _thread(request, site, body.thread, True)
+    return await _thread(request, viewer, site, body.thread, True)
 
 
-async def open_thread(request: Request, site: str, body: ThreadBody) -> Response:
+async def open_thread(request: Request, site: str, body: ThreadBody, viewer: Viewer) -> Response:
     """Open a closed thread again."""
-    return await _thread(request, site, body.thread, False)
+    return await _thread(request, viewer, site, body.thread, False)
 
 
-async def audit_log(request: Request, site: str, query: LogQuery) -> Response:
+async def audit_log(request: Request, site: str, query: LogQuery, viewer: Viewer) -> Response:
     """Who decided what, when and why, newest first."""
-    viewer = await moderator_viewer(request)
-    entries, cursor = await service_of(request).moderation.log(viewer, site, query.cursor)
+    entries, cursor = await context_of(request).service.moderation.log(viewer, site, query.cursor)
     return JSONResponse(
         {
             "entries": [
@@ -301,41 +305,38 @@ def _settings_json(site: Any) -> dict[str, Any]:
     }
 
 
-async def get_settings(request: Request, site: str) -> Response:
+async def get_settings(request: Request, site: str, viewer: Viewer) -> Response:
     """The site's policy and origins (the SSO secret only as set or not)."""
-    viewer = await moderator_viewer(request)
-    found = await service_of(request).moderation.require(viewer, site)
+    found = await context_of(request).service.moderation.require(viewer, site)
     return JSONResponse(_settings_json(found))
 
 
-async def put_settings(request: Request, site: str, body: SettingsBody) -> Response:
+async def put_settings(request: Request, site: str, body: SettingsBody, viewer: Viewer) -> Response:
     """Admins change the policy, the origins, the SSO secret."""
-    viewer = await moderator_viewer(request)
-    found = await service_of(request).moderation.update_settings(
+    found = await context_of(request).service.moderation.update_settings(
         viewer, site, policy=body.policy, origins=body.origins, sso_secret=body.sso_secret
     )
     return JSONResponse(_settings_json(found))
 
 
-async def list_roles(request: Request, site: str) -> Response:
+async def list_roles(request: Request, site: str, viewer: Viewer) -> Response:
     """Who moderates and administers the site."""
-    viewer = await moderator_viewer(request)
-    rows = await service_of(request).moderation.roles(viewer, site)
+    rows = await context_of(request).service.moderation.roles(viewer, site)
     return JSONResponse({"roles": [{"user_id": u, "user_name": n, "roles": r} for u, n, r in rows]})
 
 
-async def put_roles(request: Request, site: str, user_id: str, body: RolesBody) -> Response:
+async def put_roles(
+    request: Request, site: str, user_id: str, body: RolesBody, viewer: Viewer
+) -> Response:
     """Set a user's roles on the site."""
-    viewer = await moderator_viewer(request)
     wanted: list[Role] = list(body.roles)
-    await service_of(request).moderation.set_roles(viewer, site, user_id, wanted)
+    await context_of(request).service.moderation.set_roles(viewer, site, user_id, wanted)
     return JSONResponse({"user_id": user_id, "roles": sorted(set(wanted))})
 
 
-async def check(request: Request, site: str, body: CheckBody) -> Response:
+async def check(request: Request, site: str, body: CheckBody, viewer: Viewer) -> Response:
     """The "test this text" box: the filters' verdict, nothing stored."""
-    viewer = await moderator_viewer(request)
-    decision = await service_of(request).moderation.check(viewer, site, body.body)
+    decision = await context_of(request).service.moderation.check(viewer, site, body.body)
     return JSONResponse(
         {
             "action": decision.action,
@@ -348,15 +349,13 @@ async def check(request: Request, site: str, body: CheckBody) -> Response:
     )
 
 
-async def events(request: Request, site: str) -> Response:
+async def events(request: Request, site: str, viewer: Viewer) -> Response:
     """Server-Sent Events of the site's queues: new items, decisions, claims, counts."""
-    viewer = await moderator_viewer(request)
-    service = service_of(request)
+    service = context_of(request).service
     found = await service.moderation.require(viewer, site)
-    broker = service.deps.broker
 
     async def stream() -> Any:
-        async with broker.subscribe(channel(found.name)) as received:
+        async with service.moderation_events(found) as received:
             yield {"event": "ready", "data": "{}"}
             async for name, data in received:
                 yield {"event": name, "data": _json(data)}
@@ -371,175 +370,45 @@ def _json(data: dict[str, Any]) -> str:
 
 
 SITE = "/api/v1/sites/{site}"
+DECISION = "/api/v1/moderation/comments/{comment_id}"
 ENDPOINTS = [
-    Endpoint(
-        "GET",
-        SITE + "/moderation/queue",
-        queue,
-        "A moderation queue",
-        "moderation",
-        query=QueueQueryParams,
-        auth="required",
-        errors=(403, 404, 422),
-    ),
-    Endpoint(
-        "POST",
-        "/api/v1/moderation/comments/{comment_id}/decision",
-        decide,
-        "Decide on a comment",
-        "moderation",
-        body=DecisionBody,
-        auth="required",
-        errors=(403, 404, 409, 422),
-    ),
-    Endpoint(
-        "POST",
-        "/api/v1/moderation/comments/{comment_id}/claim",
-        claim,
-        "Claim an item for review",
-        "moderation",
-        auth="required",
-        errors=(403, 404, 409),
-    ),
-    Endpoint(
-        "POST",
-        SITE + "/moderation/bulk",
-        bulk,
-        "Decide on many comments",
-        "moderation",
-        body=BulkBody,
-        auth="required",
-        errors=(403, 404, 422),
-    ),
-    Endpoint(
-        "GET",
-        SITE + "/bans",
-        list_bans,
-        "Bans and suspensions",
-        "moderation",
-        auth="required",
-        errors=(403, 404),
-    ),
-    Endpoint(
-        "POST",
-        SITE + "/bans",
-        add_ban,
-        "Ban a user",
-        "moderation",
-        body=BanBody,
-        ok=201,
-        auth="required",
-        errors=(403, 404, 422),
-    ),
-    Endpoint(
-        "DELETE",
-        SITE + "/bans/{user_id}",
-        lift_ban,
-        "Lift a ban",
-        "moderation",
-        ok=204,
-        auth="required",
-        errors=(403, 404),
-    ),
-    Endpoint(
-        "POST",
-        SITE + "/threads/close",
-        close_thread,
-        "Close a thread",
-        "moderation",
-        body=ThreadBody,
-        auth="required",
-        errors=(403, 404, 422),
-    ),
-    Endpoint(
-        "POST",
-        SITE + "/threads/open",
-        open_thread,
-        "Open a thread",
-        "moderation",
-        body=ThreadBody,
-        auth="required",
-        errors=(403, 404, 422),
-    ),
-    Endpoint(
-        "POST",
-        SITE + "/threads/options",
-        thread_options,
-        "Per-thread moderation",
-        "moderation",
-        body=ThreadOptionsBody,
-        auth="required",
-        errors=(403, 404, 422),
-    ),
-    Endpoint(
-        "GET",
-        SITE + "/moderation/log",
-        audit_log,
-        "The audit log",
-        "moderation",
-        query=LogQuery,
-        auth="required",
-        errors=(403, 404, 422),
-    ),
-    Endpoint(
-        "GET",
-        SITE + "/settings",
-        get_settings,
-        "The site's policy",
-        "moderation",
-        auth="required",
-        errors=(403, 404),
-    ),
-    Endpoint(
-        "PUT",
-        SITE + "/settings",
-        put_settings,
-        "Change the site's policy",
-        "moderation",
-        body=SettingsBody,
-        auth="required",
-        errors=(403, 404, 422),
-        max_body=4 * 1024 * 1024,  # three word lists of 10,000 entries fit
-    ),
-    Endpoint(
-        "GET",
-        SITE + "/roles",
-        list_roles,
-        "Roles on the site",
-        "moderation",
-        auth="required",
-        errors=(403, 404),
-    ),
-    Endpoint(
-        "PUT",
-        SITE + "/roles/{user_id}",
-        put_roles,
-        "Set a user's roles",
-        "moderation",
-        body=RolesBody,
-        auth="required",
-        errors=(403, 404, 422),
-    ),
-    Endpoint(
-        "POST",
-        SITE + "/moderation/check",
-        check,
-        "Test a text against the filters",
-        "moderation",
-        body=CheckBody,
-        auth="required",
-        errors=(403, 404, 422),
-    ),
-]
+    Endpoint("GET", SITE + "/moderation/queue", queue, "A moderation queue", "moderation",
+             query=QueueQueryParams, auth="moderator", errors=(403, 404, 422)),
+    Endpoint("POST", DECISION + "/decision", decide, "Decide on a comment", "moderation",
+             body=DecisionBody, auth="moderator", errors=(403, 404, 409, 422)),
+    Endpoint("POST", DECISION + "/claim", claim, "Claim an item for review", "moderation",
+             auth="moderator", errors=(403, 404, 409)),
+    Endpoint("POST", SITE + "/moderation/bulk", bulk, "Decide on many comments", "moderation",
+             body=BulkBody, auth="moderator", errors=(403, 404, 422)),
+    Endpoint("GET", SITE + "/bans", list_bans, "Bans and suspensions", "moderation",
+             auth="moderator", errors=(403, 404)),
+    Endpoint("POST", SITE + "/bans", add_ban, "Ban a user", "moderation", body=BanBody, ok=201,
+             auth="moderator", errors=(403, 404, 422)),
+    Endpoint("DELETE", SITE + "/bans/{user_id}", lift_ban, "Lift a ban", "moderation", ok=204,
+             auth="moderator", errors=(403, 404)),
+    Endpoint("POST", SITE + "/threads/close", close_thread, "Close a thread", "moderation",
+             body=ThreadBody, auth="moderator", errors=(403, 404, 422)),
+    Endpoint("POST", SITE + "/threads/open", open_thread, "Open a thread", "moderation",
+             body=ThreadBody, auth="moderator", errors=(403, 404, 422)),
+    Endpoint("POST", SITE + "/threads/options", thread_options, "Per-thread moderation",
+             "moderation", body=ThreadOptionsBody, auth="moderator", errors=(403, 404, 422)),
+    Endpoint("GET", SITE + "/moderation/log", audit_log, "The audit log", "moderation",
+             query=LogQuery, auth="moderator", errors=(403, 404, 422)),
+    Endpoint("GET", SITE + "/settings", get_settings, "The site's policy", "moderation",
+             auth="moderator", errors=(403, 404)),
+    # Three word lists of 10,000 entries fit in the larger body.
+    Endpoint("PUT", SITE + "/settings", put_settings, "Change the site's policy", "moderation",
+             body=SettingsBody, auth="moderator", errors=(403, 404, 422),
+             max_body=4 * 1024 * 1024),
+    Endpoint("GET", SITE + "/roles", list_roles, "Roles on the site", "moderation",
+             auth="moderator", errors=(403, 404)),
+    Endpoint("PUT", SITE + "/roles/{user_id}", put_roles, "Set a user's roles", "moderation",
+             body=RolesBody, auth="moderator", errors=(403, 404, 422)),
+    Endpoint("POST", SITE + "/moderation/check", check, "Test a text against the filters",
+             "moderation", body=CheckBody, auth="moderator", errors=(403, 404, 422)),
+]  # fmt: skip
 
 STREAMS = [
-    Endpoint(
-        "GET",
-        SITE + "/moderation/events",
-        events,
-        "Live queue events (SSE)",
-        "moderation",
-        auth="required",
-        errors=(403, 404),
-    ),
-]
+    Endpoint("GET", SITE + "/moderation/events", events, "Live queue events (SSE)", "moderation",
+             auth="moderator", errors=(403, 404)),
+]  # fmt: skip

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from comments.auth.pages import POPUP_HEADERS, dev_login_page, result_page
 from comments.errors import ApiError, BadRequest, LoginRequired, NotFound
-from comments.http.auth import bearer, service_of
+from comments.http.auth import bearer
+from comments.http.context import context_of
 from comments.http.cookies import (
     dashboard_login_finished,
     forget_login,
@@ -19,8 +20,10 @@ from comments.http.cookies import (
     redirect_to_provider,
 )
 from comments.http.errors import error_response
+from comments.http.inputs import check_path, identifier, site_field, validated
 from comments.http.present import user_json
-from comments.http.routing import Endpoint, parse_query, pydantic_errors
+from comments.http.routing import Endpoint, parse_query
+from comments.service import Viewer
 from comments.service.login import LoginResult
 
 log = logging.getLogger(__name__)
@@ -33,7 +36,7 @@ class ProvidersQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    site: str = Field(min_length=1, max_length=64)
+    site: str = site_field()
 
 
 class SsoBody(BaseModel):
@@ -41,7 +44,7 @@ class SsoBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    site: str = Field(min_length=1, max_length=64)
+    site: str = site_field()
     token: str = Field(min_length=1, max_length=8192)
 
 
@@ -50,13 +53,12 @@ class LoginQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    site: str = Field(min_length=1, max_length=64)
+    site: str = site_field()
     origin: str = Field(min_length=1, max_length=300)
 
 
 def _public(request: Request) -> str:
-    public: str = request.app.state.public_url
-    return public
+    return context_of(request).public_url
 
 
 def _wants_html(request: Request) -> bool:
@@ -72,7 +74,7 @@ def _failure(request: Request, error: ApiError) -> Response:
 
 async def providers(request: Request, query: ProvidersQuery) -> Response:
     """The login providers enabled for a site."""
-    service = service_of(request)
+    service = context_of(request).service
     site = await service.sites.get(query.site)
     found = [{"id": p.id, "name": p.name} for p in service.logins.providers(site)]
     return JSONResponse({"providers": found})
@@ -80,20 +82,18 @@ async def providers(request: Request, query: ProvidersQuery) -> Response:
 
 async def sso(request: Request, body: SsoBody) -> Response:
     """The publisher's own login: a signed JWT becomes a reader token for the site."""
-    token, user = await service_of(request).sso.login(body.site, body.token)
+    token, user = await context_of(request).service.sso.login(body.site, body.token)
     return JSONResponse(
         {"token": token, "user": user_json(user)}, headers={"Cache-Control": "no-store"}
     )
 
 
-async def logout(request: Request) -> Response:
-    """Revoke the bearer token."""
+async def logout(request: Request, viewer: Viewer) -> Response:
+    """Revoke the bearer token (the router has checked it is live)."""
     token = bearer(request)
-    if token is None:
+    if token is None:  # the router found one; a narrowing for the type checker
         raise LoginRequired("There is no login to end.")
-    service = service_of(request)
-    await service.sessions.viewer(token)
-    await service.sessions.revoke(token)
+    await context_of(request).service.sessions.revoke(token)
     return Response(status_code=204)
 
 
@@ -101,9 +101,10 @@ async def login(request: Request) -> Response:
     """Start a login in the popup: state recorded, browser bound, off to the provider."""
     provider = request.path_params["provider"]
     try:
+        check_path(request.path_params)
         query = parse_query(request, LoginQuery)
         assert isinstance(query, LoginQuery)
-        start = await service_of(request).logins.start(provider, query.site, query.origin)
+        start = await context_of(request).service.logins.start(provider, query.site, query.origin)
     except ApiError as error:
         return _failure(request, error)
     return redirect_to_provider(request, start.redirect_to, start.browser_secret, POPUP_HEADERS)
@@ -116,11 +117,12 @@ async def callback(request: Request) -> Response:
     if "error" in params:
         return _failure(request, BadRequest("The login was cancelled or refused."))
     try:
-        result: LoginResult = await service_of(request).logins.finish(
+        check_path(request.path_params)
+        result: LoginResult = await context_of(request).service.logins.finish(
             provider,
-            params.get("state", ""),
-            params.get("code", ""),
-            request.cookies.get(login_cookie(request.app.state.public_url)[0]),
+            identifier("state", params.get("state", "")),
+            identifier("code", params.get("code", "")),
+            request.cookies.get(login_cookie(_public(request))[0]),
         )
     except ApiError as error:
         return _failure(request, error)
@@ -150,12 +152,9 @@ class DevAuthorize(BaseModel):
 
 
 def _dev_params(request: Request, data: dict[str, str]) -> DevAuthorize:
-    if not service_of(request).logins.dev_enabled:
+    if not context_of(request).service.logins.dev_enabled:
         raise NotFound("The dev login is not enabled.")
-    try:
-        return DevAuthorize.model_validate(data)
-    except ValidationError as exc:
-        raise pydantic_errors(exc) from None
+    return validated(DevAuthorize, data)
 
 
 async def dev_authorize(request: Request) -> Response:
@@ -168,7 +167,7 @@ async def dev_authorize(request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
         data = {k: v for k, v in form.items() if isinstance(v, str)}
         params = _dev_params(request, data)
-        target = await service_of(request).logins.dev_grant(
+        target = await context_of(request).service.logins.dev_grant(
             data.get("name", ""), params.redirect_uri, params.state, params.code_challenge
         )
     except ApiError as error:
@@ -182,7 +181,7 @@ ENDPOINTS = [
     Endpoint("POST", "/auth/sso", sso, "Publisher single sign-on", "auth", body=SsoBody,
              errors=(401, 403, 404, 422)),
     Endpoint("POST", "/auth/logout", logout, "Log out (revoke the token)", "auth", ok=204,
-             auth="required", errors=()),
+             auth="reader", errors=()),
 ]  # fmt: skip
 
 ROUTES = [

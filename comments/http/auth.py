@@ -1,21 +1,26 @@
-"""Who is calling: the bearer token of a request, resolved through the service."""
+"""Who is calling: the bearer token or dashboard session of a request, through the service.
+
+An endpoint declares what it needs (`Auth`); the router calls `resolve_viewer` once and
+hands the handler the result, so no handler looks at credentials itself.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Literal
 
 from starlette.requests import Request
 
 from comments.errors import Forbidden, LoginRequired
+from comments.http.context import context_of
 from comments.http.cookies import session_cookie
-from comments.service import Service, Viewer
+from comments.service import Viewer
 
-
-def service_of(request: Request) -> Service:
-    """The service the app factory built (on the app's state, never a global)."""
-    service: Service = request.app.state.service
-    return service
+# none: nobody is asked; optional: a token when sent (a bad one is still 401); reader: a
+# bearer token; moderator: a bearer token (an API token with a role, checked by the
+# service) or the dashboard's cookie session.
+Auth = Literal["none", "optional", "reader", "moderator"]
 
 
 def bearer(request: Request) -> str | None:
@@ -34,7 +39,7 @@ async def optional_viewer(request: Request, site: str | None = None) -> Viewer |
     token = bearer(request)
     if token is None:
         return None
-    return await service_of(request).sessions.viewer(token, site)
+    return await context_of(request).service.sessions.viewer(token, site)
 
 
 async def required_viewer(request: Request, site: str | None = None) -> Viewer:
@@ -55,17 +60,18 @@ def csrf_token(secret: bytes, session_token: str) -> str:
 
 async def dashboard_viewer(request: Request) -> Viewer | None:
     """The dashboard session of the request's cookie; CSRF and Origin checked on writes."""
-    name, _path, _secure = session_cookie(request.app.state.public_url)
+    context = context_of(request)
+    name, _path, _secure = session_cookie(context.public_url)
     token = request.cookies.get(name)
     if not token:
         return None
-    viewer = await service_of(request).sessions.viewer(token, kinds=("dashboard",))
+    viewer = await context.service.sessions.viewer(token, kinds=("dashboard",))
     if request.method in UNSAFE:
         origin = request.headers.get("origin")
-        if origin != request.app.state.origin:
+        if origin != context.origin:
             raise Forbidden("This request did not come from the dashboard.")
         sent = request.headers.get("x-csrf-token", "")
-        if not hmac.compare_digest(sent, csrf_token(request.app.state.secret, token)):
+        if not hmac.compare_digest(sent, csrf_token(context.secret, token)):
             raise Forbidden("The request's CSRF token is missing or wrong. Reload the page.")
     return viewer
 
@@ -78,3 +84,14 @@ async def moderator_viewer(request: Request) -> Viewer:
     if viewer is None:
         raise LoginRequired("Please log in to the dashboard.")
     return viewer
+
+
+async def resolve_viewer(request: Request, auth: Auth, site: str | None) -> Viewer | None:
+    """The caller an endpoint's declaration asks for (bound to `site` when given), or 401."""
+    if auth == "optional":
+        return await optional_viewer(request, site)
+    if auth == "reader":
+        return await required_viewer(request, site)
+    if auth == "moderator":
+        return await moderator_viewer(request)
+    return None

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from comments.http.context import context_of
+
 LOGIN_COOKIE = "comments_login"
 SESSION_COOKIE = "comments_session"
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -39,7 +41,7 @@ def redirect_to_provider(
 ) -> Response:
     """Send the browser to the provider, binding the login to it with a cookie."""
     response = RedirectResponse(target, status_code=303, headers=headers)
-    name, path, secure = login_cookie(request.app.state.public_url)
+    name, path, secure = login_cookie(context_of(request).public_url)
     response.set_cookie(
         name, browser_secret, max_age=600, path=path, secure=secure, httponly=True,
         samesite="lax",
@@ -49,13 +51,13 @@ def redirect_to_provider(
 
 def forget_login(request: Request, response: Response) -> None:
     """The binding is single-use: drop it once the login finished."""
-    name, path, secure = login_cookie(request.app.state.public_url)
+    name, path, secure = login_cookie(context_of(request).public_url)
     response.delete_cookie(name, path=path, secure=secure, httponly=True, samesite="lax")
 
 
 def dashboard_login_finished(request: Request, token: str) -> Response:
     """Set the dashboard session cookie and go to the dashboard."""
-    public = request.app.state.public_url
+    public = context_of(request).public_url
     response = RedirectResponse(f"{public}/moderate", status_code=303, headers=NO_STORE)
     name, path, secure = session_cookie(public)
     response.set_cookie(

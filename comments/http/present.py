@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from comments.models import User
+from comments.models import User, iso
 from comments.service.views import CommentPage, CommentView
 
-
-def iso(moment: datetime | None) -> str | None:
-    """RFC 3339 in UTC with a Z."""
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
+__all__ = ["comment_json", "iso", "page_json", "user_json"]
 
 
 def comment_json(view: CommentView) -> dict[str, Any]:

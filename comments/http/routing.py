@@ -1,29 +1,41 @@
-"""Declared endpoints: one table drives routing, input parsing and the OpenAPI document.
+"""Declared endpoints: one table drives routing, input parsing, auth and the OpenAPI document.
 
-An `Endpoint` names its query and body models (pydantic); the wrapper parses them,
-answers 400/413/422 in the contract's shape, and hands typed values to the handler.
-The same declarations generate `/api/v1/openapi.json`, so the document cannot drift.
+An `Endpoint` names its query and body models (pydantic) and who may call it; the
+wrapper checks every incoming string (`comments.http.inputs`), parses the inputs,
+answers 400/404/413/422 in the contract's shape, resolves the caller once, and hands
+typed values to the handler: `query=`, `body=`, path parameters, `viewer=`. The same
+declarations generate `/api/v1/openapi.json`, so the document cannot drift.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from comments.errors import BadRequest, Invalid, TooLarge
+from comments.http.auth import Auth, resolve_viewer
+from comments.http.context import context_of
+from comments.http.inputs import check_path, validated
 
 MAX_JSON = 64 * 1024
+BODY_TIMEOUT = 10.0
 
 Handler = Callable[..., Awaitable[Response]]
+# Which site a login must be for. any: the service decides (the `site` path parameter,
+# if any, reaches the handler as a string); path: the `{site}` is looked up first (404)
+# and reaches the handler as the `Site`, and a token must be for it; query: a token
+# must be for the query's `site`.
+SiteRule = Literal["any", "path", "query"]
 
 
 @dataclass(frozen=True)
@@ -39,34 +51,36 @@ class Endpoint:
     body: type[BaseModel] | None = None
     ok: int = 200
     ok_schema: dict[str, Any] | None = None
-    auth: str = "none"  # none, optional, required
+    auth: Auth = "none"
     errors: tuple[int, ...] = field(default=(400, 404, 422))
     max_body: int = MAX_JSON
+    site: SiteRule = "any"
+
+    def __post_init__(self) -> None:
+        if self.site == "path" and "{site}" not in self.path:
+            raise ValueError(f"{self.path}: site='path' needs a {{site}} in the path")
+        if self.site == "query" and (self.query is None or "site" not in self.query.model_fields):
+            raise ValueError(f"{self.path}: site='query' needs a query model with `site`")
 
 
-def pydantic_errors(exc: ValidationError) -> Invalid:
-    """A 422 whose `fields` name each bad field in words."""
-    fields: dict[str, str] = {}
-    for error in exc.errors(include_url=False, include_input=False):
-        name = ".".join(str(part) for part in error["loc"]) or "body"
-        fields.setdefault(name, str(error["msg"]).removeprefix("Value error, "))
-    summary = "; ".join(f"{k}: {v}" for k, v in fields.items())
-    return Invalid(summary[:500], fields=fields)
-
-
-async def read_json(request: Request, limit: int = MAX_JSON) -> Any:
-    """The JSON body, capped (64 KB unless the endpoint says more) and required to be UTF-8."""
+async def read_json(request: Request, limit: int = MAX_JSON, seconds: float = BODY_TIMEOUT) -> Any:
+    """The JSON body, capped (64 KB unless the endpoint says more), in time, and UTF-8."""
     too_large = TooLarge(f"The request body is over {limit // 1024} KB.")
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise too_large
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
+    try:
+        # A client that promises more than it sends must not hold a worker forever.
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_large
+                chunks.append(chunk)
+    except TimeoutError:
+        raise BadRequest(f"The request body did not arrive within {seconds:g} s.") from None
     raw = b"".join(chunks)
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() not in ("application/json", ""):
@@ -79,34 +93,12 @@ async def read_json(request: Request, limit: int = MAX_JSON) -> Any:
         raise BadRequest("The request body is not valid JSON.") from None
 
 
-def _surrogate_path(value: Any, path: str = "") -> str | None:
-    """The first field holding a lone surrogate (JSON allows `\\ud800`; UTF-8 does not)."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path or "body"
-        return None
-    items = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
-    for key, item in items:
-        found = _surrogate_path(item, f"{path}.{key}" if path else str(key))
-        if found is not None:
-            return found
-    return None
-
-
 def _is_list(annotation: Any) -> bool:
     return typing.get_origin(annotation) in (list, tuple)
 
 
 def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
-    """Query parameters into `model`; lists take repeated parameters."""
+    """Query parameters into `model`, every string checked; lists take repeated parameters."""
     params = request.query_params
     data: dict[str, Any] = {}
     for name, info in model.model_fields.items():
@@ -117,40 +109,43 @@ def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
                 data[key] = values
         elif key in params:
             data[key] = params[key]
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise pydantic_errors(exc) from None
+    return validated(model, data)
 
 
 async def parse_body(
-    request: Request, model: type[BaseModel], limit: int = MAX_JSON
+    request: Request, model: type[BaseModel], limit: int = MAX_JSON, seconds: float = BODY_TIMEOUT
 ) -> BaseModel:
     """The JSON body into `model` (strict: no type coercion, no unknown fields)."""
-    data = await read_json(request, limit)
+    data = await read_json(request, limit, seconds)
     if not isinstance(data, dict):
         raise Invalid("The request body must be a JSON object.", fields={"body": "not an object"})
     try:
-        broken = _surrogate_path(data)
-        if broken is not None:
-            raise Invalid(f"{broken}: is not valid text", fields={broken: "is not valid text"})
-        # JSON-mode strictness: no "1" for 1 or true for 1, yet ISO strings for datetimes.
-        return model.model_validate_json(json.dumps(data), strict=True)
-    except ValidationError as exc:
-        raise pydantic_errors(exc) from None
+        return validated(model, data, strict_json=True)
     except RecursionError:
         raise BadRequest("The request body is nested too deeply.") from None
 
 
 def to_route(endpoint: Endpoint) -> Route:
-    """A Starlette route that parses inputs before calling the handler."""
+    """A Starlette route that checks inputs and the caller before calling the handler."""
 
     async def call(request: Request) -> Response:
+        context = context_of(request)
+        check_path(request.path_params)
         kwargs: dict[str, Any] = dict(request.path_params)
+        query: BaseModel | None = None
         if endpoint.query is not None:
-            kwargs["query"] = parse_query(request, endpoint.query)
+            kwargs["query"] = query = parse_query(request, endpoint.query)
         if endpoint.body is not None:
-            kwargs["body"] = await parse_body(request, endpoint.body, endpoint.max_body)
+            seconds = context.settings.body_timeout_seconds
+            kwargs["body"] = await parse_body(request, endpoint.body, endpoint.max_body, seconds)
+        bound: str | None = None
+        if endpoint.site == "path":
+            site = await context.service.sites.get(kwargs["site"])
+            kwargs["site"], bound = site, site.name
+        elif endpoint.site == "query":
+            bound = getattr(query, "site", None)
+        if endpoint.auth != "none":
+            kwargs["viewer"] = await resolve_viewer(request, endpoint.auth, bound)
         return await endpoint.handler(request, **kwargs)
 
     return Route(endpoint.path, call, methods=[endpoint.method], name=endpoint.handler.__name__)
@@ -166,6 +161,7 @@ _ERROR_DOC = {
     413: "Body too large",
     422: "Invalid field",
     429: "Rate limited",
+    500: "Internal error (the body names the request id the log carries)",
     503: "Unavailable",
 }
 
@@ -192,6 +188,7 @@ def openapi(endpoints: list[Endpoint], *, title: str, version: str, server: str)
                         "code": {"type": "string"},
                         "message": {"type": "string"},
                         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "request_id": {"type": "string"},
                     },
                 }
             },
@@ -230,9 +227,13 @@ def openapi(endpoints: list[Endpoint], *, title: str, version: str, server: str)
         if ep.ok != 204:
             ok["content"] = {"application/json": {"schema": ep.ok_schema or {"type": "object"}}}
         responses: dict[str, Any] = {str(ep.ok): ok}
-        codes = set(ep.errors) | {400, 429, 503}
+        codes = set(ep.errors) | {400, 429, 500, 503}
         if ep.body is not None:
             codes |= {413, 422}
+        if ep.query is not None:
+            codes.add(422)
+        if "{" in ep.path:
+            codes.add(404)  # also a path parameter nothing can be called
         if ep.auth != "none":
             codes.add(401)
         for code in sorted(codes):

@@ -4,6 +4,14 @@ The service loads every fact a decision needs first (`Facts`), so filters do no 
 """
 
 from comments.moderation.pipeline import Decision, run_pipeline
-from comments.moderation.verdicts import Facts, Submission, Verdict
+from comments.moderation.verdicts import Facts, ReasonCode, Submission, Verdict, Wait
 
-__all__ = ["Decision", "Facts", "Submission", "Verdict", "run_pipeline"]
+__all__ = [
+    "Decision",
+    "Facts",
+    "ReasonCode",
+    "Submission",
+    "Verdict",
+    "Wait",
+    "run_pipeline",
+]

@@ -1,7 +1,14 @@
 """The order filters run in, read top to bottom like the site's policy.
 
 A filter is `(submission, facts) -> Verdict | None`; configurable ones are plain
-functions reading `facts.policy`, so a policy change needs no rebuild.
+functions reading `facts.policy`, so a policy change needs no rebuild. The service
+loads every fact first (comments/service/screening.py), so no filter does I/O.
+
+`PHASES` is what a post or an edit goes through, in order: who may write here at all
+(bans, closed threads, rate limits, slow mode), then how busy the thread is (surge),
+then whether the site reviews first (premoderation, reports), then the text itself
+(`CONTENT_PHASES`: word lists, links, spam signals, the site's classifier). The dry run
+("test this text") runs exactly `CONTENT_PHASES` minus the duplicate check.
 """
 
 from __future__ import annotations
@@ -12,12 +19,16 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from comments.models import SitePolicy
-from comments.moderation.verdicts import Facts, Submission, Verdict
+from comments.moderation.verdicts import Facts, ReasonCode, Submission, Verdict
 
 Filter = Callable[[Submission, Facts], Verdict | None]
 
 
-WORD_CODES = {"default": "PROFANITY", "banned": "BANNED_WORD", "suspect": "SUSPECT_WORD"}
+WORD_CODES = {
+    "default": ReasonCode.PROFANITY,
+    "banned": ReasonCode.BANNED_WORD,
+    "suspect": ReasonCode.SUSPECT_WORD,
+}
 WORD_MESSAGES = {
     "reject": "Your comment contains a word this site does not allow.",
     "hold": "Your comment contains a word a moderator will look at before publishing.",
@@ -45,7 +56,9 @@ def word_lists(submission: Submission, facts: Facts) -> Verdict | None:
             continue
         worst = Verdict(
             "allow" if action == "mask" else action,  # type: ignore[arg-type]
-            WORD_CODES.get(hit.list_name, "LISTED_WORD") if action != "mask" else "MASKED",
+            WORD_CODES.get(hit.list_name, ReasonCode.LISTED_WORD)
+            if action != "mask"
+            else ReasonCode.MASKED,
             WORD_MESSAGES[action],
             hit.span,
         )
@@ -53,7 +66,7 @@ def word_lists(submission: Submission, facts: Facts) -> Verdict | None:
 
 
 def _word_rank(verdict: Verdict) -> str:
-    return "mask" if verdict.code == "MASKED" else verdict.action
+    return "mask" if verdict.code == ReasonCode.MASKED else verdict.action
 
 
 def too_many_links(submission: Submission, facts: Facts) -> Verdict | None:
@@ -62,7 +75,7 @@ def too_many_links(submission: Submission, facts: Facts) -> Verdict | None:
     if submission.link_count > limit:
         return Verdict(
             "hold",
-            "TOO_MANY_LINKS",
+            ReasonCode.TOO_MANY_LINKS,
             f"Your comment has {submission.link_count} links; this site reviews comments "
             f"with more than {limit} before publishing them.",
         )
@@ -90,7 +103,7 @@ def link_rules(submission: Submission, facts: Facts) -> Verdict | None:
         if _within(host, policy.blocked_domains):
             return Verdict(
                 "reject",
-                "BLOCKED_DOMAIN",
+                ReasonCode.BLOCKED_DOMAIN,
                 f"Links to {host} are not allowed on this site.",
                 _span(submission.body, host),
             )
@@ -102,14 +115,14 @@ def link_rules(submission: Submission, facts: Facts) -> Verdict | None:
             if not _within(host, policy.allowed_domains):
                 return Verdict(
                     "hold",
-                    "LINK_DOMAIN",
+                    ReasonCode.LINK_DOMAIN,
                     f"Links to {host} are checked by a moderator before publishing.",
                     _span(submission.body, host),
                 )
     if facts.author_approved < policy.link_min_approved:
         return Verdict(
             "hold",
-            "NEW_AUTHOR_LINKS",
+            ReasonCode.NEW_AUTHOR_LINKS,
             "Links from new readers are checked by a moderator before publishing.",
             _span(submission.body, submission.links[0]),
         )
@@ -122,12 +135,14 @@ def duplicate_text(submission: Submission, facts: Facts) -> Verdict | None:
         return None
     if facts.same_text_by_author:
         return Verdict(
-            "hold", "DUPLICATE", "You posted this text already; a moderator will look at it."
+            "hold",
+            ReasonCode.DUPLICATE,
+            "You posted this text already; a moderator will look at it.",
         )
     if facts.same_text_by_others + 1 >= facts.policy.copy_paste_authors:
         return Verdict(
             "hold",
-            "COPY_PASTE",
+            ReasonCode.COPY_PASTE,
             "Several readers posted this same text; a moderator will look at it.",
         )
     return None
@@ -143,7 +158,7 @@ def shouting(submission: Submission, facts: Facts) -> Verdict | None:
     if letters >= 20 and upper / letters >= facts.policy.shouting_ratio:
         return Verdict(
             "hold",
-            "SHOUTING",
+            ReasonCode.SHOUTING,
             "Your comment is mostly in capital letters; a moderator will look at it.",
         )
     return None
@@ -160,7 +175,7 @@ def repeated_characters(submission: Submission, facts: Facts) -> Verdict | None:
     if match:
         return Verdict(
             "hold",
-            "REPEATED_CHARACTERS",
+            ReasonCode.REPEATED_CHARACTERS,
             "Your comment repeats one character many times; a moderator will look at it.",
             match.span(),
         )
@@ -172,14 +187,68 @@ def external_classifier(submission: Submission, facts: Facts) -> Verdict | None:
     if facts.classifier_failed:
         return Verdict(
             "hold",
-            "CLASSIFIER_UNAVAILABLE",
+            ReasonCode.CLASSIFIER_UNAVAILABLE,
             "Your comment will be published after a quick review.",
         )
     if facts.classifier is None or facts.classifier[0] == "allow":
         return None
     action, reason = facts.classifier
     message = reason or "This site's checks flagged your comment for review."
-    return Verdict("reject" if action == "reject" else "hold", "CLASSIFIER", message)
+    return Verdict("reject" if action == "reject" else "hold", ReasonCode.CLASSIFIER, message)
+
+
+def banned(submission: Submission, facts: Facts) -> Verdict | None:
+    """A visible ban refuses the request; a shadow ban publishes to its author alone."""
+    if facts.ban_message is not None:
+        return Verdict("refuse", "BANNED", facts.ban_message, refusal="banned")
+    if facts.shadow_banned:
+        return Verdict("allow", ReasonCode.SHADOW_BANNED, "Shown to its author only.")
+    return None
+
+
+def closed_thread(submission: Submission, facts: Facts) -> Verdict | None:
+    """A thread closed by a moderator or by its age takes no new comments."""
+    if facts.thread_closed and not submission.is_edit:
+        return Verdict(
+            "refuse",
+            "THREAD_CLOSED",
+            "This discussion is closed to new comments.",
+            refusal="thread_closed",
+        )
+    return None
+
+
+def rate_limits(submission: Submission, facts: Facts) -> Verdict | None:
+    """The reader (or their address) is over the site's pace."""
+    wait = facts.rate_limited
+    if wait is None:
+        return None
+    return Verdict(
+        "refuse", "RATE_LIMITED", wait.message, refusal="rate_limited",
+        retry_after=wait.retry_after,
+    )  # fmt: skip
+
+
+def slow_mode(submission: Submission, facts: Facts) -> Verdict | None:
+    """The thread allows one comment per reader every so many seconds."""
+    wait = facts.slow_mode
+    if wait is None:
+        return None
+    return Verdict(
+        "refuse", "SLOW_MODE", wait.message, refusal="rate_limited",
+        retry_after=wait.retry_after,
+    )  # fmt: skip
+
+
+def surge(submission: Submission, facts: Facts) -> Verdict | None:
+    """A thread in surge whose site holds every comment meanwhile."""
+    if facts.surge_holds and not facts.trusted:
+        return Verdict(
+            "hold",
+            ReasonCode.SURGE,
+            "This site reviews every comment while this discussion is this busy.",
+        )
+    return None
 
 
 def premoderation(submission: Submission, facts: Facts) -> Verdict | None:
@@ -189,18 +258,31 @@ def premoderation(submission: Submission, facts: Facts) -> Verdict | None:
         return None
     if mode == "all":
         return Verdict(
-            "hold", "PREMODERATION", "This site reviews every comment before publishing it."
+            "hold",
+            ReasonCode.PREMODERATION,
+            "This site reviews every comment before publishing it.",
         )
     if facts.author_approved < facts.policy.new_author_comments:
         return Verdict(
             "hold",
-            "NEW_AUTHOR",
+            ReasonCode.NEW_AUTHOR,
             "This site reviews the first comments of new readers before publishing them.",
         )
     return None
 
 
-PHASES: tuple[Filter, ...] = (
+def reported(submission: Submission, facts: Facts) -> Verdict | None:
+    """An edit of a comment that reports have hidden waits for the moderator's review."""
+    if submission.is_edit and facts.hidden_by_reports:
+        return Verdict(
+            "hold",
+            ReasonCode.REPORTED,
+            "Readers reported this comment; a moderator will look at your edit.",
+        )
+    return None
+
+
+CONTENT_PHASES: tuple[Filter, ...] = (
     word_lists,
     link_rules,
     too_many_links,
@@ -208,5 +290,15 @@ PHASES: tuple[Filter, ...] = (
     shouting,
     repeated_characters,
     external_classifier,
+)
+DRY_RUN_PHASES: tuple[Filter, ...] = tuple(p for p in CONTENT_PHASES if p is not duplicate_text)
+PHASES: tuple[Filter, ...] = (
+    banned,
+    closed_thread,
+    rate_limits,
+    slow_mode,
+    surge,
     premoderation,
+    reported,
+    *CONTENT_PHASES,
 )

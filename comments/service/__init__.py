@@ -5,15 +5,25 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+
+from comments.models import Site
+from comments.realtime import Event
 from comments.service.account import Account
 from comments.service.context import Deps, ServiceConfig
+from comments.service.dispatch import Dispatcher
+from comments.service.effects import channel
+from comments.service.limits import RateLimits
 from comments.service.login import Logins
 from comments.service.moderation import Moderation
 from comments.service.posting import NewComment, Posting
 from comments.service.reading import Reading
+from comments.service.screening import Screening
 from comments.service.sessions import Sessions, Viewer
 from comments.service.sites import Sites
 from comments.service.sso import SingleSignOn
+from comments.storage import ThreadChange
 
 
 class Service:
@@ -25,17 +35,24 @@ class Service:
         self.sessions = Sessions(deps)
         self.account = Account(deps)
         self.reading = Reading(deps)
-        self.moderation = Moderation(deps, self.sites, self.sessions)
-        self.posting = Posting(deps, self.sites, self.reading, self.moderation)
+        self.screening = Screening(deps, RateLimits(deps))
+        self.moderation = Moderation(deps, self.sites, self.sessions, self.screening)
+        self.posting = Posting(deps, self.sites, self.reading, self.screening)
+        self.dispatcher = Dispatcher(deps, self.sites, self.moderation.queues)
         self.logins = Logins(deps, self.sites, self.sessions)
         self.sso = SingleSignOn(deps, self.sites, self.sessions)
 
     async def close(self) -> None:
-        """Close the engines."""
+        """Stop delivering, then close the engines."""
+        await self.dispatcher.stop()
         await self.deps.storage.close()
         await self.deps.cache.close()
         await self.deps.broker.close()
         await self.deps.classifier.close()
+
+    def moderation_events(self, site: Site) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
+        """Listen to a site's moderation queues (new items, decisions, claims) while open."""
+        return self.deps.broker.subscribe(channel(site.name))
 
     async def check_health(self) -> dict[str, str]:
         """Whether the database and the cache answer."""
@@ -49,4 +66,4 @@ class Service:
         return status
 
 
-__all__ = ["Deps", "NewComment", "Service", "ServiceConfig", "Viewer"]
+__all__ = ["Deps", "NewComment", "Service", "ServiceConfig", "ThreadChange", "Viewer"]

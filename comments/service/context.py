@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from comments.cache import Cache
@@ -39,3 +40,5 @@ class Deps:
     clock: Clock = utc_now
     ids: IdFactory = field(default_factory=IdFactory)
     providers: dict[str, Provider] = field(default_factory=dict)
+    # Set after a write commits outbox rows, so the dispatcher delivers them at once.
+    wakeup: asyncio.Event = field(default_factory=asyncio.Event)

@@ -1,23 +1,42 @@
 """Rate limits: sliding windows per reader and per address, shared through the cache.
 
 With Redis every worker counts in the same windows (an atomic script); without it,
-one process counts alone. A refused request answers 429 with `Retry-After`.
+one process counts alone. When Redis stops answering, each process counts in its own
+windows of the same algorithm (so a limit still holds per process, a little looser
+across several) and the post goes on: a warning once per outage, one line when Redis
+is back, and `fallbacks` counts the checks made without it. A refused request answers
+429 with `Retry-After`.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import time
+from collections.abc import Callable
 
+from comments.cache import UNAVAILABLE, MemoryCache, Outage
 from comments.errors import RateLimited
 from comments.models import Site, Thread
 from comments.service.context import Deps
+
+log = logging.getLogger(__name__)
 
 
 class RateLimits:
     """Checks a write against the site's limits before anything is stored."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._deps = deps
+        self._local = MemoryCache(monotonic=monotonic)
+        self.outage = Outage(
+            "rate limits", "each process counts in its own windows", log, monotonic=monotonic
+        )
+
+    @property
+    def fallbacks(self) -> int:
+        """How many checks this process counted alone because Redis did not answer."""
+        return self.outage.fallbacks
 
     async def posting(self, site: Site, user_id: str, address: str | None) -> None:
         """Count one comment by `user_id` from `address`, or refuse with 429."""
@@ -31,7 +50,7 @@ class RateLimits:
         for key, seconds, limit in windows:
             if limit <= 0:
                 continue
-            wait_ms = await self._deps.cache.hit(key, seconds * 1000, limit)
+            wait_ms = await self._hit(key, seconds * 1000, limit)
             if wait_ms:
                 wait = math.ceil(wait_ms / 1000)
                 raise RateLimited(
@@ -42,7 +61,7 @@ class RateLimits:
     async def slow_mode(self, site: Site, thread: Thread, user_id: str, seconds: int) -> None:
         """One comment per reader every `seconds` in this thread, or 429."""
         key = f"slow:{site.name}:{thread.id}:{user_id}"
-        wait_ms = await self._deps.cache.hit(key, seconds * 1000, 1)
+        wait_ms = await self._hit(key, seconds * 1000, 1)
         if wait_ms:
             wait = math.ceil(wait_ms / 1000)
             raise RateLimited(
@@ -50,3 +69,16 @@ class RateLimits:
                 f"Try again in {wait} s.",
                 retry_after=wait,
             )
+
+    async def _hit(self, key: str, window_ms: int, limit: int) -> int:
+        """The shared window when the cache answers, else this process's own."""
+        if not self.outage.probing():
+            self.outage.skipped()
+            return await self._local.hit(key, window_ms, limit)
+        try:
+            wait_ms = await self._deps.cache.hit(key, window_ms, limit)
+        except UNAVAILABLE as exc:
+            self.outage.failed(exc)
+            return await self._local.hit(key, window_ms, limit)
+        self.outage.answered()
+        return wait_ms

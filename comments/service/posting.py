@@ -1,12 +1,15 @@
 """Writing: post, reply, edit, delete, vote, report.
 
-Validation happens first and raises 4xx; only then does moderation run and storage
-write, in one transaction per use case, so nothing is half-written.
+Validation comes first and answers 4xx; then screening (comments/service/screening.py)
+loads the facts once and runs the phases; then one transaction writes the comment, its
+audit row, its outbox rows and, when the request carried an `Idempotency-Key`, the
+record of this answer. Nothing after the commit can turn it into an error: the outbox
+delivers the consequences.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Literal
 
@@ -16,6 +19,7 @@ from comments.errors import (
     Forbidden,
     LoginRequired,
     NotFound,
+    RateLimited,
     ThreadClosed,
     invalid,
 )
@@ -25,29 +29,40 @@ from comments.models import (
     MAX_THREAD_KEY,
     MAX_TITLE,
     MAX_URL,
+    AuditEntry,
     AuthorView,
-    Ban,
     Comment,
     CommentRow,
     Site,
     Status,
     Thread,
+    iso,
 )
-from comments.moderation import Decision, Facts, Submission, run_pipeline
+from comments.moderation import Decision
 from comments.moderation.phases import word_action
 from comments.moderation.words import WordHit
 from comments.service import validation
 from comments.service.context import Deps
-from comments.service.limits import RateLimits
-from comments.service.moderation import Moderation, queue_item_json
-from comments.service.reading import Reading, thread_closed
+from comments.service.effects import Consequences
+from comments.service.idempotency import Idempotency, fingerprint
+from comments.service.reading import Reading
+from comments.service.screening import Screened, Screening
 from comments.service.sessions import Viewer
 from comments.service.sites import Sites
 from comments.service.views import CommentView
-from comments.storage import CommentChange, ThreadChange, VoteValue
+from comments.storage import (
+    CommentChange,
+    Effects,
+    KeyTaken,
+    NewCommentWrite,
+    OutboxItem,
+    ThreadChange,
+    VoteValue,
+)
 
 STATUS_FOR: dict[str, Status] = {"allow": "approved", "hold": "pending", "reject": "rejected"}
 ReportReason = Literal["spam", "abuse", "off_topic", "other"]
+REFUSALS = {"banned": Banned, "thread_closed": ThreadClosed, "rate_limited": RateLimited}
 
 
 @dataclass(frozen=True)
@@ -61,110 +76,47 @@ class NewComment:
     thread_title: str | None = None
 
 
+def refuse(decision: Decision) -> None:
+    """Raise the error a refusing phase chose (a ban, a closed thread, a rate limit)."""
+    verdict = decision.refusal
+    if verdict is None or verdict.refusal is None:
+        return
+    raise REFUSALS[verdict.refusal](verdict.message, retry_after=verdict.retry_after)
+
+
 class Posting:
     """The write use cases."""
 
-    def __init__(self, deps: Deps, sites: Sites, reading: Reading, moderation: Moderation) -> None:
+    def __init__(self, deps: Deps, sites: Sites, reading: Reading, screening: Screening) -> None:
         self._deps = deps
         self._sites = sites
         self._reading = reading
-        self._moderation = moderation
-        self._limits = RateLimits(deps)
+        self._screening = screening
+        self._make = Consequences(deps)
+        self._keys = Idempotency(deps)
 
-    async def _ban(self, site: Site, viewer: Viewer) -> Ban | None:
-        """The viewer's active ban: a visible one refuses with 403, a shadow one is returned."""
-        ban = await self._deps.storage.get_ban(site.name, viewer.user.id)
-        if ban is None or not ban.active(self._deps.clock()):
-            return None
-        if ban.shadow:
-            return ban
-        until = f" until {ban.until:%d %B %Y, %H:%M} UTC" if ban.until else ""
-        raise Banned(f"You are banned from commenting on this site{until}.")
+    def _held(self, site: Site, comment: Comment, queue: str = "pending") -> list[OutboxItem]:
+        """The automatic verdict's consequences: a held comment goes to the live queue."""
+        items = []
+        if comment.status == "pending":
+            items.append(self._make.queue_added(site.name, comment.id, queue))
+        items.append(self._make.counts(site.name))
+        return items
 
-    async def _after_write(self, site: Site, comment: Comment, thread_key: str) -> None:
-        """The automatic verdict goes to the audit log, a held comment to the live queue."""
-        if comment.status in ("pending", "rejected"):
-            codes = [str(r["code"]) for r in comment.reasons if r.get("action") != "allow"]
-            await self._moderation.audit(
+    def _auto_audit(self, site: Site, comment: Comment) -> tuple[AuditEntry, ...]:
+        if comment.status not in ("pending", "rejected"):
+            return ()
+        codes = [str(r["code"]) for r in comment.reasons if r.get("action") != "allow"]
+        return (
+            self._make.audit(
                 site.name,
                 None,
                 "auto_hold" if comment.status == "pending" else "auto_reject",
                 comment_id=comment.id,
                 user_id=comment.author_id,
                 details={"codes": codes},
-            )
-        if comment.status == "pending":
-            rows = await self._deps.storage.comment_rows([comment.id])
-            items = await self._moderation.items(site, list(rows.values()))
-            await self._moderation.announce(
-                site, "queue.added", {"status": "pending", "item": queue_item_json(items[0])}
-            )
-
-    async def _pressure(self, site: Site, stored: Thread) -> tuple[Thread, bool]:
-        """Surge mode: a thread past the site's rate holds back; answers whether it is on."""
-        now = self._deps.clock()
-        threshold = site.policy.surge_per_minute
-        if threshold == 0:
-            return stored, False
-        was_on = stored.surge_until is not None and stored.surge_until > now
-        recent = await self._deps.storage.count_recent(stored.id, now - timedelta(minutes=1))
-        if recent + 1 < threshold:
-            return stored, was_on
-        until = now + timedelta(minutes=site.policy.surge_minutes)
-        changed = await self._deps.storage.change_thread(
-            site.name, stored.key, ThreadChange(surge_until=until)
+            ),
         )
-        if not was_on:
-            details = {
-                "thread": stored.key,
-                "per_minute": recent + 1,
-                "action": site.policy.surge_action,
-            }
-            await self._moderation.audit(site.name, None, "surge_on", details=details)
-            await self._moderation.announce(
-                site,
-                "thread.surge",
-                {
-                    "thread": {"key": stored.key, "title": stored.title},
-                    "active": True,
-                    "until": until.isoformat(),
-                },
-            )
-        return changed or stored, True
-
-    async def _moderate(
-        self,
-        site: Site,
-        viewer: Viewer,
-        body: str,
-        *,
-        is_edit: bool,
-        premoderation: str | None = None,
-    ) -> tuple[Decision, tuple[WordHit, ...]]:
-        """Load every fact the filters need, then run them (they do no I/O)."""
-        storage = self._deps.storage
-        now = self._deps.clock()
-        approved = await storage.count_approved_by(site.name, viewer.user.id)
-        window = timedelta(seconds=site.policy.duplicate_window_seconds)
-        mine, others = await storage.duplicates(site.name, body, viewer.user.id, now - window)
-        links = tuple(self._deps.renderer.links(body))
-        submission = Submission(body=body, link_count=len(links), is_edit=is_edit, links=links)
-        classifier, failed = await self._classify(site, viewer, body)
-        hits = tuple(await self._deps.words.find(site.policy, body))
-        facts = Facts(
-            policy=site.policy,
-            author_id=viewer.user.id,
-            author_approved=approved,
-            now=now,
-            trusted=bool(viewer.roles & {"moderator", "admin"}),
-            same_text_by_author=mine,
-            same_text_by_others=others,
-            premoderation=premoderation,
-            classifier=classifier,
-            classifier_failed=failed,
-            word_hits=hits,
-        )
-        return run_pipeline(submission, facts), hits
 
     async def _html(self, site: Site, body: str, hits: tuple[WordHit, ...]) -> str:
         """The published HTML: words of lists the site masks are starred out first."""
@@ -173,31 +125,20 @@ class Posting:
             body = (await self._deps.words.matcher(site.policy)).mask(body, masked)
         return self._deps.renderer.render(body)
 
-    async def _classify(
-        self, site: Site, viewer: Viewer, body: str
-    ) -> tuple[tuple[str, str | None] | None, bool]:
-        """Ask the site's classifier, if it has one; (answer, failed)."""
-        policy = site.policy
-        if not policy.classifier_url or not policy.classifier_secret:
-            return None, False
-        payload = {"site": site.name, "author": viewer.user.id, "body": body}
-        answer = await self._deps.classifier.ask(
-            policy.classifier_url, policy.classifier_secret, payload, policy.classifier_timeout_ms
-        )
-        if answer is None:
-            return None, True
-        return (answer.action, answer.reason), False
-
-    def _row(
-        self, comment: Comment, viewer: Viewer, thread_key: str, my_vote: int = 0
-    ) -> CommentRow:
+    def _row(self, comment: Comment, viewer: Viewer, thread_key: str) -> CommentRow:
         author = AuthorView(
             id=viewer.user.id, name=viewer.user.name, avatar_url=viewer.user.avatar_url
         )
-        return CommentRow(comment=comment, author=author, thread_key=thread_key, my_vote=my_vote)
+        return CommentRow(comment=comment, author=author, thread_key=thread_key)
 
     async def post(
-        self, site_name: str, viewer: Viewer, new: NewComment, address: str | None = None
+        self,
+        site_name: str,
+        viewer: Viewer,
+        new: NewComment,
+        address: str | None = None,
+        *,
+        idempotency_key: str | None = None,
     ) -> CommentView:
         """A new comment or reply; answers its view and the moderation decision."""
         site = await self._sites.get(site_name)
@@ -205,54 +146,24 @@ class Posting:
             raise LoginRequired("This login is for another site. Please log in again.")
         key = validation.text("thread", new.thread, MAX_THREAD_KEY)
         body = validation.text("body", new.body, MAX_BODY, multiline=True)
-        storage = self._deps.storage
-        thread = await storage.get_thread(site.name, key)
-        is_new = thread is None
+        scope = f"post:{site.name}"
+        print_ = fingerprint(
+            {"thread": key, "body": body, "parent": new.parent_id, "url": new.thread_url}
+        )
+        replayed = await self._keys.replay(viewer, idempotency_key, scope, print_)
+        if replayed is not None:
+            return await self._replay(replayed, site, viewer)
+        screened = await self._screening.post(site, viewer, key, body, address)
+        refuse(screened.decision)
+        thread = screened.stored.thread
+        new_thread = thread is None
         if thread is None:
-            if new.thread_url is None:
-                raise invalid("thread_url", "is required for the first comment of an article")
-            url = validation.page_url("thread_url", new.thread_url, site.origins, MAX_URL)
-            title = (
-                validation.text("thread_title", new.thread_title, MAX_TITLE)
-                if new.thread_title
-                else key[:MAX_TITLE]
-            )
-            thread = Thread(
-                id=self._deps.ids.new(),
-                site=site.name,
-                key=key,
-                url=url,
-                title=title,
-                closed=False,
-                created_at=self._deps.clock(),
-            )
-        elif thread_closed(thread, site, self._deps):
-            raise ThreadClosed("This discussion is closed to new comments.")
+            thread = self._new_thread(site, key, new)
         parent_id, root_id, depth = None, "", 0
         if new.parent_id is not None:
             parent = await self._parent(new.parent_id, thread, site)
             parent_id, root_id, depth = parent.id, parent.root_id, parent.depth + 1
-        shadow_ban = await self._ban(site, viewer)
-        trusted = bool(viewer.roles & {"moderator", "admin"})
-        premoderation = thread.premoderation
-        if not trusted:
-            await self._limits.posting(site, viewer.user.id, address)
-            surging = False
-            if not is_new:  # a thread's first comment is no surge
-                thread, surging = await self._pressure(site, thread)
-            slow = thread.slow_mode_seconds or (
-                site.policy.surge_slow_seconds
-                if surging and site.policy.surge_action == "slow"
-                else None
-            )
-            if slow:
-                await self._limits.slow_mode(site, thread, viewer.user.id, slow)
-            if surging and site.policy.surge_action == "premoderate":
-                premoderation = "all"
-        decision, hits = await self._moderate(
-            site, viewer, body, is_edit=False, premoderation=premoderation
-        )
-        now = self._deps.clock()
+        decision = screened.decision
         comment_id = self._deps.ids.new()
         comment = Comment(
             id=comment_id,
@@ -263,18 +174,91 @@ class Posting:
             depth=depth,
             author_id=viewer.user.id,
             body=body,
-            html=await self._html(site, body, hits),
+            html=await self._html(site, body, screened.hits),
             status=STATUS_FOR[decision.action],
             reasons=tuple(r.to_json() for r in decision.reasons),
             score=0,
             report_count=0,
-            created_at=now,
+            created_at=self._deps.clock(),
             edited_at=None,
-            shadowed=shadow_ban is not None,
+            shadowed=decision.shadow,
         )
-        await storage.add_comment(comment, thread)
-        await self._after_write(site, comment, key)
+        write = self._write(site, viewer, comment, thread, new_thread, screened)
+        remember = self._keys.record(
+            viewer, idempotency_key, scope, print_, {"comment_id": comment.id}
+        )
+        write = replace(write, effects=replace(write.effects, remember=remember))
+        try:
+            stored = await self._deps.storage.add_comment(write)
+        except KeyTaken:
+            again = await self._keys.replay(viewer, idempotency_key, scope, print_)
+            assert again is not None
+            return await self._replay(again, site, viewer)
+        self._deps.wakeup.set()
+        comment = replace(comment, thread_id=stored.id)
         return self._reading.view(self._row(comment, viewer, key), site, viewer)
+
+    def _new_thread(self, site: Site, key: str, new: NewComment) -> Thread:
+        if new.thread_url is None:
+            raise invalid("thread_url", "is required for the first comment of an article")
+        url = validation.page_url("thread_url", new.thread_url, site.origins, MAX_URL)
+        title = (
+            validation.text("thread_title", new.thread_title, MAX_TITLE)
+            if new.thread_title
+            else key[:MAX_TITLE]
+        )
+        return Thread(
+            id=self._deps.ids.new(),
+            site=site.name,
+            key=key,
+            url=url,
+            title=title,
+            closed=False,
+            created_at=self._deps.clock(),
+        )
+
+    def _write(
+        self,
+        site: Site,
+        viewer: Viewer,
+        comment: Comment,
+        thread: Thread,
+        new_thread: bool,
+        screened: Screened,
+    ) -> NewCommentWrite:
+        """The insert with its audit and outbox rows, and the surge this post records."""
+        audit = list(self._auto_audit(site, comment))
+        outbox = self._held(site, comment)
+        surge = screened.surge
+        change = None
+        if surge is not None and not new_thread:
+            change = ThreadChange(surge_until=surge.until)
+            if surge.started:
+                details = {"thread": thread.key, "per_minute": surge.per_minute,
+                           "action": site.policy.surge_action}  # fmt: skip
+                audit.append(self._make.audit(site.name, None, "surge_on", details=details))
+                outbox.append(
+                    self._make.publish(
+                        site.name,
+                        "thread.surge",
+                        {
+                            "thread": {"key": thread.key, "title": thread.title},
+                            "active": True,
+                            "until": iso(surge.until),
+                        },
+                    )
+                )
+        effects = Effects(audit=tuple(audit), outbox=tuple(outbox))
+        return NewCommentWrite(comment, thread, new_thread, change, effects)
+
+    async def _replay(self, result: dict[str, object], site: Site, viewer: Viewer) -> CommentView:
+        """The answer a retried post gets: the comment its first attempt created."""
+        comment_id = str(result.get("comment_id", ""))
+        rows = await self._deps.storage.comment_rows([comment_id])
+        row = rows.get(comment_id)
+        if row is None:
+            raise NotFound("The comment this request created is gone.")
+        return self._reading.view(row, site, viewer)
 
     async def _parent(self, parent_id: str, thread: Thread, site: Site) -> Comment:
         """The comment replied to, lifted to the deepest level the site shows."""
@@ -315,43 +299,58 @@ class Posting:
         if self._deps.clock() - comment.created_at > window:
             raise Forbidden("The time to edit this comment has passed.")
         body = validation.text("body", body, MAX_BODY, multiline=True)
-        await self._ban(site, viewer)
-        decision, hits = await self._moderate(site, viewer, body, is_edit=True)
+        screened = await self._screening.edit(site, viewer, comment, body)
+        refuse(screened.decision)
+        decision = screened.decision
         status = STATUS_FOR[decision.action]
         if comment.status == "pending" and status == "approved":
             status = "pending"  # an edit never skips a review that is already waiting
+        after = replace(
+            comment, status=status, reasons=tuple(r.to_json() for r in decision.reasons)
+        )
+        effects = Effects()
+        if status != comment.status or status == "pending":
+            effects = Effects(
+                audit=self._auto_audit(site, after),
+                outbox=tuple(self._held(site, after)),
+            )
         updated = await self._deps.storage.change_comment(
             comment.id,
             CommentChange(
                 body=body,
-                html=await self._html(site, body, hits),
+                html=await self._html(site, body, screened.hits),
                 status=status,
-                reasons=tuple(r.to_json() for r in decision.reasons),
+                reasons=after.reasons,
                 edited_at=self._deps.clock(),
             ),
+            effects,
         )
-        thread = await self._deps.storage.get_thread_by_id(updated.thread_id)
-        key = thread.key if thread else ""
-        if updated.status != comment.status or updated.status == "pending":
-            await self._after_write(site, updated, key)
-        return self._reading.view(self._row(updated, viewer, key), site, viewer)
+        self._deps.wakeup.set()
+        thread = screened.stored.thread
+        return self._reading.view(self._row(updated, viewer, thread.key if thread else ""), site,
+                                  viewer)  # fmt: skip
 
     async def delete(self, comment_id: str, viewer: Viewer) -> None:
         """The author or a moderator removes a comment; with replies it stays a tombstone."""
-        comment, _site = await self._owned(comment_id, viewer)
+        comment, site = await self._owned(comment_id, viewer)
         if comment.author_id != viewer.user.id and not viewer.is_moderator:
             raise Forbidden("Only its author or a moderator can delete a comment.")
         if comment.status == "deleted":
             return
+        effects = Effects(outbox=(self._make.counts(site.name),))
         await self._deps.storage.change_comment(
-            comment.id, CommentChange(body="", html="", status="deleted")
+            comment.id, CommentChange(body="", html="", status="deleted"), effects
         )
+        self._deps.wakeup.set()
 
     async def _public(self, comment_id: str, viewer: Viewer) -> tuple[Comment, Site]:
         comment, site = await self._owned(comment_id, viewer)
         if comment.status != "approved" or comment.shadowed:
             raise NotFound("There is no such comment.")
-        await self._ban(site, viewer)
+        ban = await self._deps.storage.get_ban(site.name, viewer.user.id)
+        if ban is not None and ban.active(self._deps.clock()) and not ban.shadow:
+            until = f" until {ban.until:%d %B %Y, %H:%M} UTC" if ban.until else ""
+            raise Banned(f"You are banned from commenting on this site{until}.")
         return comment, site
 
     async def vote(self, comment_id: str, viewer: Viewer, value: VoteValue) -> int:
@@ -372,14 +371,14 @@ class Posting:
             raise Forbidden("You cannot report your own comment.")
         if note is not None:
             note = validation.text("note", note, 500, multiline=True) if note.strip() else None
+        outbox = []
+        if comment.report_count + 1 - comment.reviewed_reports == site.policy.report_threshold:
+            outbox.append(self._make.queue_added(site.name, comment.id, "reported"))
+        outbox.append(self._make.counts(site.name))
         added = await self._deps.storage.add_report(
-            comment.id, viewer.user.id, reason, note, self._deps.clock()
-        )
+            comment.id, viewer.user.id, reason, note, self._deps.clock(),
+            Effects(outbox=tuple(outbox)),
+        )  # fmt: skip
         if not added:
             raise Conflict("You have already reported this comment.")
-        if comment.report_count + 1 - comment.reviewed_reports == site.policy.report_threshold:
-            rows = await self._deps.storage.comment_rows([comment.id])
-            items = await self._moderation.items(site, list(rows.values()))
-            await self._moderation.announce(
-                site, "queue.added", {"status": "reported", "item": queue_item_json(items[0])}
-            )
+        self._deps.wakeup.set()

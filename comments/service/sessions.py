@@ -85,34 +85,39 @@ class Sessions:
         if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN:
             raise LoginRequired("Your login is not valid. Please log in again.")
         storage = self._deps.storage
-        session = await storage.get_session(hash_token(token))
+        found = await storage.session_with_user(hash_token(token))  # one query
         now = self._deps.clock()
-        if session is None or session.revoked or session.expires_at <= now:
+        session = found[0] if found else None
+        if found is None or session is None or session.revoked or session.expires_at <= now:
             raise LoginRequired("Your login has expired. Please log in again.")
         if session.kind not in kinds:
             raise LoginRequired("This login is not valid here. Please log in again.")
         if site is not None and session.site is not None and session.site != site:
             raise LoginRequired("This login is for another site. Please log in again.")
-        user = await storage.get_user(session.user_id)
+        user = found[1]
         if user is None:
             raise LoginRequired("This account no longer exists.")
         if session.kind != "api":
             ttl = timedelta(days=self._deps.config.session_days)
             if session.expires_at - now < ttl / 2:
                 await storage.extend_session(session.token_hash, now + ttl)
-        roles = await self.roles(session.site, user.id) if session.site else frozenset()
+        roles = self.with_admins(found[2], user.id) if session.site else frozenset()
         if session.kind == "api":
             roles &= TOKEN_CAPS.get(session.role, frozenset())
         return Viewer(user=user, session=session, roles=roles)
 
-    async def roles(self, site: str, user_id: str) -> frozenset[Role]:
-        """A user's roles on a site, admins from settings included; an admin also moderates."""
-        roles: set[Role] = set(await self._deps.storage.roles(site, user_id))
+    def with_admins(self, stored: frozenset[Role], user_id: str) -> frozenset[Role]:
+        """Stored roles plus the admins named in settings; an admin also moderates."""
+        roles: set[Role] = set(stored)
         if user_id in self._deps.config.admins:
             roles.add("admin")
         if "admin" in roles:
             roles.add("moderator")
         return frozenset(roles)
+
+    async def roles(self, site: str, user_id: str) -> frozenset[Role]:
+        """A user's roles on a site, admins from settings included; an admin also moderates."""
+        return self.with_admins(frozenset(await self._deps.storage.roles(site, user_id)), user_id)
 
     async def revoke(self, token: str) -> None:
         """Log out: the token stops working at once."""

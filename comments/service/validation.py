@@ -14,6 +14,10 @@ from comments.errors import Invalid, invalid
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_BREAKS = re.compile("[\r\n\t\u2028\u2029]")
 _SITE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+# What an identifier (a key, an id, a name, a URL) must not hide besides line breaks:
+# bidirectional marks, embeddings, overrides and isolates, and zero-width characters.
+# Free text (bodies, notes, reasons) keeps them: scripts need them, moderation sees them.
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 def has_controls(value: str, *, multiline: bool = False) -> bool:
@@ -73,3 +77,25 @@ def site_name(value: str) -> str:
             fields={"site": "1 to 64 of a-z, 0-9, - and _"},
         )
     return value
+
+
+def text_problem(value: str) -> str | None:
+    """Why `value` is no text to store (NUL, another control, a lone surrogate), or None."""
+    found = _CONTROL.search(value)
+    if found is None:
+        return None
+    if "\ud800" <= found.group() <= "\udfff":
+        return "is not valid text"
+    return "contains control characters"
+
+
+def identifier_problem(value: str) -> str | None:
+    """Why `value` is no key, id, name or URL (also tabs, line breaks, bidi, zero-width)."""
+    problem = text_problem(value)
+    if problem is not None:
+        return problem
+    if _LINE_BREAKS.search(value):
+        return "contains a tab or a line break"
+    if _INVISIBLE.search(value):
+        return "contains invisible or direction-changing characters"
+    return None

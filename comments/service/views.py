@@ -7,8 +7,9 @@ import binascii
 import json
 from dataclasses import dataclass, field
 
-from comments.errors import BadRequest
+from comments.errors import BadRequest, invalid
 from comments.models import CommentRow, Thread
+from comments.service import validation
 from comments.storage import Cursor
 
 MAX_CURSOR = 200
@@ -63,7 +64,7 @@ def encode_cursor(cursor: Cursor | None) -> str | None:
 
 
 def decode_cursor(value: str | None) -> Cursor | None:
-    """A cursor from the wire; 400 when it was not made by `encode_cursor`."""
+    """A cursor from the wire; 400 unless `encode_cursor` made it, 422 if its id is no id."""
     if not value:
         return None
     try:
@@ -77,4 +78,7 @@ def decode_cursor(value: str | None) -> Cursor | None:
             raise ValueError
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
         raise BadRequest("The cursor is not valid; start from the first page.") from None
+    problem = validation.identifier_problem(cursor_id)
+    if problem is not None:
+        raise invalid("cursor", problem)
     return Cursor(id=cursor_id, score=score)

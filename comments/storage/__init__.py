@@ -1,7 +1,10 @@
-"""Storage: one narrow interface, request-shaped arguments, every method atomic.
+"""Storage: narrow interfaces, one per aggregate, request-shaped arguments, each method atomic.
 
-The service is its only user. `SqlStorage` implements it on SQLite and PostgreSQL
-alike; the same tests run against both.
+The service is its only user. The aggregates are sites, users and sessions, threads and
+comments, moderation (queue, decisions, bans, audit) and the outbox; `Storage` is all of
+them, and `SqlStorage` implements it on SQLite and PostgreSQL alike (the same tests run
+against both). A write takes `Effects`: the audit rows, outbox rows and idempotency
+record that must commit with it or not at all.
 """
 
 from __future__ import annotations
@@ -105,14 +108,101 @@ class ThreadChange:
 VoteValue = Literal[-1, 0, 1]
 
 
-class Storage(Protocol):
-    """Everything the service persists."""
+@dataclass(frozen=True)
+class OutboxItem:
+    """A consequence of a write, delivered after its commit (at least once)."""
 
-    async def close(self) -> None:
-        """Release connections."""
+    id: str
+    site: str
+    kind: str
+    payload: dict[str, Any]
+    created_at: datetime
 
-    async def ping(self) -> None:
-        """Raise if the database does not answer."""
+
+@dataclass(frozen=True)
+class Remembered:
+    """The first answer to a write sent with an `Idempotency-Key`."""
+
+    user_id: str
+    key: str
+    scope: str
+    fingerprint: str
+    result: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What commits together with a write: audit rows, outbox rows, the idempotency record."""
+
+    audit: tuple[AuditEntry, ...] = ()
+    outbox: tuple[OutboxItem, ...] = ()
+    remember: Remembered | None = None
+
+
+NO_EFFECTS = Effects()
+
+
+class KeyTaken(Exception):
+    """Another request with the same idempotency key committed first; nothing was written."""
+
+
+@dataclass(frozen=True)
+class FactsQuery:
+    """What screening a post or an edit needs from the database, asked in one statement."""
+
+    site: str
+    author_id: str
+    thread_key: str | None = None
+    thread_id: str | None = None
+    body: str = ""
+    duplicates_since: datetime | None = None
+    recent_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StoredFacts:
+    """The answer to a `FactsQuery`."""
+
+    thread: Thread | None
+    ban: Ban | None
+    author_approved: int
+    same_text_by_author: int
+    same_text_by_others: int
+    recent_in_thread: int
+
+
+@dataclass(frozen=True)
+class NewCommentWrite:
+    """A comment to insert, its thread (created when new), and a surge to record."""
+
+    comment: Comment
+    thread: Thread
+    new_thread: bool = False
+    thread_change: ThreadChange | None = None
+    effects: Effects = NO_EFFECTS
+
+
+@dataclass(frozen=True)
+class BanWrite:
+    """A ban with what follows from it in the same transaction."""
+
+    ban: Ban
+    revoke_sessions: bool
+    reject_ids: tuple[str, ...] = ()
+    effects: Effects = NO_EFFECTS
+
+
+@dataclass(frozen=True)
+class DueOutbox:
+    """An outbox row leased to one dispatcher, with how often it was tried."""
+
+    item: OutboxItem
+    attempts: int
+
+
+class SiteStore(Protocol):
+    """Publishers: origins, policy, SSO secret."""
 
     async def get_site(self, name: str) -> Site | None:
         """The site called `name`."""
@@ -123,8 +213,12 @@ class Storage(Protocol):
     async def create_site(self, site: Site) -> bool:
         """Add a site; False when the name is taken."""
 
-    async def update_site(self, site: Site) -> None:
+    async def update_site(self, site: Site, effects: Effects = NO_EFFECTS) -> None:
         """Replace a site's origins, policy and secret."""
+
+
+class UserStore(Protocol):
+    """Users, their roles, their sessions."""
 
     async def upsert_user(self, user: User) -> User:
         """Create the user or refresh its name and avatar; answers the stored user."""
@@ -138,11 +232,29 @@ class Storage(Protocol):
     async def grant_role(self, site: str, user_id: str, role: Role, now: datetime) -> None:
         """Give a role (idempotent)."""
 
+    async def list_roles(self, site: str) -> list[tuple[str, str | None, list[Role]]]:
+        """Everyone with a role on the site: id, name, roles."""
+
+    async def set_roles(
+        self,
+        site: str,
+        user_id: str,
+        wanted: list[Role],
+        now: datetime,
+        effects: Effects = NO_EFFECTS,
+    ) -> None:
+        """Replace the user's roles on the site."""
+
     async def create_session(self, session: Session, name: str | None = None) -> None:
         """Store a new session by its token hash."""
 
     async def get_session(self, token_hash: str) -> Session | None:
         """The session for a token hash, revoked or not."""
+
+    async def session_with_user(
+        self, token_hash: str
+    ) -> tuple[Session, User | None, frozenset[Role]] | None:
+        """The session, its user and the user's roles on the session's site, in one query."""
 
     async def extend_session(self, token_hash: str, expires_at: datetime) -> None:
         """Slide a session's expiry forward."""
@@ -157,19 +269,34 @@ class Storage(Protocol):
     ) -> int:
         """Revoke one session, or all of a user's (on one site); answers how many."""
 
+    async def export_user(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every comment and vote of the user, for the user to take away."""
+
+    async def erase_user(self, user_id: str, effects: Effects = NO_EFFECTS) -> None:
+        """Forget a user: comments become tombstones, votes and reports go, the profile too."""
+
+
+class CommentStore(Protocol):
+    """Threads and their comments, votes and reports."""
+
     async def get_thread(self, site: str, key: str) -> Thread | None:
         """The thread keyed `key` on the site."""
 
     async def get_thread_by_id(self, thread_id: str) -> Thread | None:
         """The thread with this id."""
 
-    async def add_comment(self, comment: Comment, thread: Thread) -> Thread:
+    async def screening_facts(self, query: FactsQuery) -> StoredFacts:
+        """The thread, the author's ban and record, duplicates and the thread's pace."""
+
+    async def add_comment(self, write: NewCommentWrite) -> Thread:
         """Insert the comment, creating its thread first when new; answers the thread."""
 
     async def get_comment(self, comment_id: str) -> Comment | None:
         """The comment with this id, whatever its status."""
 
-    async def change_comment(self, comment_id: str, change: CommentChange) -> Comment:
+    async def change_comment(
+        self, comment_id: str, change: CommentChange, effects: Effects = NO_EFFECTS
+    ) -> Comment:
         """Apply a change and answer the updated comment."""
 
     async def list_comments(self, query: CommentQuery) -> Page:
@@ -183,11 +310,24 @@ class Storage(Protocol):
     async def has_replies(self, comment_id: str) -> bool:
         """Whether any reply (of any status) hangs under the comment."""
 
-    async def set_vote(self, comment_id: str, user_id: str, value: VoteValue, now: datetime) -> int:
+    async def set_vote(
+        self,
+        comment_id: str,
+        user_id: str,
+        value: VoteValue,
+        now: datetime,
+        effects: Effects = NO_EFFECTS,
+    ) -> int:
         """Record (or with 0 withdraw) a user's vote; answers the comment's new score."""
 
     async def add_report(
-        self, comment_id: str, user_id: str, reason: str, note: str | None, now: datetime
+        self,
+        comment_id: str,
+        user_id: str,
+        reason: str,
+        note: str | None,
+        now: datetime,
+        effects: Effects = NO_EFFECTS,
     ) -> bool:
         """Record a report; False when this user already reported this comment."""
 
@@ -197,18 +337,9 @@ class Storage(Protocol):
     async def count_approved_by(self, site: str, author_id: str) -> int:
         """How many of the author's comments on the site are published."""
 
-    async def duplicates(
-        self, site: str, body: str, author_id: str, since: datetime
-    ) -> tuple[int, int]:
-        """Comments with this text since `since`: by this author, and by others."""
 
-    async def export_user(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
-        """Every comment and vote of the user, for the user to take away."""
-
-    async def erase_user(self, user_id: str) -> None:
-        """Forget a user: comments become tombstones, votes and reports go, the profile too."""
-
-    # moderation
+class ModerationStore(Protocol):
+    """Queues, decisions, bans, per-thread switches and the audit log."""
 
     async def queue(self, query: QueueQuery) -> tuple[list[CommentRow], str | None]:
         """One page of a queue, oldest first; answers the rows and the next cursor id."""
@@ -237,13 +368,15 @@ class Storage(Protocol):
         unreviewed_reports: bool,
         actor_id: str,
         now: datetime,
+        effects: Effects = NO_EFFECTS,
     ) -> Comment | None:
         """Move a comment from the status the moderator saw; None when it moved already."""
 
-    async def reject_pending_by(
-        self, site: str, author_id: str, actor_id: str, now: datetime
-    ) -> list[str]:
-        """Reject everything the author has waiting on the site; answers the ids."""
+    async def pending_ids_of(self, site: str, author_id: str) -> list[str]:
+        """The ids of everything the author has waiting on the site."""
+
+    async def ban(self, write: BanWrite) -> list[str]:
+        """Put a ban, end sessions, reject what was waiting; answers the rejected ids."""
 
     async def get_ban(self, site: str, user_id: str) -> Ban | None:
         """The user's ban on the site, active or lapsed."""
@@ -254,28 +387,54 @@ class Storage(Protocol):
     async def list_bans(self, site: str) -> list[tuple[Ban, str | None]]:
         """The site's bans, newest first, with each user's name."""
 
-    async def put_ban(self, ban: Ban) -> None:
-        """Create or replace the user's ban on the site."""
-
-    async def delete_ban(self, site: str, user_id: str) -> bool:
-        """Lift a ban; False when there was none."""
-
-    async def add_audit(self, entry: AuditEntry) -> None:
-        """Append to the site's audit log."""
+    async def delete_ban(self, site: str, user_id: str, effects: Effects = NO_EFFECTS) -> bool:
+        """Lift a ban; False when there was none (and then nothing is written)."""
 
     async def list_audit(
         self, site: str, before_id: str | None, limit: int
     ) -> list[tuple[AuditEntry, str | None]]:
         """Newest entries first, with the actor's name."""
 
-    async def change_thread(self, site: str, key: str, change: ThreadChange) -> Thread | None:
-        """Set a thread's switches; None when nobody commented on it yet."""
+    async def change_thread(
+        self, site: str, key: str, change: ThreadChange, effects: Effects = NO_EFFECTS
+    ) -> Thread | None:
+        """Set a thread's switches; None when nobody commented on it yet (nothing written)."""
 
-    async def count_recent(self, thread_id: str, since: datetime) -> int:
-        """Comments written in the thread since `since` (for surge detection)."""
 
-    async def list_roles(self, site: str) -> list[tuple[str, str | None, list[Role]]]:
-        """Everyone with a role on the site: id, name, roles."""
+class OutboxStore(Protocol):
+    """Consequences waiting for delivery, and remembered answers to retried writes."""
 
-    async def set_roles(self, site: str, user_id: str, wanted: list[Role], now: datetime) -> None:
-        """Replace the user's roles on the site."""
+    async def remembered(self, user_id: str, key: str) -> Remembered | None:
+        """The first answer given to this user's request with this key."""
+
+    async def add_outbox(self, items: tuple[OutboxItem, ...]) -> None:
+        """Queue consequences of something that is not itself a database write."""
+
+    async def lease_outbox(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[DueOutbox]:
+        """Take due, undelivered rows for one dispatcher until `lease_until`."""
+
+    async def outbox_done(self, ids: list[str], now: datetime) -> None:
+        """Mark rows delivered."""
+
+    async def outbox_retry(
+        self, item_id: str, next_at: datetime | None, error: str, now: datetime
+    ) -> None:
+        """Try a row again at `next_at`; None gives up on it (kept, marked failed)."""
+
+    async def prune(self, delivered_before: datetime, keys_before: datetime) -> tuple[int, int]:
+        """Drop delivered rows and idempotency records older than these; answers how many."""
+
+    async def outbox_pending(self) -> int:
+        """How many rows wait for delivery (for health and tests)."""
+
+
+class Storage(SiteStore, UserStore, CommentStore, ModerationStore, OutboxStore, Protocol):
+    """Every aggregate, over one database; the service hands each part only what it uses."""
+
+    async def close(self) -> None:
+        """Release connections."""
+
+    async def ping(self) -> None:
+        """Raise if the database does not answer."""

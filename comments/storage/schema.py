@@ -199,3 +199,37 @@ audit = Table(
     Column("created_at", TS, nullable=False),
     Index("ix_audit_site_id", "site", "id"),
 )
+
+# What a committed write still has to make happen (live events, queue announcements,
+# claim releases, later e-mails and webhooks): written in the write's own transaction,
+# delivered after the commit by the dispatcher, retried until done.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("site", String(64), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_at", TS, nullable=False),
+    Column("lease_until", TS, nullable=True),
+    Column("delivered_at", TS, nullable=True),
+    Column("failed_at", TS, nullable=True),
+    Column("last_error", String(500), nullable=True),
+    Index("ix_outbox_due", "delivered_at", "next_at"),
+)
+
+# Idempotency keys: the first answer to a write, kept a day per user and key, in the
+# database so that it outlives Redis and commits with the write it remembers.
+idempotency = Table(
+    "idempotency",
+    metadata,
+    Column("user_id", String(300), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("scope", String(80), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("result", JSON, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Index("ix_idempotency_created", "created_at"),
+)

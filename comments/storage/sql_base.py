@@ -6,14 +6,16 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import and_, event, or_, select
+from sqlalchemy import and_, event, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql import ColumnElement, Select
 
 from comments.models import AuthorView, Comment, CommentRow, Site, SitePolicy, Thread, User
-from comments.storage.schema import comments, threads, users
+from comments.storage import Effects, KeyTaken
+from comments.storage.schema import audit, comments, idempotency, outbox, threads, users
 
 VISIBLE = ("approved", "deleted")
 DELETED_NAME = "[deleted]"
@@ -142,6 +144,62 @@ class SqlBase:
     def _insert_ignore(self, table: Any, values: Mapping[str, object]) -> Any:
         dialect_insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
         return dialect_insert(table).values(**values).on_conflict_do_nothing()
+
+    @staticmethod
+    async def _effects(conn: AsyncConnection, effects: Effects) -> None:
+        """Write a write's audit rows, outbox rows and idempotency record on its connection.
+
+        The idempotency record goes first: of two requests with one key, the second waits
+        on the first's row and then fails here, before it has written anything else.
+        """
+        record = effects.remember
+        if record is not None:
+            try:
+                await conn.execute(
+                    insert(idempotency).values(
+                        user_id=record.user_id,
+                        key=record.key,
+                        scope=record.scope,
+                        fingerprint=record.fingerprint,
+                        result=record.result,
+                        created_at=record.created_at,
+                    )
+                )
+            except IntegrityError:  # the transaction is lost: the caller's block rolls back
+                raise KeyTaken(record.key) from None
+        if effects.audit:
+            await conn.execute(
+                insert(audit),
+                [
+                    {
+                        "id": entry.id,
+                        "site": entry.site,
+                        "actor_id": entry.actor_id,
+                        "action": entry.action,
+                        "comment_id": entry.comment_id,
+                        "user_id": entry.user_id,
+                        "reason": entry.reason,
+                        "details": entry.details or {},
+                        "created_at": entry.created_at,
+                    }
+                    for entry in effects.audit
+                ],
+            )
+        if effects.outbox:
+            await conn.execute(
+                insert(outbox),
+                [
+                    {
+                        "id": item.id,
+                        "site": item.site,
+                        "kind": item.kind,
+                        "payload": item.payload,
+                        "created_at": item.created_at,
+                        "next_at": item.created_at,
+                    }
+                    for item in effects.outbox
+                ],
+            )
 
     @staticmethod
     async def _get_comment(conn: AsyncConnection, comment_id: str) -> Comment | None:

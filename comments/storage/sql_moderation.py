@@ -1,4 +1,4 @@
-"""The moderators' side of storage: queues, decisions, bans, the audit log, roles."""
+"""The moderators' side of storage: queues, decisions, bans, per-thread switches, the audit log."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import and_, case, delete, func, insert, literal, select, update
 from sqlalchemy.sql import ColumnElement
 
-from comments.models import AuditEntry, AuthorStats, Ban, Comment, CommentRow, Role, Thread
-from comments.storage import QueueQuery, ThreadChange
-from comments.storage.schema import audit, bans, comments, reports, roles, threads, users
+from comments.models import AuditEntry, AuthorStats, Ban, Comment, CommentRow, Thread
+from comments.storage import NO_EFFECTS, BanWrite, Effects, QueueQuery, ThreadChange
+from comments.storage.schema import audit, bans, comments, reports, sessions, threads, users
 from comments.storage.sql_base import SqlBase, joined_comments, row_of, thread_of_row
 
 
@@ -155,8 +155,10 @@ class ModerationQueries(SqlBase):
         unreviewed_reports: bool,
         actor_id: str,
         now: datetime,
+        effects: Effects = NO_EFFECTS,
     ) -> Comment | None:
-        """Move a comment from the status the moderator saw; None when it moved already."""
+        """Move a comment from the status the moderator saw; None when it moved already
+        (and then nothing, not even the effects, is written)."""
         guard = [comments.c.id == comment_id, comments.c.status == from_status]
         if unreviewed_reports:
             guard.append(comments.c.report_count > comments.c.reviewed_reports)
@@ -173,26 +175,57 @@ class ModerationQueries(SqlBase):
         async with self._engine.begin() as conn:
             if (await conn.execute(stmt)).rowcount != 1:
                 return None
+            await self._effects(conn, effects)
             return await self._get_comment(conn, comment_id)
 
-    async def reject_pending_by(
-        self, site: str, author_id: str, actor_id: str, now: datetime
-    ) -> list[str]:
-        """Reject everything the author has waiting on the site; answers the ids."""
-        where = [
+    async def pending_ids_of(self, site: str, author_id: str) -> list[str]:
+        """The ids of everything the author has waiting on the site."""
+        stmt = select(comments.c.id).where(
             comments.c.site == site,
             comments.c.author_id == author_id,
             comments.c.status == "pending",
-        ]
+        )
+        async with self._engine.connect() as conn:
+            return list((await conn.execute(stmt)).scalars())
+
+    async def ban(self, write: BanWrite) -> list[str]:
+        """Put a ban, end sessions, reject what was waiting; answers the rejected ids."""
+        ban = write.ban
         async with self._engine.begin() as conn:
-            ids = list((await conn.execute(select(comments.c.id).where(*where))).scalars())
-            if ids:
+            await self._effects(conn, write.effects)
+            await conn.execute(
+                delete(bans).where(bans.c.site == ban.site, bans.c.user_id == ban.user_id)
+            )
+            await conn.execute(
+                insert(bans).values(
+                    site=ban.site,
+                    user_id=ban.user_id,
+                    until=ban.until,
+                    shadow=ban.shadow,
+                    reason=ban.reason,
+                    created_by=ban.created_by,
+                    created_at=ban.created_at,
+                )
+            )
+            if write.revoke_sessions:
+                await conn.execute(
+                    update(sessions)
+                    .where(
+                        sessions.c.user_id == ban.user_id,
+                        sessions.c.site == ban.site,
+                        sessions.c.revoked_at.is_(None),
+                    )
+                    .values(revoked_at=ban.created_at)
+                )
+            rejected: list[str] = []
+            if write.reject_ids:
                 await conn.execute(
                     update(comments)
-                    .where(comments.c.id.in_(ids), comments.c.status == "pending")
-                    .values(status="rejected", decided_by=actor_id, decided_at=now)
+                    .where(comments.c.id.in_(write.reject_ids), comments.c.status == "pending")
+                    .values(status="rejected", decided_by=ban.created_by, decided_at=ban.created_at)
                 )
-        return ids
+                rejected = list(write.reject_ids)
+        return rejected
 
     async def get_ban(self, site: str, user_id: str) -> Ban | None:
         """The user's ban on the site, active or lapsed."""
@@ -240,28 +273,14 @@ class ModerationQueries(SqlBase):
                 )
             )
 
-    async def delete_ban(self, site: str, user_id: str) -> bool:
-        """Lift a ban; False when there was none."""
+    async def delete_ban(self, site: str, user_id: str, effects: Effects = NO_EFFECTS) -> bool:
+        """Lift a ban; False when there was none (and then nothing is written)."""
         stmt = delete(bans).where(bans.c.site == site, bans.c.user_id == user_id)
         async with self._engine.begin() as conn:
-            return bool((await conn.execute(stmt)).rowcount)
-
-    async def add_audit(self, entry: AuditEntry) -> None:
-        """Append to the site's audit log."""
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                insert(audit).values(
-                    id=entry.id,
-                    site=entry.site,
-                    actor_id=entry.actor_id,
-                    action=entry.action,
-                    comment_id=entry.comment_id,
-                    user_id=entry.user_id,
-                    reason=entry.reason,
-                    details=entry.details or {},
-                    created_at=entry.created_at,
-                )
-            )
+            if not (await conn.execute(stmt)).rowcount:
+                return False
+            await self._effects(conn, effects)
+            return True
 
     async def list_audit(
         self, site: str, before_id: str | None, limit: int
@@ -296,44 +315,16 @@ class ModerationQueries(SqlBase):
             for row in rows
         ]
 
-    async def change_thread(self, site: str, key: str, change: ThreadChange) -> Thread | None:
-        """Set a thread's switches; None when nobody commented on it yet."""
+    async def change_thread(
+        self, site: str, key: str, change: ThreadChange, effects: Effects = NO_EFFECTS
+    ) -> Thread | None:
+        """Set a thread's switches; None when nobody commented on it yet (nothing written)."""
         where = [threads.c.site == site, threads.c.key == key]
         async with self._engine.begin() as conn:
             if change.values():
                 await conn.execute(update(threads).where(*where).values(**change.values()))
             row = (await conn.execute(select(threads).where(*where))).mappings().first()
-        return thread_of_row(row) if row else None
-
-    async def count_recent(self, thread_id: str, since: datetime) -> int:
-        """Comments written in the thread since `since` (for surge detection)."""
-        stmt = select(func.count()).where(
-            comments.c.thread_id == thread_id, comments.c.created_at >= since
-        )
-        async with self._engine.connect() as conn:
-            return int((await conn.execute(stmt)).scalar_one())
-
-    async def list_roles(self, site: str) -> list[tuple[str, str | None, list[Role]]]:
-        """Everyone with a role on the site: id, name, roles."""
-        stmt = (
-            select(roles.c.user_id, users.c.name, roles.c.role)
-            .select_from(roles.outerjoin(users, users.c.id == roles.c.user_id))
-            .where(roles.c.site == site)
-            .order_by(roles.c.user_id, roles.c.role)
-        )
-        grouped: dict[str, tuple[str | None, list[Role]]] = {}
-        async with self._engine.connect() as conn:
-            for user_id, name, role in (await conn.execute(stmt)).all():
-                grouped.setdefault(user_id, (name, []))[1].append(role)
-        return [(user_id, name, found) for user_id, (name, found) in grouped.items()]
-
-    async def set_roles(self, site: str, user_id: str, wanted: list[Role], now: datetime) -> None:
-        """Replace the user's roles on the site."""
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                delete(roles).where(roles.c.site == site, roles.c.user_id == user_id)
-            )
-            for role in sorted(set(wanted)):
-                await conn.execute(
-                    insert(roles).values(site=site, user_id=user_id, role=role, created_at=now)
-                )
+            if row is None:
+                return None
+            await self._effects(conn, effects)
+        return thread_of_row(row)

@@ -10,7 +10,7 @@ import pytest
 
 from comments.ids import IdFactory
 from comments.models import Comment, Session, Site, SitePolicy, Thread, User
-from comments.storage import CommentChange, CommentQuery, Cursor
+from comments.storage import CommentChange, CommentQuery, Cursor, NewCommentWrite
 from comments.storage.sql import SqlStorage
 
 NOW = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
@@ -23,6 +23,11 @@ async def storage(database_url: str) -> AsyncIterator[SqlStorage]:
     await store.upsert_user(User("dev:alice", "Alice", None, NOW))
     yield store
     await store.close()
+
+
+async def add(storage: SqlStorage, comment: Comment, thread: Thread) -> Thread:
+    """Insert a comment, creating its thread when new."""
+    return await storage.add_comment(NewCommentWrite(comment, thread, new_thread=True))
 
 
 def _thread(ids: IdFactory, key: str = "t") -> Thread:
@@ -92,7 +97,7 @@ async def test_first_comment_creates_the_thread_once_even_when_racing(
 ) -> None:
     ids = IdFactory(lambda: NOW)
     racing = [_thread(ids) for _ in range(5)]
-    results = await asyncio.gather(*(storage.add_comment(_comment(ids, t), t) for t in racing))
+    results = await asyncio.gather(*(add(storage, _comment(ids, t), t) for t in racing))
     assert len({thread.id for thread in results}) == 1
     page = await storage.list_comments(CommentQuery(thread_id=results[0].id, viewer_id=None))
     assert len(page.rows) == 5
@@ -100,11 +105,11 @@ async def test_first_comment_creates_the_thread_once_even_when_racing(
 
 async def test_pages_and_cursors(storage: SqlStorage) -> None:
     ids = IdFactory(lambda: NOW)
-    thread = await storage.add_comment(first := _comment(ids, _thread(ids)), _thread(ids))
+    thread = await add(storage, first := _comment(ids, _thread(ids)), _thread(ids))
     del first
     thread = (await storage.get_thread("news", "t")) or thread
     for n in range(4):
-        await storage.add_comment(_comment(ids, thread, f"c{n}"), thread)
+        await add(storage, _comment(ids, thread, f"c{n}"), thread)
     page = await storage.list_comments(CommentQuery(thread_id=thread.id, viewer_id=None, limit=2))
     assert len(page.rows) == 2 and page.next_cursor is not None
     rest = await storage.list_comments(
@@ -119,7 +124,7 @@ async def test_pending_comments_are_visible_to_their_author_only(storage: SqlSto
     ids = IdFactory(lambda: NOW)
     thread = _thread(ids)
     held = _comment(ids, thread, "held")
-    thread = await storage.add_comment(held, thread)
+    thread = await add(storage, held, thread)
     await storage.change_comment(held.id, CommentChange(status="pending"))
     anonymous = await storage.list_comments(CommentQuery(thread_id=thread.id, viewer_id=None))
     author = await storage.list_comments(CommentQuery(thread_id=thread.id, viewer_id="dev:alice"))
@@ -133,9 +138,9 @@ async def test_descendants_and_tombstones(storage: SqlStorage) -> None:
     ids = IdFactory(lambda: NOW)
     thread = _thread(ids)
     top = _comment(ids, thread, "top")
-    thread = await storage.add_comment(top, thread)
+    thread = await add(storage, top, thread)
     reply = _comment(ids, thread, "reply", parent=top)
-    await storage.add_comment(reply, thread)
+    await add(storage, reply, thread)
     await storage.change_comment(top.id, CommentChange(status="deleted", body="", html=""))
     assert await storage.has_replies(top.id)
     page = await storage.list_comments(CommentQuery(thread_id=thread.id, viewer_id=None))
@@ -151,7 +156,7 @@ async def test_votes_and_reports_keep_counters_exact(storage: SqlStorage) -> Non
     ids = IdFactory(lambda: NOW)
     thread = _thread(ids)
     comment = _comment(ids, thread)
-    await storage.add_comment(comment, thread)
+    await add(storage, comment, thread)
     assert await storage.set_vote(comment.id, "dev:bob", 1, NOW) == 1
     assert await storage.set_vote(comment.id, "dev:carol", -1, NOW) == 0
     assert await storage.set_vote(comment.id, "dev:carol", 1, NOW) == 2
@@ -167,7 +172,7 @@ async def test_text_survives_byte_for_byte(storage: SqlStorage) -> None:
     body = "Минск 🇧🇾 — «цитата» \u200d e\u0301 " + "😀" * 5000
     thread = _thread(ids, key="ключ/с/косыми")
     comment = _comment(ids, thread, body)
-    await storage.add_comment(comment, thread)
+    await add(storage, comment, thread)
     stored = await storage.get_comment(comment.id)
     assert stored is not None and stored.body == body
     assert await storage.get_thread("news", "ключ/с/косыми") is not None
@@ -179,7 +184,7 @@ async def test_top_order_cursor_breaks_ties_by_id(storage: SqlStorage) -> None:
     made = []
     for _ in range(4):
         comment = _comment(ids, thread)
-        thread = await storage.add_comment(comment, thread)
+        thread = await add(storage, comment, thread)
         made.append(comment.id)
     query = CommentQuery(thread_id=thread.id, viewer_id=None, sort="top", limit=2)
     first = await storage.list_comments(query)

@@ -1,0 +1,128 @@
+"""Running a site: thread switches, settings, roles, the audit log, and the dry run.
+
+Each change commits with its audit row.
+"""
+
+from __future__ import annotations
+
+from comments.errors import Forbidden, NotFound, invalid
+from comments.ids import looks_like_id
+from comments.models import MAX_BODY, AuditEntry, Role, Site, SitePolicy, Thread
+from comments.moderation import Decision
+from comments.service import validation
+from comments.service.context import Deps
+from comments.service.effects import Consequences
+from comments.service.screening import Screening
+from comments.service.sessions import Viewer
+from comments.service.sites import Sites
+from comments.service.staff import Staff
+from comments.storage import Effects, ThreadChange
+
+
+class Admin:
+    """What moderators do to threads, and admins to the site."""
+
+    def __init__(self, deps: Deps, staff: Staff, sites: Sites, screening: Screening) -> None:
+        self._deps = deps
+        self._staff = staff
+        self._sites = sites
+        self._screening = screening
+        self._make = Consequences(deps)
+
+    def _audited(self, site: str, actor: str, action: str, **fields: object) -> Effects:
+        return Effects(audit=(self._make.audit(site, actor, action, **fields),))
+
+    async def set_thread_closed(
+        self, viewer: Viewer, site_name: str, key: str, closed: bool
+    ) -> Thread:
+        """Close a thread to new comments, or open it again."""
+        site = await self._staff.require(viewer, site_name)
+        action = "close_thread" if closed else "open_thread"
+        effects = self._audited(site.name, viewer.user.id, action, details={"thread": key})
+        thread = await self._deps.storage.change_thread(
+            site.name, key, ThreadChange(closed=closed), effects
+        )
+        if thread is None:
+            raise NotFound("Nobody has commented on this article yet.")
+        return thread
+
+    async def thread_options(
+        self, viewer: Viewer, site_name: str, key: str, change: ThreadChange
+    ) -> Thread:
+        """Per-thread pre-moderation and slow mode (None goes back to the site's policy)."""
+        site = await self._staff.require(viewer, site_name)
+        details = {"thread": key} | dict(change.values())
+        effects = self._audited(site.name, viewer.user.id, "thread_options", details=details)
+        thread = await self._deps.storage.change_thread(site.name, key, change, effects)
+        if thread is None:
+            raise NotFound("Nobody has commented on this article yet.")
+        return thread
+
+    async def log(
+        self, viewer: Viewer, site_name: str, cursor: str | None, limit: int = 50
+    ) -> tuple[list[tuple[AuditEntry, str | None]], str | None]:
+        """The audit log, newest first."""
+        site = await self._staff.require(viewer, site_name)
+        if cursor is not None and not looks_like_id(cursor):
+            raise invalid("cursor", "is not a cursor from this log")
+        entries = await self._deps.storage.list_audit(site.name, cursor, limit + 1)
+        more = len(entries) > limit
+        entries = entries[:limit]
+        return entries, entries[-1][0].id if more and entries else None
+
+    async def update_settings(
+        self,
+        viewer: Viewer,
+        site_name: str,
+        *,
+        policy: SitePolicy | None,
+        origins: list[str] | None,
+        sso_secret: str | None,
+    ) -> Site:
+        """Admins change the site's policy, origins and SSO secret."""
+        current = await self._staff.require(viewer, site_name, admin=True)
+        if policy is not None:
+            try:
+                await self._deps.words.matcher(policy)  # compiles now: a bad entry is a 422
+            except ValueError as exc:
+                raise invalid("policy", str(exc)) from None
+        if policy is not None and policy.classifier_secret is None:
+            # The secret is write-only: a policy sent back without it keeps the old one.
+            policy = policy.model_copy(
+                update={"classifier_secret": current.policy.classifier_secret}
+            )
+        given = (("policy", policy), ("origins", origins), ("sso_secret", sso_secret))
+        changed = sorted(name for name, value in given if value is not None)
+        effects = self._audited(
+            current.name, viewer.user.id, "settings", details={"changed": changed}
+        )
+        return await self._sites.update(
+            site_name, origins=origins, policy=policy, sso_secret=sso_secret, effects=effects
+        )
+
+    async def roles(
+        self, viewer: Viewer, site_name: str
+    ) -> list[tuple[str, str | None, list[Role]]]:
+        """Who moderates and administers the site (admins only)."""
+        site = await self._staff.require(viewer, site_name, admin=True)
+        return await self._deps.storage.list_roles(site.name)
+
+    async def set_roles(
+        self, viewer: Viewer, site_name: str, user_id: str, wanted: list[Role]
+    ) -> None:
+        """Admins grant and withdraw roles."""
+        site = await self._staff.require(viewer, site_name, admin=True)
+        if await self._deps.storage.get_user(user_id) is None:
+            raise NotFound("No user with this id has logged in yet.")
+        if user_id == viewer.user.id and "admin" not in wanted:
+            raise Forbidden("You cannot take away your own admin role.")
+        effects = self._audited(
+            site.name, viewer.user.id, "roles", user_id=user_id, details={"roles": sorted(wanted)}
+        )
+        await self._deps.storage.set_roles(site.name, user_id, wanted, self._deps.clock(), effects)
+
+    async def check(self, viewer: Viewer, site_name: str, body: str) -> Decision:
+        """The content phases on a text, as a post by an established author gets them."""
+        site = await self._staff.require(viewer, site_name)
+        body = validation.text("body", body, MAX_BODY, multiline=True)
+        return await self._screening.dry_run(site, viewer.user.id, body)

@@ -1,0 +1,97 @@
+"""Bans, suspensions and shadow bans.
+
+A ban, the end of the user's sessions on the site (for a visible ban), the rejection of
+what they had waiting, the audit row and the announcements commit in one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from comments.errors import Forbidden, NotFound, invalid
+from comments.models import Ban, iso
+from comments.service import validation
+from comments.service.context import Deps
+from comments.service.effects import Consequences
+from comments.service.sessions import Viewer
+from comments.service.staff import Staff
+from comments.storage import BanWrite, Effects
+
+
+class Bans:
+    """Who may not write on a site."""
+
+    def __init__(self, deps: Deps, staff: Staff) -> None:
+        self._deps = deps
+        self._staff = staff
+        self._make = Consequences(deps)
+
+    async def ban(
+        self,
+        viewer: Viewer,
+        site_name: str,
+        user_id: str,
+        reason: str,
+        *,
+        until: datetime | None = None,
+        shadow: bool = False,
+        reject_pending: bool = False,
+    ) -> tuple[Ban, int]:
+        """Ban or suspend a user; a visible ban ends their sessions on the site at once."""
+        site = await self._staff.require(viewer, site_name)
+        reason = validation.text("reason", reason, 500, multiline=True)
+        storage = self._deps.storage
+        if await storage.get_user(user_id) is None:
+            raise NotFound("There is no such user.")
+        if user_id == viewer.user.id:
+            raise Forbidden("You cannot ban yourself.")
+        now = self._deps.clock()
+        if until is not None and until <= now:
+            raise invalid("until", "must be in the future")
+        ban = Ban(site.name, user_id, until, shadow, reason, viewer.user.id, now)
+        rejected = tuple(await storage.pending_ids_of(site.name, user_id)) if reject_pending else ()
+        make = self._make
+        by = {"id": viewer.user.id, "name": viewer.user.name}
+        details = {"until": iso(until), "shadow": shadow,
+                   "rejected": len(rejected)}  # fmt: skip
+        outbox = [
+            make.publish(site.name, "queue.decided",
+                         {"id": comment_id, "status": "rejected", "by": by})
+            for comment_id in rejected
+        ]  # fmt: skip
+        outbox += [
+            make.publish(site.name, "user.banned", {"user_id": user_id, "shadow": shadow}),
+            make.counts(site.name),
+        ]
+        effects = Effects(
+            audit=(make.audit(site.name, viewer.user.id, "ban", user_id=user_id, reason=reason,
+                              details=details),),
+            outbox=tuple(outbox),
+        )  # fmt: skip
+        done = await storage.ban(
+            BanWrite(ban=ban, revoke_sessions=not shadow, reject_ids=rejected, effects=effects)
+        )
+        self._deps.wakeup.set()
+        return ban, len(done)
+
+    async def banned(self, site: str, user_id: str) -> bool:
+        """Whether the user is under an active, visible ban on the site (shadow bans hide)."""
+        ban = await self._deps.storage.get_ban(site, user_id)
+        return ban is not None and not ban.shadow and ban.active(self._deps.clock())
+
+    async def unban(self, viewer: Viewer, site_name: str, user_id: str) -> None:
+        """Lift a ban."""
+        site = await self._staff.require(viewer, site_name)
+        make = self._make
+        effects = Effects(
+            audit=(make.audit(site.name, viewer.user.id, "unban", user_id=user_id),),
+            outbox=(make.publish(site.name, "user.unbanned", {"user_id": user_id}),),
+        )
+        if not await self._deps.storage.delete_ban(site.name, user_id, effects):
+            raise NotFound("This user is not banned here.")
+        self._deps.wakeup.set()
+
+    async def bans(self, viewer: Viewer, site_name: str) -> list[tuple[Ban, str | None]]:
+        """The site's bans and suspensions."""
+        site = await self._staff.require(viewer, site_name)
+        return await self._deps.storage.list_bans(site.name)

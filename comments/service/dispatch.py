@@ -1,0 +1,151 @@
+"""The dispatcher: turns committed outbox rows into live events, counts and cache chores.
+
+It runs in every web process (woken right after each commit, and polling every few
+seconds for rows another instance left behind) unless `COMMENTS_WORKER=external`, when
+`comments worker` runs it alone. Rows are leased, so several dispatchers share the work;
+a failing delivery is retried with growing pauses and given up (kept, marked failed)
+after `MAX_ATTEMPTS`. Delivered rows and idempotency records are pruned after
+`RETENTION` (24 hours). Delivery is at least once: a subscriber may see an event twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from comments.service.context import Deps
+from comments.service.effects import channel
+from comments.service.idempotency import KEEP
+from comments.service.queue import Queues, claim_key
+from comments.service.sites import Sites
+from comments.storage import DueOutbox
+
+log = logging.getLogger(__name__)
+
+RETENTION = timedelta(hours=24)
+MAX_ATTEMPTS = 12
+LEASE = timedelta(seconds=30)
+BATCH = 100
+PRUNE_EVERY = 600.0
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before trying a row again: 2, 4, 8 … seconds, at most five minutes."""
+    return timedelta(seconds=min(300, 2**attempts))
+
+
+class Dispatcher:
+    """Delivers what writes left in the outbox."""
+
+    def __init__(self, deps: Deps, sites: Sites, queues: Queues, poll_seconds: float = 2.0):
+        self._deps = deps
+        self._sites = sites
+        self._queues = queues
+        self._poll = poll_seconds
+        self._task: asyncio.Task[None] | None = None
+        self._down = False
+        self.delivered = 0
+        self.failed = 0
+
+    async def deliver_due(self) -> int:
+        """Deliver every due row once; answers how many were delivered."""
+        now = self._deps.clock()
+        due = await self._deps.storage.lease_outbox(now, now + LEASE, BATCH)
+        done: list[str] = []
+        counted: set[str] = set()
+        for row in due:
+            try:
+                await self._deliver(row, counted)
+            except Exception as exc:
+                await self._retry(row, exc)
+            else:
+                done.append(row.item.id)
+        await self._deps.storage.outbox_done(done, self._deps.clock())
+        self.delivered += len(done)
+        return len(done)
+
+    async def _deliver(self, row: DueOutbox, counted: set[str]) -> None:
+        item = row.item
+        payload: dict[str, Any] = item.payload
+        broker = self._deps.broker
+        if item.kind == "moderation.publish":
+            await broker.publish(channel(item.site), payload["event"], payload["data"])
+        elif item.kind == "moderation.queue_added":
+            site = await self._sites.get(item.site)
+            data = await self._queues.item_json(site, str(payload["comment_id"]))
+            if data is not None:
+                status = str(payload.get("status", "pending"))
+                await broker.publish(
+                    channel(item.site), "queue.added", {"status": status, "item": data}
+                )
+        elif item.kind == "moderation.counts":
+            if item.site not in counted:  # one fresh count per site and batch is enough
+                counted.add(item.site)
+                site = await self._sites.get(item.site)
+                await broker.publish(
+                    channel(item.site), "counts", await self._queues.counts_event(site)
+                )
+        elif item.kind == "claim.release":
+            await self._deps.cache.delete(claim_key(str(payload["comment_id"])))
+        else:
+            log.warning("outbox row %s has an unknown kind %r; dropping it", item.id, item.kind)
+
+    async def _retry(self, row: DueOutbox, exc: Exception) -> None:
+        now = self._deps.clock()
+        error = f"{type(exc).__name__}: {exc}"
+        if row.attempts >= MAX_ATTEMPTS:
+            log.error("giving up on outbox row %s (%s) after %d tries: %s",
+                      row.item.id, row.item.kind, row.attempts, error)  # fmt: skip
+            self.failed += 1
+            await self._deps.storage.outbox_retry(row.item.id, None, error, now)
+            return
+        log.warning("outbox row %s (%s) failed, retrying: %s", row.item.id, row.item.kind, error)
+        await self._deps.storage.outbox_retry(row.item.id, now + backoff(row.attempts), error, now)
+
+    async def prune(self) -> None:
+        """Forget delivered rows and idempotency records past their retention."""
+        now = self._deps.clock()
+        rows, keys = await self._deps.storage.prune(now - RETENTION, now - KEEP)
+        if rows or keys:
+            log.info("pruned %d delivered outbox rows and %d idempotency records", rows, keys)
+
+    async def run(self) -> None:
+        """Deliver until cancelled: on every wake-up, and every `poll_seconds` anyway."""
+        wakeup = self._deps.wakeup
+        loop = asyncio.get_running_loop()
+        next_prune = loop.time()
+        while True:
+            try:
+                while await self.deliver_due() >= BATCH:
+                    pass
+                if loop.time() >= next_prune:
+                    await self.prune()
+                    next_prune = loop.time() + PRUNE_EVERY
+                if self._down:
+                    log.info("the dispatcher reaches the database again")
+                    self._down = False
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                if not self._down:
+                    log.warning("the dispatcher cannot reach the database; retrying")
+                    self._down = True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wakeup.wait(), self._poll)
+            wakeup.clear()
+
+    def start(self) -> None:
+        """Run in the background of this process."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self.run(), name="dispatcher")
+
+    async def stop(self) -> None:
+        """Stop after the current delivery."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

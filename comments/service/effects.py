@@ -1,0 +1,67 @@
+"""The rows a write commits with: its audit entries and its outbox items.
+
+Kinds of outbox item, and what delivering one does (comments/service/dispatch.py):
+- `moderation.publish` {"event", "data"}: one live event to the site's moderators;
+- `moderation.queue_added` {"comment_id", "status"}: the full queue item, to moderators;
+- `moderation.counts` {}: fresh queue counts to moderators (coalesced per site);
+- `claim.release` {"comment_id"}: forget who was reviewing a decided comment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from comments.models import AuditEntry
+from comments.service.context import Deps
+from comments.storage import OutboxItem
+
+
+def channel(site: str) -> str:
+    """The live channel of a site's moderation queues."""
+    return f"moderation:{site}"
+
+
+class Consequences:
+    """Makes audit entries and outbox items with the service's ids and clock."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    def audit(self, site: str, actor: str | None, action: str, **fields: Any) -> AuditEntry:
+        """One entry of the audit log."""
+        return AuditEntry(
+            id=self._deps.ids.new(),
+            site=site,
+            actor_id=actor,
+            action=action,
+            created_at=self._deps.clock(),
+            **fields,
+        )
+
+    def item(self, site: str, kind: str, payload: dict[str, Any] | None = None) -> OutboxItem:
+        """One consequence to deliver after the commit."""
+        return OutboxItem(
+            id=self._deps.ids.new(),
+            site=site,
+            kind=kind,
+            payload=payload or {},
+            created_at=self._deps.clock(),
+        )
+
+    def publish(self, site: str, event: str, data: dict[str, Any]) -> OutboxItem:
+        """A live event for the site's moderators."""
+        return self.item(site, "moderation.publish", {"event": event, "data": data})
+
+    def queue_added(self, site: str, comment_id: str, status: str) -> OutboxItem:
+        """A comment entered a queue: moderators get the whole item."""
+        return self.item(
+            site, "moderation.queue_added", {"comment_id": comment_id, "status": status}
+        )
+
+    def counts(self, site: str) -> OutboxItem:
+        """The site's queue counts changed."""
+        return self.item(site, "moderation.counts")
+
+    def claim_release(self, site: str, comment_id: str) -> OutboxItem:
+        """Nobody needs to hold this comment any more."""
+        return self.item(site, "claim.release", {"comment_id": comment_id})
