@@ -42,6 +42,7 @@ from comments.login import Provider
 from comments.login.dev import DevProvider
 from comments.login.github import GitHubProvider
 from comments.login.oidc import OidcProvider
+from comments.moderation import ReasonCode
 from comments.realtime import make_broker
 from comments.service import Deps, Service, ServiceConfig
 from comments.settings import Settings
@@ -177,6 +178,12 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
         document = openapi(
             ENDPOINTS, title="Comments", version=__version__, server=settings.public_url
         )
+        document["components"]["schemas"]["ReasonCode"] = {
+            "type": "string",
+            "description": "Why moderation held, rejected or marked a comment "
+            "(`moderation.reasons[].code`)",
+            "enum": [code.value for code in ReasonCode],
+        }
         return JSONResponse(document)
 
     async def health(request: Request) -> Response:
@@ -220,10 +227,13 @@ def app_from_environment() -> Starlette:
 
     Refuses to start without `COMMENTS_SECRET_KEY`: each worker would make its own.
     """
-    from comments.settings import load_settings, require_secret
+    from comments.settings import SettingsError, load_settings, require_secret
 
-    settings = load_settings()
-    require_secret(settings)
+    try:
+        settings = load_settings()
+        require_secret(settings)
+    except SettingsError as exc:
+        raise SystemExit(f"comments: {exc}") from None
     return create_app(settings)
 
 

@@ -53,19 +53,40 @@ OUTAGES: tuple[type[Exception], ...] = (
     redis.exceptions.TimeoutError,
     OSError,
 )
-# asyncpg's own, should one escape SQLAlchemy's wrapping (asyncpg ships no types).
+# asyncpg's own, met raw or as the cause inside SQLAlchemy's wrapping (no types to import).
 _ASYNCPG_OUTAGES = frozenset(
     {"PostgresConnectionError", "CannotConnectNowError", "TooManyConnectionsError"}
 )
+# SQLSTATEs of a server that is gone, shutting down, starting up or full.
+_PG_OUTAGE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 
 
 def is_outage(exc: BaseException) -> bool:
     """Whether `exc` says a dependency is unreachable (503), not that the code is wrong."""
     if isinstance(exc, BaseExceptionGroup):
         return all(is_outage(inner) for inner in exc.exceptions)
-    if isinstance(exc, sqlalchemy.exc.DBAPIError) and exc.connection_invalidated:
-        return True
+    if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        # Plain DBAPIError wraps whatever the driver raised ("the database system is
+        # not yet accepting connections"): judge by the driver's error and its causes.
+        if exc.connection_invalidated or isinstance(exc, OUTAGES):
+            return True
+        return any(_driver_outage(e) for e in _causes(exc.orig))
+    return isinstance(exc, OUTAGES) or _driver_outage(exc)
+
+
+def _causes(exc: BaseException | None, depth: int = 5) -> list[BaseException]:
+    found: list[BaseException] = []
+    while exc is not None and len(found) < depth:
+        found.append(exc)
+        exc = exc.__cause__  # the driver's own error, under the adapter's
+    return found
+
+
+def _driver_outage(exc: BaseException) -> bool:
     if isinstance(exc, OUTAGES):
+        return True
+    state = str(getattr(exc, "sqlstate", None) or "")
+    if state.startswith("08") or state in _PG_OUTAGE_STATES:
         return True
     return any(
         cls.__module__.startswith("asyncpg") and cls.__name__ in _ASYNCPG_OUTAGES

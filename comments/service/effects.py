@@ -3,7 +3,8 @@
 Kinds of outbox item, and what delivering one does (comments/service/dispatch.py):
 - `moderation.publish` {"event", "data"}: one live event to the site's moderators;
 - `moderation.queue_added` {"comment_id", "status"}: the full queue item, to moderators;
-- `moderation.counts` {}: fresh queue counts to moderators (coalesced per site);
+- `moderation.counts` {"comment_id"?}: fresh queue counts to moderators (coalesced per
+  site; the comment whose write changed them is named, for the trail);
 - `claim.release` {"comment_id"}: forget who was reviewing a decided comment.
 """
 
@@ -58,9 +59,11 @@ class Consequences:
             site, "moderation.queue_added", {"comment_id": comment_id, "status": status}
         )
 
-    def counts(self, site: str) -> OutboxItem:
-        """The site's queue counts changed."""
-        return self.item(site, "moderation.counts")
+    def counts(self, site: str, comment_id: str | None = None) -> OutboxItem:
+        """The site's queue counts changed (through this comment's write, when one is named)."""
+        return self.item(
+            site, "moderation.counts", {"comment_id": comment_id} if comment_id else {}
+        )
 
     def claim_release(self, site: str, comment_id: str) -> OutboxItem:
         """Nobody needs to hold this comment any more."""

@@ -100,7 +100,7 @@ class Posting:
         items = []
         if comment.status == "pending":
             items.append(self._make.queue_added(site.name, comment.id, queue))
-        items.append(self._make.counts(site.name))
+        items.append(self._make.counts(site.name, comment.id))
         return items
 
     def _auto_audit(self, site: Site, comment: Comment) -> tuple[AuditEntry, ...]:
@@ -337,7 +337,7 @@ class Posting:
             raise Forbidden("Only its author or a moderator can delete a comment.")
         if comment.status == "deleted":
             return
-        effects = Effects(outbox=(self._make.counts(site.name),))
+        effects = Effects(outbox=(self._make.counts(site.name, comment.id),))
         await self._deps.storage.change_comment(
             comment.id, CommentChange(body="", html="", status="deleted"), effects
         )
@@ -374,7 +374,7 @@ class Posting:
         outbox = []
         if comment.report_count + 1 - comment.reviewed_reports == site.policy.report_threshold:
             outbox.append(self._make.queue_added(site.name, comment.id, "reported"))
-        outbox.append(self._make.counts(site.name))
+        outbox.append(self._make.counts(site.name, comment.id))
         added = await self._deps.storage.add_report(
             comment.id, viewer.user.id, reason, note, self._deps.clock(),
             Effects(outbox=tuple(outbox)),

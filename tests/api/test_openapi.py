@@ -165,3 +165,12 @@ def test_api_keeps_its_contract_under_generated_requests(
         ],
     )
     assert_contract_shape(response)
+
+
+def test_the_reason_codes_are_one_published_list(quick: Harness) -> None:
+    from comments.moderation import ReasonCode
+
+    document = quick.client.get(DOCUMENT).json()
+    published = document["components"]["schemas"]["ReasonCode"]["enum"]
+    assert published == [code.value for code in ReasonCode]
+    assert {"PROFANITY", "NEW_AUTHOR", "SURGE", "SHADOW_BANNED"} <= set(published)

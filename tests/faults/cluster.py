@@ -141,8 +141,9 @@ class PostgresCluster(_Cluster):
             directory=self.directory,
         )  # fmt: skip
 
-    def start(self) -> subprocess.CompletedProcess[str]:
+    def start(self, port: int | None = None) -> subprocess.CompletedProcess[str]:
         """Start and wait until it accepts connections: first on a free port, then on it again."""
+        self.port = port or self.port
         first = not self.port
         for _attempt in range(3 if first else 1):  # another process may take a free port first
             if first:

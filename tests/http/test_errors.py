@@ -36,6 +36,17 @@ async def database_dropped(request: Request) -> Response:
     raise DBAPIError("SELECT 1", {}, closed, connection_invalidated=True)
 
 
+class StartingUp(Exception):
+    """What a PostgreSQL that is still recovering answers, as the driver adapter wraps it."""
+
+    sqlstate = "57P03"
+
+
+async def database_starting(request: Request) -> Response:
+    error = StartingUp("the database system is not yet accepting connections")
+    raise DBAPIError("SELECT 1", {}, error)
+
+
 async def duplicate_row(request: Request) -> Response:
     raise IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed: sites.name"))
 
@@ -60,6 +71,7 @@ TEST_ROUTES = [
     Route("/test/whoami", whoami),
     Route("/test/database-down", database_down),
     Route("/test/database-dropped", database_dropped),
+    Route("/test/database-starting", database_starting),
     Route("/test/duplicate-row", duplicate_row),
     Route("/test/redis-down", redis_down),
     Route("/test/redis-loading", redis_loading),
@@ -160,6 +172,7 @@ def test_a_dropped_database_connection_is_an_outage_a_broken_constraint_a_bug(
     planted: Harness,
 ) -> None:
     assert planted.client.get("/test/database-dropped").status_code == 503
+    assert planted.client.get("/test/database-starting").status_code == 503
     assert planted.client.get("/test/redis-loading").status_code == 503
     broken = planted.client.get("/test/duplicate-row")
     assert broken.status_code == 500 and broken.json()["error"]["code"] == "internal"
