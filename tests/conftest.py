@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.auth.providers import fake_github, fake_google, oidc_mock, strict_oidc
+from tests.faults.cluster import RedisServer
 from tests.fixtures_services import (
     PostgresServer,
     pg_server,
@@ -82,6 +83,17 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     target = tmp_path / "comments.db"
     shutil.copy(sqlite_template, target)
     return f"sqlite+aiosqlite:///{target}"
+
+
+@pytest.fixture
+def restartable_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A private `redis-server` this test alone uses, and may kill and start again."""
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()
 
 
 @pytest.fixture

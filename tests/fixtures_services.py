@@ -203,7 +203,9 @@ class _Cluster:
         if done.returncode != 0:
             raise self._fail("initdb", done)
 
-    def start(self, port: int) -> subprocess.CompletedProcess[str]:
+    def start(
+        self, port: int, *, synchronous_commit: bool = False
+    ) -> subprocess.CompletedProcess[str]:
         options = " ".join(
             [
                 f"-c port={port}",
@@ -211,7 +213,7 @@ class _Cluster:
                 f"-c unix_socket_directories={self.directory}",
                 "-c fsync=off",
                 "-c full_page_writes=off",
-                "-c synchronous_commit=off",
+                f"-c synchronous_commit={'on' if synchronous_commit else 'off'}",
                 "-c max_connections=200",
             ]
         )

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
@@ -58,17 +57,6 @@ async def test_redis_keys_carry_the_prefix(redis_clean_url: str) -> None:
 # ------------------------------------------------------------- a Redis that restarts
 
 
-@pytest.fixture
-def restartable(tmp_path: Path) -> Iterator[RedisServer]:
-    """A private `redis-server` this test may kill and start again on the same port."""
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.close()
-
-
 CALLS: dict[str, Callable[[RedisCache, int], Awaitable[object]]] = {
     "get": lambda cache, n: cache.get(f"k{n}"),
     "put": lambda cache, n: cache.put(f"k{n}", "v", 60),
@@ -78,14 +66,14 @@ CALLS: dict[str, Callable[[RedisCache, int], Awaitable[object]]] = {
 
 @pytest.mark.parametrize("call", sorted(CALLS))
 async def test_the_first_calls_after_a_redis_restart_succeed(
-    restartable: RedisServer, call: str
+    restartable_redis: RedisServer, call: str
 ) -> None:
-    cache = RedisCache.from_url(restartable.url)
+    cache = RedisCache.from_url(restartable_redis.url)
     try:
         # Several pooled connections, all idle when the server goes away.
         await asyncio.gather(*(cache.put(f"k{n}", "before", 60) for n in range(4)))
-        restartable.kill()
-        restartable.restart()  # returns once the new server answers PING
+        restartable_redis.kill()
+        restartable_redis.restart()  # returns once the new server answers PING
         await asyncio.gather(*(CALLS[call](cache, n) for n in range(4)))
         assert await cache.hit("after", 60_000, 1) == 0
         assert await cache.hit("after", 60_000, 1) > 0
@@ -93,12 +81,14 @@ async def test_the_first_calls_after_a_redis_restart_succeed(
         await cache.close()
 
 
-async def test_the_first_publish_after_a_redis_restart_succeeds(restartable: RedisServer) -> None:
-    broker = RedisBroker.from_url(restartable.url)
+async def test_the_first_publish_after_a_redis_restart_succeeds(
+    restartable_redis: RedisServer,
+) -> None:
+    broker = RedisBroker.from_url(restartable_redis.url)
     try:
         await broker.publish("news:union", "comment.created", {"id": "c1"})
-        restartable.kill()
-        restartable.restart()
+        restartable_redis.kill()
+        restartable_redis.restart()
         await broker.publish("news:union", "comment.created", {"id": "c2"})
     finally:
         await broker.close()

@@ -407,9 +407,6 @@ class OutboxStore(Protocol):
     async def remembered(self, user_id: str, key: str) -> Remembered | None:
         """The first answer given to this user's request with this key."""
 
-    async def add_outbox(self, items: tuple[OutboxItem, ...]) -> None:
-        """Queue consequences of something that is not itself a database write."""
-
     async def lease_outbox(
         self, now: datetime, lease_until: datetime, limit: int
     ) -> list[DueOutbox]:

@@ -255,24 +255,6 @@ class ModerationQueries(SqlBase):
             rows = (await conn.execute(stmt)).mappings().all()
         return [(_ban(row), row["user_name"]) for row in rows]
 
-    async def put_ban(self, ban: Ban) -> None:
-        """Create or replace the user's ban on the site."""
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                delete(bans).where(bans.c.site == ban.site, bans.c.user_id == ban.user_id)
-            )
-            await conn.execute(
-                insert(bans).values(
-                    site=ban.site,
-                    user_id=ban.user_id,
-                    until=ban.until,
-                    shadow=ban.shadow,
-                    reason=ban.reason,
-                    created_by=ban.created_by,
-                    created_at=ban.created_at,
-                )
-            )
-
     async def delete_ban(self, site: str, user_id: str, effects: Effects = NO_EFFECTS) -> bool:
         """Lift a ban; False when there was none (and then nothing is written)."""
         stmt = delete(bans).where(bans.c.site == site, bans.c.user_id == user_id)

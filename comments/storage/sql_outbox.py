@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from comments.storage import DueOutbox, OutboxItem, Remembered
 from comments.storage.schema import idempotency, outbox
@@ -35,26 +35,6 @@ class OutboxQueries(SqlBase):
             result=dict(row["result"]),
             created_at=row["created_at"],
         )
-
-    async def add_outbox(self, items: tuple[OutboxItem, ...]) -> None:
-        """Queue consequences of something that is not itself a database write."""
-        if not items:
-            return
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                insert(outbox),
-                [
-                    {
-                        "id": item.id,
-                        "site": item.site,
-                        "kind": item.kind,
-                        "payload": item.payload,
-                        "created_at": item.created_at,
-                        "next_at": item.created_at,
-                    }
-                    for item in items
-                ],
-            )
 
     async def lease_outbox(
         self, now: datetime, lease_until: datetime, limit: int

@@ -187,7 +187,10 @@ def test_suspension_ends_by_itself(harness: Harness) -> None:
         ban = await s.deps.storage.get_ban("news", "dev:hothead")
         from dataclasses import replace
 
-        await s.deps.storage.put_ban(replace(ban, until=datetime.now(UTC) - timedelta(seconds=1)))
+        from comments.storage import BanWrite
+
+        lapsed = replace(ban, until=datetime.now(UTC) - timedelta(seconds=1))
+        await s.deps.storage.ban(BanWrite(ban=lapsed, revoke_sessions=False))
 
     harness.run(lapse)
     assert harness.post(harness.token("dev:hothead"), "Calm now").status_code == 201

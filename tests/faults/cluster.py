@@ -154,26 +154,7 @@ class PostgresCluster(_Cluster):
         raise self._fail("pg_ctl start", done)
 
     def _pg_ctl_start(self) -> subprocess.CompletedProcess[str]:
-        options = " ".join(
-            [
-                f"-c port={self.port}",
-                "-c listen_addresses=127.0.0.1",
-                f"-c unix_socket_directories={self.directory}",
-                "-c fsync=off",
-                "-c full_page_writes=off",
-                "-c synchronous_commit=on",
-                "-c max_connections=200",
-            ]
-        )
-        return self._run(
-            str(self.bindir / "pg_ctl"),
-            "--pgdata", str(self.data),
-            "--log", str(self.log),
-            "--options", options,
-            "--wait",
-            "--timeout", "60",
-            "start",
-        )  # fmt: skip
+        return _Cluster.start(self, self.port, synchronous_commit=True)
 
     def stop(self, mode: Literal["immediate", "fast"] = "immediate") -> None:
         """Stop: `immediate` is a crash (no checkpoint), `fast` a clean shutdown."""

@@ -62,23 +62,15 @@ def fault_db(fault_pg: PostgresCluster) -> Iterator[FaultDatabase]:
 
 
 @pytest.fixture
-def fault_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    """A `redis-server` for this test alone."""
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.close()
-
-
-@pytest.fixture
 def fleet(
-    tmp_path: Path, fault_db: FaultDatabase, fault_redis: RedisServer, fault_pg: PostgresCluster
+    tmp_path: Path,
+    fault_db: FaultDatabase,
+    restartable_redis: RedisServer,
+    fault_pg: PostgresCluster,
 ) -> Iterator[Fleet]:
     """App processes on this test's database and Redis; all killed after the test."""
-    fleet = Fleet(tmp_path, fault_db.url, fault_redis.url)
-    fleet.attach("redis", fault_redis.log)
+    fleet = Fleet(tmp_path, fault_db.url, restartable_redis.url)
+    fleet.attach("redis", restartable_redis.log)
     fleet.attach("postgres", fault_pg.log)
     try:
         yield fleet

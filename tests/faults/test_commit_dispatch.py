@@ -83,10 +83,10 @@ async def test_outbox_left_by_a_killed_instance_is_delivered_by_the_next_dispatc
     dispatcher: str,
     fleet: Fleet,
     fault_db: FaultDatabase,
-    fault_redis: RedisServer,
+    restartable_redis: RedisServer,
     ledger: Ledger,
 ) -> None:
-    setup = await prepare(fault_db.url, fault_redis.url, load_policy(premoderation="all"))
+    setup = await prepare(fault_db.url, restartable_redis.url, load_policy(premoderation="all"))
     writer = fleet.serve("app-a", COMMENTS_WORKER="external")
     ids = await post_held(writer.url, setup.readers[0].token)
     await asyncio.to_thread(writer.kill)
@@ -97,7 +97,7 @@ async def test_outbox_left_by_a_killed_instance_is_delivered_by_the_next_dispatc
     delivered = [row.id for rows in waiting.values() for row in rows if row.delivered_at]
     assert not delivered, fleet.explain(f"dispatched by an external-worker instance: {delivered}")
 
-    async with moderation_channel(fault_redis.url) as messages:
+    async with moderation_channel(restartable_redis.url) as messages:
         if dispatcher == "worker":
             fleet.worker("worker")
         else:

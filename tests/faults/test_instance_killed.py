@@ -11,9 +11,9 @@ from tests.faults.records import Ledger, lost_or_doubled
 
 
 async def test_killing_one_of_two_instances_loses_and_doubles_nothing(
-    fleet: Fleet, fault_db: FaultDatabase, fault_redis: RedisServer, ledger: Ledger
+    fleet: Fleet, fault_db: FaultDatabase, restartable_redis: RedisServer, ledger: Ledger
 ) -> None:
-    setup = await prepare(fault_db.url, fault_redis.url, load_policy())
+    setup = await prepare(fault_db.url, restartable_redis.url, load_policy())
     doomed, survivor = fleet.serve("app-a"), fleet.serve("app-b")
     async with Load(
         [doomed.url, survivor.url], setup.readers, max_seconds=25, explain=fleet.explain

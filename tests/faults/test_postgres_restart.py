@@ -19,12 +19,12 @@ SUSPECT = "kumquat"  # a suspect word: every third reader's comments are held fo
 async def test_database_crash_answers_503_and_every_retried_key_ends_as_one_comment(
     fleet: Fleet,
     fault_db: FaultDatabase,
-    fault_redis: RedisServer,
+    restartable_redis: RedisServer,
     fault_pg: PostgresCluster,
     ledger: Ledger,
 ) -> None:
     policy = load_policy(suspect_words=(SUSPECT,), suspect_action="hold")
-    setup = await prepare(fault_db.url, fault_redis.url, policy, word_every=3, word=SUSPECT)
+    setup = await prepare(fault_db.url, restartable_redis.url, policy, word_every=3, word=SUSPECT)
     app = fleet.serve("app")
     async with Load([app.url], setup.readers, max_seconds=25, explain=fleet.explain) as load:
         await load.warm_up()

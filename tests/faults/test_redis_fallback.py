@@ -82,22 +82,22 @@ async def test_slow_mode_holds_while_redis_is_unreachable() -> None:
 
 
 async def test_limits_fall_back_when_redis_dies_and_share_again_when_it_is_back(
-    fault_redis: RedisServer, caplog: pytest.LogCaptureFixture
+    restartable_redis: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    cache = RedisCache.from_url(fault_redis.url)
+    cache = RedisCache.from_url(restartable_redis.url)
     clock = Clock()
     limits = _limits(cache, clock)
     site = _site(rate_per_minute=2, rate_per_hour=100, ip_rate_per_hour=100)
     try:
         await limits.posting(site, "dev:alice", None)  # counted in Redis
         assert limits.fallbacks == 0
-        fault_redis.kill()
+        restartable_redis.kill()
         await limits.posting(site, "dev:alice", None)  # counted here alone
         await limits.posting(site, "dev:alice", None)
         with pytest.raises(RateLimited):
             await limits.posting(site, "dev:alice", None)
         assert limits.fallbacks > 0
-        fault_redis.restart()
+        restartable_redis.restart()
         clock.now += 2  # the next check tries Redis again
         await limits.posting(site, "dev:carol", None)
         assert not limits.outage.down
@@ -109,10 +109,10 @@ async def test_limits_fall_back_when_redis_dies_and_share_again_when_it_is_back(
 
 
 def test_login_start_answers_503_while_redis_is_down(
-    sqlite_url: str, fault_redis: RedisServer
+    sqlite_url: str, restartable_redis: RedisServer
 ) -> None:
-    with Harness.start(sqlite_url, redis_url=fault_redis.url) as h:
-        fault_redis.kill()
+    with Harness.start(sqlite_url, redis_url=restartable_redis.url) as h:
+        restartable_redis.kill()
         r = h.client.get(
             "/auth/dev/login", params={"site": "news", "origin": ORIGIN}, follow_redirects=False
         )
@@ -123,9 +123,9 @@ def test_login_start_answers_503_while_redis_is_down(
 
 
 def test_login_callback_answers_503_while_redis_is_down(
-    sqlite_url: str, fault_redis: RedisServer
+    sqlite_url: str, restartable_redis: RedisServer
 ) -> None:
-    with Harness.start(sqlite_url, redis_url=fault_redis.url) as h:
+    with Harness.start(sqlite_url, redis_url=restartable_redis.url) as h:
         start = h.client.get(
             "/auth/dev/login", params={"site": "news", "origin": ORIGIN}, follow_redirects=False
         )
@@ -135,10 +135,10 @@ def test_login_callback_answers_503_while_redis_is_down(
             "/auth/dev/authorize", data=params | {"name": "Alice"}, follow_redirects=False
         )
         assert granted.status_code == 303, granted.text
-        fault_redis.kill()
+        restartable_redis.kill()
         target = urlsplit(granted.headers["location"])
         r = h.client.get(f"{target.path}?{target.query}")
         assert r.status_code == 503, r.text
         assert r.json()["error"]["code"] == "unavailable" and "retry-after" in r.headers
-        fault_redis.restart()
+        restartable_redis.restart()
         assert h.dev_login("Alice")["message"]["user"]["name"] == "Alice"

@@ -18,7 +18,7 @@ from tests.faults.records import Ledger, lost_or_doubled
 
 
 async def test_posts_go_on_while_redis_is_down_and_none_is_lost(
-    fleet: Fleet, fault_db: FaultDatabase, fault_redis: RedisServer, ledger: Ledger
+    fleet: Fleet, fault_db: FaultDatabase, restartable_redis: RedisServer, ledger: Ledger
 ) -> None:
     generous = load_policy(
         rate_per_minute=1000,
@@ -26,14 +26,14 @@ async def test_posts_go_on_while_redis_is_down_and_none_is_lost(
         ip_rate_per_hour=100_000,
         surge_per_minute=10_000,
     )
-    setup = await prepare(fault_db.url, fault_redis.url, generous)
+    setup = await prepare(fault_db.url, restartable_redis.url, generous)
     app = fleet.serve("app")
     async with Load([app.url], setup.readers, max_seconds=25, explain=fleet.explain) as load:
         await load.warm_up()
         load.start()
         await load.until(lambda: load.acked_in("before") >= 16, "16 posts before the fault")
 
-        await asyncio.to_thread(fault_redis.kill)
+        await asyncio.to_thread(restartable_redis.kill)
         load.set_phase("redis down")
         await load.until(lambda: load.answered_in("redis down") >= 24, "24 posts with Redis down")
         async with httpx.AsyncClient(timeout=4) as client:
@@ -44,7 +44,7 @@ async def test_posts_go_on_while_redis_is_down_and_none_is_lost(
         assert page.json()["comments"], fleet.explain("the thread reads empty with Redis down")
 
         load.set_phase("restarting")
-        await asyncio.to_thread(fault_redis.restart)
+        await asyncio.to_thread(restartable_redis.restart)
         await app.until_healthy()
         load.set_phase("after")
         await load.until(lambda: load.answered_in("after") >= 24, "24 posts after the restart")

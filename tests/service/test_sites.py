@@ -11,7 +11,6 @@ import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -89,17 +88,6 @@ Instance = Callable[..., tuple[Sites, CountingStorage]]
 
 
 @pytest.fixture
-def restartable(tmp_path: Path) -> Iterator[RedisServer]:
-    """A private `redis-server` this test may kill."""
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.close()
-
-
-@pytest.fixture
 async def instances(sqlite_url: str) -> AsyncIterator[Instance]:
     """Make an instance (its own storage engine and copies) on one shared database."""
     made: list[Any] = []
@@ -170,16 +158,19 @@ async def test_without_redis_the_one_process_sees_its_own_change(instances: Inst
 
 
 async def test_with_redis_down_the_other_instance_sees_a_change_within_the_fallback(
-    instances: Instance, restartable: RedisServer, caplog: pytest.LogCaptureFixture
+    instances: Instance, restartable_redis: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     clock = Clock()
-    cache_a, cache_b = RedisCache.from_url(restartable.url), RedisCache.from_url(restartable.url)
+    cache_a, cache_b = (
+        RedisCache.from_url(restartable_redis.url),
+        RedisCache.from_url(restartable_redis.url),
+    )
     a, _ = instances(cache_a, clock)
     b, b_storage = instances(cache_b, clock)
     try:
         await a.create("news", [ORIGIN, OTHER])
         assert await b.allowed_origins("news") == {ORIGIN, OTHER}
-        restartable.kill()
+        restartable_redis.kill()
 
         await a.update("news", origins=[ORIGIN])  # committed; the version cannot be sent
         assert await a.allowed_origins("news") == {ORIGIN}  # the writer never sees it late
