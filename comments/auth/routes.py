@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -164,7 +165,12 @@ async def dev_authorize(request: Request) -> Response:
             params = _dev_params(request, dict(request.query_params))
             action = f"{_public(request)}/auth/dev/authorize"
             return dev_login_page(_public(request), action, params.model_dump())
-        form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+        seconds = context_of(request).settings.body_timeout_seconds
+        try:
+            async with asyncio.timeout(seconds):  # like every JSON body: no slow drip
+                form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+        except TimeoutError:
+            raise BadRequest(f"The form did not arrive within {seconds:g} s.") from None
         data = {k: v for k, v in form.items() if isinstance(v, str)}
         params = _dev_params(request, data)
         target = await context_of(request).service.logins.dev_grant(

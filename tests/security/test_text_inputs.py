@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -173,11 +174,14 @@ class Example:
         self.comment_id = comment_id
 
     def string(self, name: str, schema: dict[str, Any]) -> str:
-        if "pattern" in schema:
-            return PATTERNS[schema["pattern"]]
         if name in COMMENT_ID_FIELDS:
             return self.comment_id
-        return EXAMPLES.get(name, "plain-value")
+        pattern = schema.get("pattern")
+        candidates = [EXAMPLES.get(name), PATTERNS.get(pattern or ""), "plain-value"]
+        for value in candidates:
+            if value is not None and (pattern is None or re.search(pattern, value)):
+                return value
+        pytest.fail(f"no example for {name} matching {pattern}: add one to EXAMPLES")
 
     def value(self, schema: dict[str, Any], name: str) -> Any:
         schema = _branch(schema, self.components)
@@ -193,9 +197,13 @@ class Example:
         if kind == "boolean":
             return False
         properties = schema.get("properties", {})
-        return {k: self.value(v, k) for k, v in properties.items() if k in schema.get("required", ())}
+        return {
+            k: self.value(v, k) for k, v in properties.items() if k in schema.get("required", ())
+        }
 
-    def build(self, schema: dict[str, Any], trail: tuple[str | int, ...], bad: str, name: str) -> Any:
+    def build(
+        self, schema: dict[str, Any], trail: tuple[str | int, ...], bad: str, name: str
+    ) -> Any:
         """A valid value for `schema` whose string at `trail` carries `bad` in its middle."""
         schema = _branch(schema, self.components)
         if not trail:
@@ -234,8 +242,6 @@ def request_for(field: StringField, bad: str, example: Example, token: str) -> h
         else:
             value = example.value(param["schema"], param["name"])
         if param["in"] == "path":
-            if param["name"] == "site":
-                value = value if is_target else "news"
             path = path.replace("{" + param["name"] + "}", _url_part(str(value)))
         else:
             query += [(param["name"], v) for v in (value if isinstance(value, list) else [value])]
@@ -265,15 +271,18 @@ def assert_contract_error(response: httpx.Response) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def pg_harness(pg_server: PostgresServer, pg_template: str) -> Iterator[Harness]:
-    """One app on a fresh PostgreSQL database for the module: bad requests change nothing."""
+def pg_database(pg_server: PostgresServer, pg_template: str) -> Iterator[str]:
+    """A migrated PostgreSQL database shared by the module (bad requests change nothing)."""
     name = pg_server.create_database(template=pg_template)
-    try:
-        with Harness.start(pg_server.url(name)) as h:
-            h.dsn = pg_server.dsn(name)  # type: ignore[attr-defined]
-            yield h
-    finally:
-        pg_server.drop_database(name)
+    yield name
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def pg_harness(pg_server: PostgresServer, pg_database: str) -> Iterator[Harness]:
+    """The app on that database."""
+    with Harness.start(pg_server.url(pg_database)) as h:
+        yield h
 
 
 @pytest.fixture(scope="module")
@@ -303,7 +312,8 @@ async def _rows_with_forbidden_characters(dsn: str) -> list[str]:
         found = []
         for table in tables:
             name = table["table_name"]
-            for row in await conn.fetch(f'SELECT t::text AS row FROM "{name}" t'):
+            rows = await conn.fetch(f'SELECT t::text AS row FROM "{name}" t')  # noqa: S608 (catalog names)
+            for row in rows:
                 if any(char in row["row"] for char in FORBIDDEN):
                     found.append(f"{name}: {row['row'][:200]!r}")
         return found
@@ -313,7 +323,12 @@ async def _rows_with_forbidden_characters(dsn: str) -> list[str]:
 
 @pytest.mark.parametrize("field", FIELDS, ids=str)
 def test_a_string_with_a_forbidden_character_is_refused_and_never_stored(
-    pg_harness: Harness, callers: dict[str, str], example: Example, field: StringField
+    pg_harness: Harness,
+    pg_server: PostgresServer,
+    pg_database: str,
+    callers: dict[str, str],
+    example: Example,
+    field: StringField,
 ) -> None:
     values = EVERY_STRING | ({} if field.text else IDENTIFIERS_ONLY)
     for caller, token in callers.items():
@@ -322,8 +337,9 @@ def test_a_string_with_a_forbidden_character_is_refused_and_never_stored(
             where = f"{field} with {label} as {caller}"
             assert response.status_code < 500, (where, response.text[:300])
             if field.where != "body" and bad == PLACEHOLDER:
-                # A URL cannot carry a lone surrogate: its bytes arrive as U+FFFD, text.
-                assert response.headers["content-type"].startswith("application/json"), where
+                # A URL cannot carry a lone surrogate: its bytes arrive as U+FFFD, plain text.
+                kind = response.headers.get("content-type", "application/json")
+                assert response.status_code == 204 or kind.startswith("application/json"), where
                 continue
             error = assert_contract_error(response)
             if field.where == "path" or field.site:
@@ -335,7 +351,7 @@ def test_a_string_with_a_forbidden_character_is_refused_and_never_stored(
                 assert response.status_code in (401, 403, 404, 422), (where, error)
                 if response.status_code == 422:
                     assert field.name in {name.split(".")[0] for name in error["fields"]}
-    dsn: str = pg_harness.dsn  # type: ignore[attr-defined]
+    dsn = pg_server.dsn(pg_database)
     assert asyncio.run(_rows_with_forbidden_characters(dsn)) == []
 
 
