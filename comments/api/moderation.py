@@ -6,7 +6,6 @@ with a role; a reader's widget token is refused with 403.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -16,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from comments.http.context import context_of
 from comments.http.inputs import free_text
+from comments.http.present import iso
 from comments.http.routing import Endpoint
 from comments.models import Role, SitePolicy
 from comments.service import ThreadChange, Viewer
@@ -125,10 +125,6 @@ class LogQuery(BaseModel):
     cursor: str | None = Field(None, max_length=26)
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
-
-
 async def queue(request: Request, site: str, query: QueueQueryParams, viewer: Viewer) -> Response:
     """One page of a moderation queue."""
     page = await context_of(request).service.moderation.queue(
@@ -147,7 +143,7 @@ async def queue(request: Request, site: str, query: QueueQueryParams, viewer: Vi
             "items": [queue_item_json(item) for item in page.items],
             "next_cursor": page.next_cursor,
             "counts": page.counts,
-            "oldest_pending_at": _iso(page.oldest_pending_at),
+            "oldest_pending_at": iso(page.oldest_pending_at),
         },
         headers={"Cache-Control": "no-store"},
     )
@@ -189,11 +185,11 @@ def _ban_json(ban: Any, name: str | None) -> dict[str, Any]:
     return {
         "user_id": ban.user_id,
         "user_name": name,
-        "until": _iso(ban.until),
+        "until": iso(ban.until),
         "shadow": ban.shadow,
         "reason": ban.reason,
         "created_by": ban.created_by,
-        "created_at": _iso(ban.created_at),
+        "created_at": iso(ban.created_at),
     }
 
 
@@ -238,7 +234,7 @@ def _thread_json(thread: Any) -> dict[str, Any]:
         "closed": thread.closed,
         "premoderation": thread.premoderation,
         "slow_mode_seconds": thread.slow_mode_seconds,
-        "surge_until": _iso(thread.surge_until),
+        "surge_until": iso(thread.surge_until),
     }
 
 
@@ -278,7 +274,7 @@ async def audit_log(request: Request, site: str, query: LogQuery, viewer: Viewer
             "entries": [
                 {
                     "id": entry.id,
-                    "at": _iso(entry.created_at),
+                    "at": iso(entry.created_at),
                     "actor": {"id": entry.actor_id, "name": name or "Automatic moderation"}
                     if entry.actor_id
                     else {"id": None, "name": "Automatic moderation"},
