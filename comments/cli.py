@@ -2,13 +2,15 @@
 
 Settings come from `COMMENTS_*` variables, read once here; a wrong one stops the start
 with one line naming it. `uvicorn_options` holds the server's limits against hostile
-clients, the same for `serve` and `demo`.
+clients and its logging (an access log without query strings, which carry login codes),
+the same for `serve` and `demo`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import logging
 import os
 import secrets
@@ -18,6 +20,7 @@ from typing import Any, TypeVar, cast
 
 from comments.app import app_from_environment, build_service, create_app
 from comments.errors import ApiError
+from comments.http.access_log import ACCESS_LOGGER, QueryFreeAccessLog
 from comments.models import SitePolicy
 from comments.service import Service
 from comments.settings import Settings, SettingsError, load_settings, require_secret
@@ -154,9 +157,22 @@ def _require_current_schema(settings: Settings) -> None:
         raise SystemExit("the database schema is not up to date: run `comments migrate` first")
 
 
+def access_log_config() -> dict[str, Any]:
+    """uvicorn's own logging, with every query cut from the access log's paths."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["query_free"] = {"()": QueryFreeAccessLog}
+    # On the logger, not a handler: every handler (the operator's too) gets the cut path.
+    config["loggers"][ACCESS_LOGGER]["filters"] = ["query_free"]
+    return config
+
+
 def uvicorn_options() -> dict[str, Any]:
     """Server limits against hostile clients, shared by `serve` and `demo`."""
     return {
+        # The callback's `code` and `state` are secrets: paths are logged without queries.
+        "log_config": access_log_config(),
         # httptools has no header size limit (it reads a 30 MB header in full); h11 does.
         "http": "h11",
         "h11_max_incomplete_event_size": 64 * 1024,

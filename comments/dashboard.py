@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from comments.errors import ApiError, LoginRequired
 from comments.http.auth import csrf_token, dashboard_viewer
+from comments.http.client import client_address
 from comments.http.context import context_of
 from comments.http.cookies import NO_STORE, redirect_to_provider, session_cookie
 from comments.http.errors import error_response
@@ -69,7 +70,11 @@ async def login(request: Request) -> Response:
     context = context_of(request)
     try:
         start = await context.service.logins.start(
-            request.path_params["provider"], None, context.origin, dashboard=True
+            request.path_params["provider"],
+            None,
+            context.origin,
+            dashboard=True,
+            address=client_address(request, context.trusted_networks),
         )
     except ApiError as error:
         return error_response(error)

@@ -32,9 +32,9 @@ class Broker(Protocol):
         """Send an event to every current subscriber of `channel`."""
 
     def subscribe(
-        self, channel: str
+        self, channel: str, *more: str
     ) -> contextlib.AbstractAsyncContextManager[AsyncIterator[Event]]:
-        """Listen on `channel` for as long as the context lasts."""
+        """Listen on `channel` (and `more`, on one connection) for as long as the context lasts."""
 
     async def close(self) -> None:
         """Release connections."""
@@ -53,10 +53,12 @@ class MemoryBroker:
                 queue.put_nowait((event, data))
 
     @asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[Event]]:
-        """Listen on `channel` for as long as the context lasts."""
+    async def subscribe(self, channel: str, *more: str) -> AsyncIterator[AsyncIterator[Event]]:
+        """Listen on `channel` (and `more`) for as long as the context lasts."""
         queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_SIZE)
-        self._subscribers.setdefault(channel, set()).add(queue)
+        channels = {channel, *more}
+        for name in channels:
+            self._subscribers.setdefault(name, set()).add(queue)
 
         async def events() -> AsyncIterator[Event]:
             while True:
@@ -65,11 +67,12 @@ class MemoryBroker:
         try:
             yield events()
         finally:
-            listeners = self._subscribers.get(channel)
-            if listeners is not None:
-                listeners.discard(queue)
-                if not listeners:
-                    del self._subscribers[channel]
+            for name in channels:
+                listeners = self._subscribers.get(name)
+                if listeners is not None:
+                    listeners.discard(queue)
+                    if not listeners:
+                        del self._subscribers[name]
 
     async def close(self) -> None:
         """Forget every subscriber."""
@@ -106,10 +109,10 @@ class RedisBroker:
         await self._redis.publish(self._prefix + channel, payload)
 
     @asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[Event]]:
-        """Listen on `channel` for as long as the context lasts."""
+    async def subscribe(self, channel: str, *more: str) -> AsyncIterator[AsyncIterator[Event]]:
+        """Listen on `channel` (and `more`, on one connection) for as long as the context lasts."""
         pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(self._prefix + channel)
+        await pubsub.subscribe(*(self._prefix + name for name in (channel, *more)))
 
         async def events() -> AsyncIterator[Event]:
             async for message in pubsub.listen():

@@ -202,6 +202,89 @@
   }
 
   /* ------------------------------------------------------------------ *
+   * The login window: watched until it answers, so a lost one never     *
+   * leaves the widget waiting. `closed` reads true when the reader      *
+   * closes it, and also (in Chromium, as soon as the provider's page    *
+   * loads) when this page's `Cross-Origin-Opener-Policy: same-origin`   *
+   * cuts the link while the window stays open.                          *
+   * ------------------------------------------------------------------ */
+
+  const POPUP_POLL_MS = 500;
+  // The callback posts its token and closes at once; let a message already on its way land.
+  const POPUP_GRACE_MS = 1000;
+  // The service forgets a login's state after ten minutes: no answer can come later than that.
+  const POPUP_TIMEOUT_MS = 10 * 60 * 1000;
+  const POPUP_LOST = Object.freeze({
+    closed: "The login window was closed before the login finished. Try again whenever you like.",
+    severed:
+      "This page cut the link to the login window (its Cross-Origin-Opener-Policy header " +
+      "blocks pop-up windows), so logging in cannot finish here. Close the login window; " +
+      "the site's team can fix this.",
+    unknown:
+      "The login window was closed, or lost its link to this page, before the login finished. " +
+      "Close it if it is still open, and try again.",
+    timeout: "The login took too long and was stopped. Try again whenever you like.",
+  });
+
+  /** Calls `onLost("closed" | "timeout")` once unless stopped first; returns the stop function. */
+  function watchPopup(popup, onLost) {
+    let grace = null;
+    const finish = (reason) => {
+      stop();
+      onLost(reason);
+    };
+    const poll = setInterval(() => {
+      let closed;
+      try {
+        closed = popup.closed;
+      } catch {
+        closed = true;
+      }
+      if (closed && grace === null) grace = setTimeout(() => finish("closed"), POPUP_GRACE_MS);
+    }, POPUP_POLL_MS);
+    const timeout = setTimeout(() => {
+      try {
+        popup.close();
+      } catch {
+        /* a window this page lost the link to can't be closed from here */
+      }
+      finish("timeout");
+    }, POPUP_TIMEOUT_MS);
+    function stop() {
+      clearInterval(poll);
+      clearTimeout(timeout);
+      if (grace !== null) clearTimeout(grace);
+    }
+    return stop;
+  }
+
+  /** This page's own opener policy ("same-origin", …), read from a HEAD of it; null when unknown. */
+  async function pageOpenerPolicy(signal) {
+    try {
+      const response = await fetch(location.href, {
+        method: "HEAD",
+        credentials: "same-origin",
+        cache: "no-store",
+        signal,
+      });
+      if (!response.ok) return null;
+      const value = response.headers.get("Cross-Origin-Opener-Policy") || "unsafe-none";
+      return value.split(";")[0].trim().toLowerCase();
+    } catch {
+      return null;
+    }
+  }
+
+  /** Why a login window went quiet, in the words of POPUP_LOST's keys. */
+  async function diagnoseLostPopup(reason, signal) {
+    if (reason !== "closed") return reason;
+    const policy = await pageOpenerPolicy(signal);
+    if (policy === null) return "unknown";
+    // `same-origin` puts any popup on another origin in a new browsing context group.
+    return policy === "same-origin" ? "severed" : "closed";
+  }
+
+  /* ------------------------------------------------------------------ *
    * Small DOM helpers. Strings always become text nodes.                *
    * ------------------------------------------------------------------ */
 
@@ -379,7 +462,10 @@
       this.sort = this.config.sort;
       this.nextCursor = null;
       this.listSeq = 0;
-      this.popup = null;
+      this.popup = null; // the last login window opened: the only source a token is taken from
+      this.waiting = null; // while a login window is open: {provider, stop}
+      this.loginSeq = 0;
+      this.loginNotice = null; // after a login window was lost: {provider, text}
       this.idSeq = 0;
       this.destroyed = false;
 
@@ -410,6 +496,7 @@
       window.removeEventListener("storage", this.onStorage);
       window.removeEventListener("load", this.onLoad);
       if (this.scheme && this.scheme.removeEventListener) this.scheme.removeEventListener("change", this.onSchemeChange);
+      this.endLoginWait();
       this.popup = null;
       this.root.replaceChildren();
       try {
@@ -618,7 +705,13 @@
       const buttons = (this.providers || []).map((provider) => {
         const button = h(
           "button",
-          { type: "button", class: "cw-btn cw-btn-login", "data-action": "login", "data-provider": provider.id },
+          {
+            type: "button",
+            class: "cw-btn cw-btn-login",
+            "data-action": "login",
+            "data-provider": provider.id,
+            disabled: Boolean(this.waiting),
+          },
           "Log in with " + (provider.name || provider.id)
         );
         button.addEventListener("click", () => this.login(provider));
@@ -634,9 +727,31 @@
           { class: "cw-login" },
           h("p", { class: "cw-login-text" }, "Log in to join the discussion."),
           buttons.length ? h("div", { class: "cw-providers" }, buttons) : null,
-          note ? h("p", { class: "cw-muted" }, note) : null
+          note ? h("p", { class: "cw-muted" }, note) : null,
+          this.renderLoginWait()
         )
       );
+    }
+
+    /** While a login window is open: what to do there, and a way out; after one is lost: why, and a retry. */
+    renderLoginWait() {
+      if (this.waiting) {
+        const cancel = h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "login-cancel" }, "Cancel");
+        cancel.addEventListener("click", () => this.cancelLogin());
+        return h(
+          "div",
+          { class: "cw-login-wait" },
+          h("p", { class: "cw-muted" }, "Finish logging in in the window that opened."),
+          cancel
+        );
+      }
+      if (this.loginNotice) {
+        const { provider, text } = this.loginNotice;
+        const retry = h("button", { type: "button", class: "cw-btn", "data-action": "login-retry" }, "Try again");
+        retry.addEventListener("click", () => this.login(provider));
+        return h("div", { class: "cw-login-wait" }, h("p", { class: "cw-login-lost", role: "alert" }, text), retry);
+      }
+      return null;
     }
 
     /* Must run synchronously inside the click handler, or popup blockers step in. */
@@ -647,13 +762,51 @@
         this.say("Your browser blocked the login window. Allow pop-ups for this page and try again.", "error");
         return;
       }
+      this.endLoginWait();
       this.popup = popup;
-      this.say("Finish logging in in the window that opened.");
+      this.loginNotice = null;
+      this.loginSeq += 1;
+      const seq = this.loginSeq;
+      this.waiting = { provider, stop: watchPopup(popup, (reason) => this.loginLost(seq, reason)) };
+      this.say("");
+      this.renderAccount();
       try {
         popup.focus();
       } catch {
         /* cross-origin focus may be refused */
       }
+    }
+
+    /** Stops watching the login window (its token, should one still arrive, is still taken). */
+    endLoginWait() {
+      if (this.waiting) this.waiting.stop();
+      this.waiting = null;
+    }
+
+    /** The reader gave up on the login window: close it and forget it. */
+    cancelLogin() {
+      const popup = this.popup;
+      this.endLoginWait();
+      this.popup = null;
+      this.loginSeq += 1;
+      try {
+        if (popup) popup.close();
+      } catch {
+        /* a window this page lost the link to can't be closed from here */
+      }
+      this.renderAccount();
+    }
+
+    /** The login window closed, was cut off or timed out without a token: say which, offer a retry. */
+    async loginLost(seq, reason) {
+      if (seq !== this.loginSeq || !this.waiting) return;
+      const provider = this.waiting.provider;
+      this.waiting = null;
+      this.renderAccount();
+      const kind = await diagnoseLostPopup(reason, this.aborter.signal);
+      if (this.destroyed || seq !== this.loginSeq || this.waiting || this.loggedIn()) return;
+      this.loginNotice = { provider, text: POPUP_LOST[kind] };
+      this.renderAccount();
     }
 
     onMessage(event) {
@@ -662,6 +815,9 @@
       const data = event.data;
       if (!data || typeof data !== "object" || data.type !== "comments:login") return;
       if (data.site !== this.config.site || typeof data.token !== "string" || !data.token) return;
+      this.endLoginWait();
+      this.loginSeq += 1;
+      this.loginNotice = null;
       this.popup = null;
       this.tokens.set(data.token);
       const user = data.user && typeof data.user === "object" ? data.user : {};
@@ -673,6 +829,10 @@
     async afterLogin() {
       this.renderAccount();
       await this.confirmUser();
+      if (this.loggedIn()) {
+        this.endLoginWait();
+        this.loginNotice = null;
+      }
       this.renderAccount();
       if (this.loggedIn()) this.say("You are logged in as " + (this.user.name || "reader") + ".");
       await this.loadThread();
@@ -1356,6 +1516,9 @@
     .cw-account { border-bottom: 1px solid var(--rule); padding: 0.5rem 0 0.75rem; }
     .cw-login-text { margin: 0 0 0.5rem; font-family: var(--serif); font-size: 1.05rem; }
     .cw-providers { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+    .cw-login-wait { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin-top: 0.5rem; }
+    .cw-login-wait .cw-muted { margin: 0; }
+    .cw-login-lost { margin: 0; flex-basis: 100%; font-size: 0.9rem; color: var(--error); }
     .cw-me { display: flex; align-items: center; gap: 0.6rem; }
     .cw-me-name { margin: 0; flex: 1; font-size: 0.95rem; }
     .cw-muted { color: var(--muted); font-size: 0.875rem; margin: 0.25rem 0 0; }

@@ -347,11 +347,12 @@ async def check(request: Request, site: str, body: CheckBody, viewer: Viewer) ->
 
 async def events(request: Request, site: str, viewer: Viewer) -> Response:
     """Server-Sent Events of the site's queues: new items, decisions, claims, counts."""
-    service = context_of(request).service
-    found = await service.moderation.require(viewer, site)
+    # Checked now (403 before the stream starts), then again while it runs: it ends
+    # within seconds of the caller's logout, role removal or ban, and sends nothing after.
+    watch = await context_of(request).service.moderation_events(viewer, site)
 
     async def stream() -> Any:
-        async with service.moderation_events(found) as received:
+        async with watch as received:
             yield {"event": "ready", "data": "{}"}
             async for name, data in received:
                 yield {"event": name, "data": _json(data)}

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from comments.auth.pages import POPUP_HEADERS, dev_login_page, result_page
 from comments.errors import ApiError, BadRequest, LoginRequired, NotFound
 from comments.http.auth import bearer
+from comments.http.client import client_address
 from comments.http.context import context_of
 from comments.http.cookies import (
     dashboard_login_finished,
@@ -66,10 +67,17 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+def _address(request: Request) -> str:
+    return client_address(request, context_of(request).trusted_networks)
+
+
 def _failure(request: Request, error: ApiError) -> Response:
     """Browsers in the popup get a readable page; scripts get the JSON error."""
     if _wants_html(request):
-        return result_page(_public(request), error.to_json(), status=error.status)
+        page = result_page(_public(request), error.to_json(), status=error.status)
+        if error.retry_after is not None:
+            page.headers["Retry-After"] = str(error.retry_after)
+        return page
     return error_response(error)
 
 
@@ -83,18 +91,34 @@ async def providers(request: Request, query: ProvidersQuery) -> Response:
 
 async def sso(request: Request, body: SsoBody) -> Response:
     """The publisher's own login: a signed JWT becomes a reader token for the site."""
-    token, user = await context_of(request).service.sso.login(body.site, body.token)
+    token, user = await context_of(request).service.sso.login(
+        body.site, body.token, address=_address(request)
+    )
     return JSONResponse(
         {"token": token, "user": user_json(user)}, headers={"Cache-Control": "no-store"}
     )
 
 
-async def logout(request: Request, viewer: Viewer) -> Response:
-    """Revoke the bearer token (the router has checked it is live)."""
+class LogoutBody(BaseModel):
+    """Which logins to end: this token (the default), or every one of the caller's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    everywhere: bool = Field(
+        False, description="End every session of the caller (all sites, all kinds) and streams"
+    )
+
+
+async def logout(request: Request, body: LogoutBody, viewer: Viewer) -> Response:
+    """Revoke the bearer token, or every session of its user (the router checked it is live)."""
+    sessions = context_of(request).service.sessions
+    if body.everywhere:
+        await sessions.revoke_everywhere(viewer.user.id)
+        return Response(status_code=204)
     token = bearer(request)
     if token is None:  # the router found one; a narrowing for the type checker
         raise LoginRequired("There is no login to end.")
-    await context_of(request).service.sessions.revoke(token)
+    await sessions.revoke(token)
     return Response(status_code=204)
 
 
@@ -105,25 +129,34 @@ async def login(request: Request) -> Response:
         check_path(request.path_params)
         query = parse_query(request, LoginQuery)
         assert isinstance(query, LoginQuery)
-        start = await context_of(request).service.logins.start(provider, query.site, query.origin)
+        start = await context_of(request).service.logins.start(
+            provider, query.site, query.origin, address=_address(request)
+        )
     except ApiError as error:
         return _failure(request, error)
     return redirect_to_provider(request, start.redirect_to, start.browser_secret, POPUP_HEADERS)
 
 
 async def callback(request: Request) -> Response:
-    """Finish the login and hand the token to the opener at the exact origin."""
+    """Finish the login and hand the token to the opener at the exact origin.
+
+    Any answer naming a live state uses it up, the provider's refusals included.
+    """
     provider = request.path_params["provider"]
     params = request.query_params
-    if "error" in params:
-        return _failure(request, BadRequest("The login was cancelled or refused."))
+    logins = context_of(request).service.logins
     try:
         check_path(request.path_params)
-        result: LoginResult = await context_of(request).service.logins.finish(
+        state = identifier("state", params.get("state", ""))
+        if "error" in params:
+            await logins.abandon(state)
+            raise BadRequest("The login was cancelled or refused.")
+        result: LoginResult = await logins.finish(
             provider,
-            identifier("state", params.get("state", "")),
-            identifier("code", params.get("code", "")),
+            state,
+            params.get("code", ""),
             request.cookies.get(login_cookie(_public(request))[0]),
+            issuer=params.get("iss"),
         )
     except ApiError as error:
         return _failure(request, error)
@@ -185,9 +218,9 @@ ENDPOINTS = [
     Endpoint("GET", "/auth/providers", providers, "Login providers of a site", "auth",
              query=ProvidersQuery, errors=(404, 422)),
     Endpoint("POST", "/auth/sso", sso, "Publisher single sign-on", "auth", body=SsoBody,
-             errors=(401, 403, 404, 422)),
-    Endpoint("POST", "/auth/logout", logout, "Log out (revoke the token)", "auth", ok=204,
-             auth="reader", errors=()),
+             errors=(401, 403, 404, 422, 429)),
+    Endpoint("POST", "/auth/logout", logout, "Log out (this token, or everywhere)", "auth",
+             ok=204, body=LogoutBody, body_optional=True, auth="reader", errors=()),
 ]  # fmt: skip
 
 ROUTES = [

@@ -55,6 +55,7 @@ class Endpoint:
     errors: tuple[int, ...] = field(default=(400, 404, 422))
     max_body: int = MAX_JSON
     site: SiteRule = "any"
+    body_optional: bool = False  # no body at all means the body model's defaults
 
     def __post_init__(self) -> None:
         if self.site == "path" and "{site}" not in self.path:
@@ -125,6 +126,11 @@ async def parse_body(
         raise BadRequest("The request body is nested too deeply.") from None
 
 
+def _no_body(request: Request) -> bool:
+    headers = request.headers
+    return headers.get("content-length", "0") == "0" and "transfer-encoding" not in headers
+
+
 def to_route(endpoint: Endpoint) -> Route:
     """A Starlette route that checks inputs and the caller before calling the handler."""
 
@@ -135,7 +141,9 @@ def to_route(endpoint: Endpoint) -> Route:
         query: BaseModel | None = None
         if endpoint.query is not None:
             kwargs["query"] = query = parse_query(request, endpoint.query)
-        if endpoint.body is not None:
+        if endpoint.body is not None and endpoint.body_optional and _no_body(request):
+            kwargs["body"] = endpoint.body()
+        elif endpoint.body is not None:
             seconds = context.settings.body_timeout_seconds
             kwargs["body"] = await parse_body(request, endpoint.body, endpoint.max_body, seconds)
         bound: str | None = None
@@ -220,7 +228,7 @@ def openapi(endpoints: list[Endpoint], *, title: str, version: str, server: str)
                 operation["parameters"].append(param)
         if ep.body is not None:
             operation["requestBody"] = {
-                "required": True,
+                "required": not ep.body_optional,
                 "content": {"application/json": {"schema": _schema(ep.body, components)}},
             }
         ok: dict[str, Any] = {"description": "Success"}

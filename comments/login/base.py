@@ -52,6 +52,9 @@ class Provider(Protocol):
     def authorize_url(self, request: AuthorizeRequest) -> str:
         """Where the popup goes to log in."""
 
+    async def check_issuer(self, issuer: str | None) -> None:
+        """RFC 9207: refuse a callback whose `iss` does not name this provider (mix-up)."""
+
     async def exchange(
         self, code: str, code_verifier: str, redirect_uri: str, nonce: str
     ) -> Identity:

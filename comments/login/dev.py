@@ -47,6 +47,11 @@ class DevProvider:
     async def prepare(self) -> None:
         """Nothing to discover."""
 
+    async def check_issuer(self, issuer: str | None) -> None:
+        """Our own authorize page sends no `iss` (RFC 9207); one that comes is refused."""
+        if issuer is not None:
+            raise LoginRefused("the dev login sends no iss; this answer comes from elsewhere")
+
     def authorize_url(self, request: AuthorizeRequest) -> str:
         """Our own authorize page, with the usual OAuth parameters."""
         query = urlencode(

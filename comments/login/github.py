@@ -40,6 +40,15 @@ class GitHubProvider:
     async def prepare(self) -> None:
         """Nothing to discover."""
 
+    async def check_issuer(self, issuer: str | None) -> None:
+        """GitHub sends no `iss` (RFC 9207); one naming another server is refused.
+
+        Mix-up is closed for GitHub by the state naming its provider and by one callback
+        URL per provider; an `iss` that names someone else is a mix-up attempt.
+        """
+        if issuer is not None and issuer.rstrip("/") != self._web:
+            raise LoginRefused("the answer names another issuer")
+
     def authorize_url(self, request: AuthorizeRequest) -> str:
         """GitHub's authorize page with state and the S256 challenge."""
         client = self._client(request.redirect_uri)

@@ -3,11 +3,22 @@
 The ID token is verified here, not trusted: signature against the provider's JWKS with
 pinned asymmetric algorithms only, then `iss`, `aud`, `azp`, `exp`, `iat` and the
 `nonce` this login sent. Discovery and keys are fetched lazily and cached for an hour.
+A token signed under a key id the cache does not know may mean the provider rotated its
+keys, so the keys are fetched again, but at most once a minute per provider: forged
+tokens cannot make the service hammer the provider. A known key id whose signature fails
+is a forgery, never a reason to fetch.
+
+The callback's `iss` parameter (RFC 9207) must name this issuer whenever it is present,
+and must be present when discovery says the provider sends it.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx2 as httpx
@@ -23,6 +34,7 @@ TIMEOUT = 10.0
 CACHE_SECONDS = 3600
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA")
 LEEWAY = 60
+REFETCH_SECONDS = 60
 
 
 class OidcProvider:
@@ -38,6 +50,7 @@ class OidcProvider:
         *,
         user_prefix: str | None = None,
         clock: Any = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.id = provider_id
         self.name = name
@@ -46,11 +59,13 @@ class OidcProvider:
         self._client_secret = client_secret
         self._prefix = user_prefix or f"oidc:{provider_id}"
         self._clock = clock
+        self._monotonic = monotonic
         self._metadata: tuple[float, dict[str, Any]] | None = None
         self._keys: tuple[float, KeySet] | None = None
+        self._keys_fetched = -float("inf")
 
     async def _discover(self) -> dict[str, Any]:
-        now = time.monotonic()
+        now = self._monotonic()
         if self._metadata and self._metadata[0] > now:
             return self._metadata[1]
         url = f"{self._issuer}/.well-known/openid-configuration"
@@ -70,9 +85,12 @@ class OidcProvider:
         return metadata
 
     async def _key_set(self, metadata: dict[str, Any], refresh: bool = False) -> KeySet:
-        now = time.monotonic()
+        now = self._monotonic()
         if self._keys and self._keys[0] > now and not refresh:
             return self._keys[1]
+        if self._keys and now - self._keys_fetched < REFETCH_SECONDS:
+            return self._keys[1]  # fetched moments ago: a rotation would already show
+        self._keys_fetched = now
         try:
             async with httpx.AsyncClient(timeout=TIMEOUT) as client:
                 response = await client.get(metadata["jwks_uri"])
@@ -111,6 +129,16 @@ class OidcProvider:
         """Fetch discovery before building an authorize URL."""
         await self._discover()
 
+    async def check_issuer(self, issuer: str | None) -> None:
+        """RFC 9207: `iss` names this issuer exactly; required when discovery promises it."""
+        metadata = await self._discover()
+        if issuer is None:
+            if metadata.get("authorization_response_iss_parameter_supported") is True:
+                raise LoginRefused("the answer lacks the iss its provider always sends")
+            return
+        if issuer != metadata["issuer"]:
+            raise LoginRefused("the answer names another issuer")
+
     async def exchange(
         self, code: str, code_verifier: str, redirect_uri: str, nonce: str
     ) -> Identity:
@@ -142,6 +170,8 @@ class OidcProvider:
             try:
                 decoded = jwt.decode(id_token, keys, algorithms=list(ALGORITHMS))
             except JoseError:
+                if not _unknown_key(id_token, keys):
+                    raise
                 # A key the cache does not know yet: the provider may have rotated.
                 keys = await self._key_set(metadata, refresh=True)
                 decoded = jwt.decode(id_token, keys, algorithms=list(ALGORITHMS))
@@ -160,14 +190,28 @@ class OidcProvider:
             raise LoginRefused(f"ID token rejected: {exc}") from None
         claims = decoded.claims
         audience = claims["aud"]
-        if (
-            isinstance(audience, list)
-            and len(audience) > 1
-            and claims.get("azp") != self._client_id
-        ):
+        several = isinstance(audience, list) and len(audience) > 1
+        # OpenID Connect Core 3.1.3.7, steps 5 and 6: several audiences need an `azp`,
+        # and an `azp`, whenever present, must be us.
+        if (several or "azp" in claims) and claims.get("azp") != self._client_id:
             raise LoginRefused("ID token issued to another party")
         if int(claims["iat"]) > self._clock() + LEEWAY:
             raise LoginRefused("ID token issued in the future")
         if not isinstance(claims["sub"], str) or not 0 < len(claims["sub"]) <= 255:
             raise LoginRefused("bad subject")
         return claims
+
+
+def _unknown_key(id_token: str, keys: KeySet) -> bool:
+    """Whether the token names a key id the set lacks (or names none: it may be new)."""
+    try:
+        raw = id_token.split(".", 1)[0]
+        header = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    if not isinstance(header, dict):
+        return False
+    kid = header.get("kid")
+    if kid is None:
+        return True
+    return not any(key.kid == kid for key in keys.keys)

@@ -8,12 +8,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 
-from comments.models import Site
 from comments.realtime import Event
 from comments.service.account import Account
 from comments.service.context import Deps, ServiceConfig
 from comments.service.dispatch import Dispatcher
-from comments.service.effects import channel
 from comments.service.limits import RateLimits
 from comments.service.login import Logins
 from comments.service.moderation import Moderation
@@ -23,6 +21,7 @@ from comments.service.screening import Screening
 from comments.service.sessions import Sessions, Viewer
 from comments.service.sites import Sites
 from comments.service.sso import SingleSignOn
+from comments.service.streams import Streams
 from comments.storage import ThreadChange
 
 
@@ -35,12 +34,14 @@ class Service:
         self.sessions = Sessions(deps)
         self.account = Account(deps)
         self.reading = Reading(deps)
-        self.screening = Screening(deps, RateLimits(deps))
+        limits = RateLimits(deps)
+        self.screening = Screening(deps, limits)
         self.moderation = Moderation(deps, self.sites, self.sessions, self.screening)
         self.posting = Posting(deps, self.sites, self.reading, self.screening)
         self.dispatcher = Dispatcher(deps, self.sites, self.moderation.queues)
-        self.logins = Logins(deps, self.sites, self.sessions)
-        self.sso = SingleSignOn(deps, self.sites, self.sessions)
+        self.logins = Logins(deps, self.sites, self.sessions, limits)
+        self.sso = SingleSignOn(deps, self.sites, self.sessions, limits)
+        self.streams = Streams(deps, self.sessions, self.moderation.staff)
 
     async def close(self) -> None:
         """Stop delivering, then close the engines."""
@@ -50,9 +51,11 @@ class Service:
         await self.deps.broker.close()
         await self.deps.classifier.close()
 
-    def moderation_events(self, site: Site) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
-        """Listen to a site's moderation queues (new items, decisions, claims) while open."""
-        return self.deps.broker.subscribe(channel(site.name))
+    async def moderation_events(
+        self, viewer: Viewer, site: str
+    ) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
+        """A site's queues live, 403 now if not staff; ends soon after logout, role loss or ban."""
+        return await self.streams.moderation(viewer, site)
 
     async def check_health(self) -> dict[str, str]:
         """Whether the database and the cache answer."""

@@ -1,6 +1,6 @@
 """Running a site: thread switches, settings, roles, the audit log, and the dry run.
 
-Each change commits with its audit row.
+Each change commits with its audit row; a refused change of roles gets one of its own.
 """
 
 from __future__ import annotations
@@ -110,12 +110,25 @@ class Admin:
     async def set_roles(
         self, viewer: Viewer, site_name: str, user_id: str, wanted: list[Role]
     ) -> None:
-        """Admins grant and withdraw roles."""
-        site = await self._staff.require(viewer, site_name, admin=True)
-        if await self._deps.storage.get_user(user_id) is None:
+        """Admins grant and withdraw roles; no site loses its last admin, nor a settings' one."""
+        site, powers = await self._staff.acting(viewer, site_name, need=None)
+        tried: dict[str, object] = {"roles": sorted(set(wanted)), "by_roles": sorted(powers)}
+        if "admin" not in powers:
+            if "moderator" not in powers:
+                raise Forbidden("You are not an admin of this site.")
+            message = "Only an admin of this site can change roles."
+            raise await self._staff.refuse(
+                viewer, site.name, "roles_refused", message, user_id=user_id, details=tried
+            )
+        target = await self._deps.storage.get_user(user_id)
+        if target is None:
             raise NotFound("No user with this id has logged in yet.")
-        if user_id == viewer.user.id and "admin" not in wanted:
-            raise Forbidden("You cannot take away your own admin role.")
+        if "admin" not in wanted:
+            refusal = await self._staff.demotion_refusal(site.name, viewer, target)
+            if refusal is not None:
+                raise await self._staff.refuse(
+                    viewer, site.name, "roles_refused", refusal, user_id=user_id, details=tried
+                )
         effects = self._audited(
             site.name, viewer.user.id, "roles", user_id=user_id, details={"roles": sorted(wanted)}
         )

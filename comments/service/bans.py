@@ -2,6 +2,9 @@
 
 A ban, the end of the user's sessions on the site (for a visible ban), the rejection of
 what they had waiting, the audit row and the announcements commit in one transaction.
+Staff rank (comments/service/staff.py): a moderator bans readers, an admin bans
+moderators and other admins too, and nobody bans an admin named in the settings or the
+site's last admin; a refused ban is a 403 with an audit row of its own.
 """
 
 from __future__ import annotations
@@ -38,16 +41,27 @@ class Bans:
         reject_pending: bool = False,
     ) -> tuple[Ban, int]:
         """Ban or suspend a user; a visible ban ends their sessions on the site at once."""
-        site = await self._staff.require(viewer, site_name)
+        site, powers = await self._staff.acting(viewer, site_name)
         reason = validation.text("reason", reason, 500, multiline=True)
         storage = self._deps.storage
-        if await storage.get_user(user_id) is None:
+        target = await storage.get_user(user_id)
+        if target is None:
             raise NotFound("There is no such user.")
         if user_id == viewer.user.id:
             raise Forbidden("You cannot ban yourself.")
         now = self._deps.clock()
         if until is not None and until <= now:
             raise invalid("until", "must be in the future")
+        refusal = await self._staff.ban_refusal(site.name, powers, target)
+        if refusal is not None:
+            # Refused before anything is read for `reject_pending`: staff's waiting
+            # comments stay where they are too.
+            tried = {"until": iso(until), "shadow": shadow, "reject_pending": reject_pending,
+                     "by_roles": sorted(powers)}  # fmt: skip
+            raise await self._staff.refuse(
+                viewer, site.name, "ban_refused", refusal, user_id=user_id, reason=reason,
+                details=tried,
+            )  # fmt: skip
         ban = Ban(site.name, user_id, until, shadow, reason, viewer.user.id, now)
         rejected = tuple(await storage.pending_ids_of(site.name, user_id)) if reject_pending else ()
         make = self._make

@@ -1,4 +1,8 @@
-"""Rate limits: sliding windows per reader and per address, shared through the cache.
+"""Rate limits: sliding windows per reader, per address and per site, shared through the cache.
+
+Posting counts per reader and per address on each site. Login starts and publisher
+sign-on exchanges, which need no login and cost the service a provider round trip or a
+session, count per address (across all sites) and per site.
 
 With Redis every worker counts in the same windows (an atomic script); without it,
 one process counts alone. When Redis stops answering, each process counts in its own
@@ -22,12 +26,24 @@ from comments.service.context import Deps
 
 log = logging.getLogger(__name__)
 
+LOGINS_PER_ADDRESS = 30  # a minute, login starts or sign-on exchanges from one address
+LOGINS_PER_SITE = 600  # a minute, for one site from every address
+
 
 class RateLimits:
     """Checks a write against the site's limits before anything is stored."""
 
-    def __init__(self, deps: Deps, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        logins_per_address: int = LOGINS_PER_ADDRESS,
+        logins_per_site: int = LOGINS_PER_SITE,
+    ) -> None:
         self._deps = deps
+        self._logins_per_address = logins_per_address
+        self._logins_per_site = logins_per_site
         self._local = MemoryCache(monotonic=monotonic)
         self.outage = Outage(
             "rate limits", "each process counts in its own windows", log, monotonic=monotonic
@@ -69,6 +85,33 @@ class RateLimits:
                 f"Try again in {wait} s.",
                 retry_after=wait,
             )
+
+    async def login_start(self, site: str | None, address: str | None) -> None:
+        """Count one login start (`site` None: the dashboard's), or refuse with 429."""
+        await self._logins("login", site, address, "Too many logins were started")
+
+    async def sso_exchange(self, site: str, address: str | None) -> None:
+        """Count one publisher sign-on exchange, or refuse with 429."""
+        await self._logins("sso", site, address, "Too many sign-ons were asked for")
+
+    async def _logins(self, kind: str, site: str | None, address: str | None, what: str) -> None:
+        windows: list[tuple[str, int, str]] = []
+        if address:
+            windows.append(
+                (f"rate:{kind}:ip:{address}:m", self._logins_per_address, "from your address")
+            )
+        if site:
+            windows.append((f"rate:{kind}:site:{site}:m", self._logins_per_site, "on this site"))
+        for key, limit, where in windows:
+            if limit <= 0:
+                continue
+            wait_ms = await self._hit(key, 60_000, limit)
+            if wait_ms:
+                wait = math.ceil(wait_ms / 1000)
+                raise RateLimited(
+                    f"{what} {where} in the last minute. Try again in {wait} s.",
+                    retry_after=wait,
+                )
 
     async def _hit(self, key: str, window_ms: int, limit: int) -> int:
         """The shared window when the cache answers, else this process's own."""

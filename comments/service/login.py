@@ -4,6 +4,16 @@ A login starts in a popup on the service's own origin. Its state record lives in
 cache for ten minutes, is single-use (taken atomically), names the provider, the PKCE
 verifier, the nonce and the exact embedding origin, and is bound to the popup's browser
 by a first-party cookie. No redirect target ever comes from a request parameter.
+
+Every callback that names a live state consumes it, whatever else is wrong with it:
+a provider's error answer (`error=access_denied`), a missing code, an `iss` (RFC 9207)
+that names another provider. Starts are rate-limited per address and per site.
+
+The widget's token reaches the article page only by the popup's `postMessage`, which
+the server cannot see arrive (the opener may have gone, or navigated elsewhere). So a
+widget login's session lives ten minutes until its first use, when it takes the normal
+sliding expiry; an undelivered token dies unused. A dashboard login's token goes into
+the response's own cookie and lives normally.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from comments.errors import BadRequest, NotFound, Unavailable
@@ -21,6 +32,7 @@ from comments.login.dev import DevProvider
 from comments.models import MAX_NAME, Site, User
 from comments.service import validation
 from comments.service.context import Deps
+from comments.service.limits import RateLimits
 from comments.service.sessions import Sessions
 from comments.service.sites import Sites
 
@@ -28,6 +40,9 @@ log = logging.getLogger(__name__)
 
 STATE_TTL = 600
 MAX_STATE = 100
+MAX_CODE = 2048
+MAX_ISSUER = 2048
+UNTIL_FIRST_USE = timedelta(minutes=10)
 
 
 def _digest(value: str) -> str:
@@ -70,10 +85,11 @@ def safe_avatar(url: str | None) -> str | None:
 class Logins:
     """Starts and finishes logins for any provider."""
 
-    def __init__(self, deps: Deps, sites: Sites, sessions: Sessions) -> None:
+    def __init__(self, deps: Deps, sites: Sites, sessions: Sessions, limits: RateLimits) -> None:
         self._deps = deps
         self._sites = sites
         self._sessions = sessions
+        self._limits = limits
 
     def provider(self, provider_id: str) -> Provider:
         """The enabled provider, or 404."""
@@ -109,18 +125,27 @@ class Logins:
         return f"{self._deps.config.public_url}/auth/{provider_id}/callback"
 
     async def start(
-        self, provider_id: str, site_name: str | None, origin: str, *, dashboard: bool = False
+        self,
+        provider_id: str,
+        site_name: str | None,
+        origin: str,
+        *,
+        dashboard: bool = False,
+        address: str | None = None,
     ) -> LoginStart:
         """Record a fresh state and answer the provider's authorize URL.
 
         A widget login names the site and the embedding page's exact origin; a dashboard
         login is for the service's own pages and ends in a cookie, not a message.
+        `address` is the client's, for the rate limit.
         """
         provider = self.provider(provider_id)
         if dashboard:
+            await self._limits.login_start(None, address)
             site_name, exact = None, self._deps.config.origin
         else:
             site = await self._sites.get(site_name or "")
+            await self._limits.login_start(site.name, address)
             try:
                 exact = validation.origin(origin)
             except ValueError:
@@ -130,11 +155,7 @@ class Logins:
             if provider not in self.providers(site):
                 raise BadRequest("This site does not offer this login.")
             site_name = site.name
-        try:
-            await provider.prepare()
-        except LoginRefused as exc:
-            log.warning("login provider %s unavailable: %s", provider.id, exc)
-            raise Unavailable("The login provider is not answering. Try again soon.") from None
+        await self._prepare(provider)
         state = secrets.token_urlsafe(32)
         verifier = secrets.token_urlsafe(48)
         nonce = secrets.token_urlsafe(24)
@@ -157,16 +178,40 @@ class Logins:
         )
         return LoginStart(provider.authorize_url(request), browser_secret)
 
+    @staticmethod
+    async def _prepare(provider: Provider) -> None:
+        try:
+            await provider.prepare()
+        except LoginRefused as exc:
+            log.warning("login provider %s unavailable: %s", provider.id, exc)
+            raise Unavailable("The login provider is not answering. Try again soon.") from None
+
+    async def abandon(self, state: str) -> None:
+        """A provider's error answer (the reader said no): its state can finish nothing."""
+        if state and len(state) <= MAX_STATE:
+            await self._deps.cache.take(f"login:{state}")
+
     async def finish(
-        self, provider_id: str, state: str, code: str, browser_secret: str | None
+        self,
+        provider_id: str,
+        state: str,
+        code: str,
+        browser_secret: str | None,
+        *,
+        issuer: str | None = None,
     ) -> LoginResult:
-        """Take the state once, check it belongs here, redeem the code, issue a token."""
-        if not state or len(state) > MAX_STATE or not code or len(code) > 2048:
+        """Take the state once, check it belongs here, redeem the code, issue a token.
+
+        `issuer` is the callback's `iss` parameter (RFC 9207), None when absent.
+        """
+        if not state or len(state) > MAX_STATE:
             raise BadRequest("This login link is incomplete. Please start again.")
         raw = await self._deps.cache.take(f"login:{state}")
         if raw is None:
             raise BadRequest("This login has expired or was already used. Please start again.")
         record = json.loads(raw)
+        if not code or len(code) > MAX_CODE or validation.identifier_problem(code):
+            raise BadRequest("This login link is incomplete. Please start again.")
         if record["provider"] != provider_id:
             raise BadRequest("This login was started with another provider. Please start again.")
         if not browser_secret or not secrets.compare_digest(
@@ -174,6 +219,17 @@ class Logins:
         ):
             raise BadRequest("This login was started in another browser. Please start again.")
         provider = self.provider(provider_id)
+        await self._prepare(provider)
+        try:
+            if issuer is not None and len(issuer) > MAX_ISSUER:
+                raise LoginRefused("an oversized iss")
+            await provider.check_issuer(issuer)
+        except LoginRefused as exc:
+            log.info("login answer refused for %s: %s", provider_id, exc)
+            raise BadRequest(
+                "This login answer does not come from the provider the login was started "
+                "with. Please start again."
+            ) from None
         try:
             identity = await provider.exchange(
                 code, record["verifier"], self.redirect_uri(provider_id), record["nonce"]
@@ -194,5 +250,7 @@ class Logins:
         if purpose == "dashboard":
             token = await self._sessions.issue(user.id, None, kind="dashboard")
         else:
-            token = await self._sessions.issue(user.id, record["site"])
+            token = await self._sessions.issue(
+                user.id, record["site"], first_use_within=UNTIL_FIRST_USE
+            )
         return LoginResult(record["origin"], record["site"], token, user, purpose)

@@ -1,8 +1,16 @@
-"""Bearer tokens: opaque, stored only as hashes, bound to one site, sliding expiry."""
+"""Bearer tokens: opaque, stored only as hashes, bound to one site, sliding expiry.
+
+Also the revocation signal: after a logout commits, a `session.revoked` event goes out
+on the user's control channel (`sessions_channel`), so every instance's open streams of
+that user check their caller again at once (comments/service/streams.py). The signal
+only hastens what the streams' own periodic checks find anyway, so a lost one costs
+seconds, never access.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,11 +25,19 @@ TOKEN_CAPS: dict[Role | None, frozenset[Role]] = {
     "moderator": frozenset({"moderator"}),
 }
 MAX_TOKEN = 200
+REVOKED = "session.revoked"
+
+log = logging.getLogger(__name__)
 
 
 def hash_token(token: str) -> str:
     """What is stored for a token: its SHA-256 (tokens are random, so no salt is needed)."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def sessions_channel(user_id: str) -> str:
+    """The live control channel of one user's sessions (revocations)."""
+    return f"sessions:{user_id}"
 
 
 @dataclass(frozen=True)
@@ -57,10 +73,17 @@ class Sessions:
         kind: SessionKind = "reader",
         role: Role | None = None,
         name: str | None = None,
+        first_use_within: timedelta | None = None,
     ) -> str:
-        """A new token for the user on the site; only its hash is kept."""
+        """A new token for the user on the site; only its hash is kept.
+
+        `first_use_within`: a token whose delivery nobody can confirm (the login popup's
+        `postMessage`) lives only this long until first used; its first use in `viewer`
+        gives it the normal sliding expiry, so an undelivered token soon dies.
+        """
         now = self._deps.clock()
         days = self._deps.config.api_token_days if kind == "api" else self._deps.config.session_days
+        life = first_use_within if first_use_within is not None else timedelta(days=days)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         session = Session(
             token_hash=hash_token(token),
@@ -69,7 +92,7 @@ class Sessions:
             kind=kind,
             role=role,
             created_at=now,
-            expires_at=now + timedelta(days=days),
+            expires_at=now + life,
         )
         await self._deps.storage.create_session(session, name=name)
         return token
@@ -84,8 +107,18 @@ class Sessions:
         """The live session behind `token` (on `site` when given), else 401."""
         if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN:
             raise LoginRequired("Your login is not valid. Please log in again.")
+        return await self._resolve(hash_token(token), site, kinds, extend=True)
+
+    async def recheck(self, viewer: Viewer) -> Viewer:
+        """The same session looked up afresh (revoked, expired, roles changed?), else 401."""
+        session = viewer.session
+        return await self._resolve(session.token_hash, session.site, (session.kind,), extend=False)
+
+    async def _resolve(
+        self, token_hash: str, site: str | None, kinds: tuple[SessionKind, ...], *, extend: bool
+    ) -> Viewer:
         storage = self._deps.storage
-        found = await storage.session_with_user(hash_token(token))  # one query
+        found = await storage.session_with_user(token_hash)  # one query
         now = self._deps.clock()
         session = found[0] if found else None
         if found is None or session is None or session.revoked or session.expires_at <= now:
@@ -97,7 +130,7 @@ class Sessions:
         user = found[1]
         if user is None:
             raise LoginRequired("This account no longer exists.")
-        if session.kind != "api":
+        if extend and session.kind != "api":
             ttl = timedelta(days=self._deps.config.session_days)
             if session.expires_at - now < ttl / 2:
                 await storage.extend_session(session.token_hash, now + ttl)
@@ -120,5 +153,24 @@ class Sessions:
         return self.with_admins(frozenset(await self._deps.storage.roles(site, user_id)), user_id)
 
     async def revoke(self, token: str) -> None:
-        """Log out: the token stops working at once."""
-        await self._deps.storage.revoke_sessions(self._deps.clock(), token_hash=hash_token(token))
+        """Log out: the token stops working at once, and its open streams end."""
+        token_hash = hash_token(token)
+        session = await self._deps.storage.get_session(token_hash)
+        await self._deps.storage.revoke_sessions(self._deps.clock(), token_hash=token_hash)
+        if session is not None:
+            await self._signal(session.user_id)
+
+    async def revoke_everywhere(self, user_id: str) -> int:
+        """Log out everywhere: every session of the user (all sites, all kinds) and its streams."""
+        count = await self._deps.storage.revoke_sessions(self._deps.clock(), user_id=user_id)
+        await self._signal(user_id)
+        return count
+
+    async def _signal(self, user_id: str) -> None:
+        # After the commit, so a stream that checks on hearing it sees the revocation.
+        try:
+            await self._deps.broker.publish(
+                sessions_channel(user_id), REVOKED, {"user_id": user_id}
+            )
+        except Exception:  # the streams' periodic checks still end them within seconds
+            log.warning("could not announce a revocation; streams will find it on their own")

@@ -3,7 +3,8 @@
 The token is HS256, signed with the site's SSO secret. The algorithm is pinned (no
 `none`, no other algorithm, no key from the token's own header: `jwk`, `jku`, `kid`
 are ignored), the size is capped, and `iat`/`exp` must be present and at most an hour
-apart, so a leaked token is short-lived.
+apart, so a leaked token is short-lived. A `name` over the limit is refused (422), not
+cut. Exchanges are rate-limited per address and per site.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from joserfc.jwk import OctKey
 from comments.errors import Forbidden, LoginRequired, invalid
 from comments.models import MAX_NAME, User
 from comments.service.context import Deps
+from comments.service.limits import RateLimits
 from comments.service.login import safe_avatar
 from comments.service.sessions import Sessions
 from comments.service.sites import Sites
@@ -47,16 +49,20 @@ def _refuse(reason: str) -> LoginRequired:
 class SingleSignOn:
     """Turns a publisher's signed token into a reader session on that site."""
 
-    def __init__(self, deps: Deps, sites: Sites, sessions: Sessions) -> None:
+    def __init__(self, deps: Deps, sites: Sites, sessions: Sessions, limits: RateLimits) -> None:
         self._deps = deps
         self._sites = sites
         self._sessions = sessions
+        self._limits = limits
 
-    async def login(self, site_name: str, token: str) -> tuple[str, User]:
+    async def login(
+        self, site_name: str, token: str, *, address: str | None = None
+    ) -> tuple[str, User]:
         """Verify the token; answers a bearer token and the user it stands for."""
         site = await self._sites.get(site_name)
         if not site.sso_secret:
             raise Forbidden("This site does not use single sign-on.")
+        await self._limits.sso_exchange(site.name, address)
         if len(token) > MAX_SSO_TOKEN:
             raise invalid("token", f"must be at most {MAX_SSO_TOKEN} characters")
         if _header(token).get("alg") != "HS256":
@@ -84,14 +90,18 @@ class SingleSignOn:
         sub, name = claims.get("sub"), claims.get("name")
         if not isinstance(sub, str) or not 0 < len(sub) <= 200 or not sub.isprintable():
             raise _refuse("sub must be a short string")
-        if not isinstance(name, str) or not name.strip():
-            raise _refuse("name must be a string")
+        if isinstance(name, str):
+            name = "".join(ch for ch in name if ch.isprintable()).strip()
+        if not isinstance(name, str) or not name:
+            raise _refuse("name must be a non-empty string")
+        if len(name) > MAX_NAME:
+            raise invalid("name", f"must be at most {MAX_NAME} characters")
         email = claims.get("email")
         avatar = claims.get("avatar")
         user = await self._deps.storage.upsert_user(
             User(
                 id=f"sso:{site.name}:{sub}",
-                name="".join(ch for ch in name if ch.isprintable()).strip()[:MAX_NAME],
+                name=name,
                 avatar_url=safe_avatar(avatar if isinstance(avatar, str) else None),
                 email=email if isinstance(email, str) and len(email) <= 320 else None,
                 created_at=self._deps.clock(),

@@ -390,6 +390,9 @@ class ModerationStore(Protocol):
     async def delete_ban(self, site: str, user_id: str, effects: Effects = NO_EFFECTS) -> bool:
         """Lift a ban; False when there was none (and then nothing is written)."""
 
+    async def record(self, effects: Effects) -> None:
+        """Commit effects with no write beside them (the audit row of a refused attempt)."""
+
     async def list_audit(
         self, site: str, before_id: str | None, limit: int
     ) -> list[tuple[AuditEntry, str | None]]:

@@ -264,6 +264,11 @@ class ModerationQueries(SqlBase):
             await self._effects(conn, effects)
             return True
 
+    async def record(self, effects: Effects) -> None:
+        """Commit effects with no write beside them (the audit row of a refused attempt)."""
+        async with self._engine.begin() as conn:
+            await self._effects(conn, effects)
+
     async def list_audit(
         self, site: str, before_id: str | None, limit: int
     ) -> list[tuple[AuditEntry, str | None]]:

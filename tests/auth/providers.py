@@ -312,6 +312,8 @@ class Tamper:
     id_token_alg: Literal["RS256", "HS256", "none"] = "RS256"
     #: Sign with an RSA key that is not in the JWKS (same `kid`).
     id_token_wrong_key: bool = False
+    #: Sign with an RSA key that is not in the JWKS, under this `kid` (one never published).
+    id_token_kid: str | None = None
     #: Issue an ID token that expired an hour ago.
     id_token_expired: bool = False
     #: Claims merged into the ID token last (e.g. `{"sub": "someone-else"}`).
@@ -476,6 +478,11 @@ class StrictOidcProvider:
     Consent: `GET /authorize` shows a form (`#sub`, `#authorize`, `#deny`); a GET or POST
     carrying `sub` consents as that user and redirects (302) to the client with `code`
     and `state`; `action=deny` redirects with `error=access_denied`.
+
+    With `issuer_parameter=True` it implements RFC 9207: discovery advertises
+    `authorization_response_iss_parameter_supported` and every authorization response
+    (errors too) carries `iss`. Added by hand: Authlib 1.9's `IssuerParameter` server
+    extension registers a hook the server never runs. `jwks_requests` counts `/jwks` hits.
     """
 
     def __init__(
@@ -483,9 +490,12 @@ class StrictOidcProvider:
         name: str = "strict-oidc",
         *,
         new_user_claims: Callable[[str], dict[str, Any]] | None = None,
+        issuer_parameter: bool = False,
     ) -> None:
         self.name = name
         self.issuer = ""
+        self.issuer_parameter = issuer_parameter
+        self.jwks_requests = 0
         self.tamper = Tamper()
         self.require_pkce = True
         self.require_nonce = True
@@ -511,9 +521,10 @@ class StrictOidcProvider:
         name: str = "strict-oidc",
         *,
         new_user_claims: Callable[[str], dict[str, Any]] | None = None,
+        issuer_parameter: bool = False,
     ) -> Iterator[StrictOidcProvider]:
         """Start a provider on `http://127.0.0.1:<free port>`; stop it at the end."""
-        provider = cls(name, new_user_claims=new_user_claims)
+        provider = cls(name, new_user_claims=new_user_claims, issuer_parameter=issuer_parameter)
         with _serve(provider.app, name) as port, httpx.Client(trust_env=False, timeout=10) as h:
             provider.issuer = f"http://127.0.0.1:{port}"
             provider._http = h
@@ -650,13 +661,14 @@ class StrictOidcProvider:
         alg = self.tamper.id_token_alg
         if alg == "RS256":
             key = self._key
-            if self.tamper.id_token_wrong_key:
+            kid = self.tamper.id_token_kid or self._kid
+            if self.tamper.id_token_wrong_key or self.tamper.id_token_kid:
                 if self._wrong_key is None:
                     self._wrong_key = RSAKey.generate_key(
                         2048, parameters={"kid": self._kid}, private=True
                     )
                 key = self._wrong_key
-            header = {"alg": "RS256", "typ": "JWT", "kid": self._kid}
+            header = {"alg": "RS256", "typ": "JWT", "kid": kid}
             signed: str = jwt.encode(header, claims, key, algorithms=["RS256"])
             return signed
         # Built by hand: joserfc rightly warns about "none" and short HMAC keys.
@@ -679,7 +691,9 @@ class StrictOidcProvider:
 
         @app.get("/.well-known/openid-configuration")
         def discovery() -> flask.Response:
+            rfc9207 = {"authorization_response_iss_parameter_supported": True}
             return flask.jsonify(
+                **(rfc9207 if self.issuer_parameter else {}),
                 issuer=self.issuer,
                 authorization_endpoint=self.authorization_endpoint,
                 token_endpoint=self.token_endpoint,
@@ -704,7 +718,14 @@ class StrictOidcProvider:
 
         @app.get("/jwks")
         def jwks() -> flask.Response:
+            with self._lock:
+                self.jwks_requests += 1
             return flask.jsonify(self.public_jwks())
+
+        def with_issuer(response: flask.Response) -> flask.Response:
+            if self.issuer_parameter and response.location:  # RFC 9207, section 2
+                response.location = _add_params(response.location, {"iss": self.issuer})
+            return response
 
         @app.route("/authorize", methods=["GET", "POST"])
         def authorize() -> Any:
@@ -714,11 +735,15 @@ class StrictOidcProvider:
                 return server.handle_error_response(None, error)
             values = flask.request.values
             if values.get("action") == "deny":
-                return server.create_authorization_response(grant=grant, grant_user=None)
+                return with_issuer(
+                    server.create_authorization_response(grant=grant, grant_user=None)
+                )
             sub = values.get("sub", "").strip()
             if sub:
                 user = self._user(sub, create=True)
-                return server.create_authorization_response(grant=grant, grant_user=user)
+                return with_issuer(
+                    server.create_authorization_response(grant=grant, grant_user=user)
+                )
             client_id = html.escape(grant.client.client_id)
             return _page(
                 f"Sign in - {self.name}",
@@ -1127,3 +1152,79 @@ def fake_github() -> Iterator[FakeGitHub]:
     """Stands in for github.com and api.github.com (unreachable from the tests)."""
     with FakeGitHub.running() as fake:
         yield fake
+
+
+# ---------------------------------------------------------------------- forging_oidc
+
+
+class ForgingOidcProvider(StrictOidcProvider):
+    """The strict provider, whose ID tokens and discovery document a test may forge.
+
+    `forging(make)`: while the block runs, the token endpoint hands out `make(claims)` as
+    the ID token, `claims` being what a correct token would carry (this login's nonce
+    included); the forgery writes its own header and signature. For forgeries:
+    `signing_key` and `kid` (the real key, for tokens signed right but wrong elsewhere),
+    `public_key_pem()` (what anyone reads from `/jwks`), and `attacker_key`, a key the
+    provider never published, which `attacker_jwks_uri` serves (for `jku` tricks).
+    `discovery_overrides` are merged into the discovery document while set.
+    Start one per test module with `ForgingOidcProvider.running(name)`.
+    """
+
+    def __init__(self, name: str = "forging-oidc", **options: Any) -> None:
+        super().__init__(name, **options)  # the strict provider's options, whatever they are
+        self.forge: Callable[[dict[str, Any]], str] | None = None
+        self.discovery_overrides: dict[str, Any] = {}
+        self.attacker_key = RSAKey.generate_key(
+            2048, parameters={"kid": "attacker", "use": "sig", "alg": "RS256"}, private=True
+        )
+        self.app.after_request(self._override_discovery)
+        self.app.add_url_rule("/attacker/jwks", "attacker_jwks", self._attacker_jwks)
+
+    @property
+    def signing_key(self) -> RSAKey:
+        """The private key behind the published JWKS."""
+        return self._key
+
+    @property
+    def kid(self) -> str:
+        """The key id of the published key."""
+        return self._kid
+
+    @property
+    def attacker_jwks_uri(self) -> str:
+        """A JWKS holding `attacker_key`, served by this provider's own server."""
+        return f"{self.issuer}/attacker/jwks"
+
+    def public_key_pem(self) -> bytes:
+        """The published key as PEM: public knowledge, an HMAC secret for confusion attacks."""
+        pem: bytes = self._key.as_pem(private=False)
+        return pem
+
+    @contextmanager
+    def forging(self, make: Callable[[dict[str, Any]], str]) -> Iterator[None]:
+        """Hand out `make(claims)` as the ID token for the duration of the block."""
+        self.forge = make
+        try:
+            yield
+        finally:
+            self.forge = None
+
+    def reset(self) -> None:
+        """Back to correct behaviour: no forgery, no tampering, the real discovery."""
+        super().reset()
+        self.forge = None
+        self.discovery_overrides = {}
+
+    def _sign(self, claims: dict[str, Any], client: _Client) -> str:
+        if self.forge is not None:
+            return self.forge(dict(claims))
+        return super()._sign(claims, client)
+
+    def _attacker_jwks(self) -> flask.Response:
+        return flask.jsonify(KeySet([self.attacker_key]).as_dict(private=False))
+
+    def _override_discovery(self, response: flask.Response) -> flask.Response:
+        if self.discovery_overrides and flask.request.path.endswith("/openid-configuration"):
+            document = json.loads(response.get_data()) | self.discovery_overrides
+            response.set_data(json.dumps(document))
+        return response

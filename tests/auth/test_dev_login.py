@@ -1,12 +1,12 @@
-"""The popup login with the dev provider: the same state, PKCE and binding as real providers."""
+"""The popup login with the dev provider: the same state, PKCE and binding as real providers.
+
+Attacks on its state, codes, origins and tokens: tests/security/test_attack_*.py.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
-from comments.login import pkce_challenge
 from tests.harness import ORIGIN, PUBLIC, Harness, login_result
 
 
@@ -55,63 +55,6 @@ def test_token_is_stored_only_as_a_hash(quick: Harness) -> None:
     assert token not in repr(session)
 
 
-def test_origin_not_allowed_for_the_site_is_refused(quick: Harness) -> None:
-    for origin in (
-        "https://evil.example",
-        "https://news.example.evil.example",
-        "null",
-        "https://news.example/path",
-        "javascript:alert(1)",
-    ):
-        r = quick.client.get(
-            "/auth/dev/login", params={"site": "news", "origin": origin}, follow_redirects=False
-        )
-        assert r.status_code == 400, origin
-        assert r.json()["error"]["code"] == "bad_request"
-        assert "set-cookie" not in r.headers
-
-
-def test_state_is_single_use(quick: Harness) -> None:
-    callback = _grant(quick, _start(quick))
-    first = quick.client.get(callback)
-    assert first.status_code == 200
-    assert "token" in login_result(first.text)["message"]
-    again = quick.client.get(callback)
-    assert again.status_code == 400
-    assert again.json()["error"]["code"] == "bad_request"
-
-
-def test_callback_from_another_browser_is_refused(quick: Harness) -> None:
-    callback = _grant(quick, _start(quick))
-    quick.client.cookies.clear()
-    r = quick.client.get(callback)
-    assert r.status_code == 400
-    assert "another browser" in r.json()["error"]["message"]
-
-
-@pytest.mark.parametrize("tamper", ["state", "code"])
-def test_wrong_state_or_code_is_refused(quick: Harness, tamper: str) -> None:
-    callback = urlsplit(_grant(quick, _start(quick)))
-    params = {k: v[0] for k, v in parse_qs(callback.query).items()}
-    params[tamper] = "x" * 43
-    r = quick.client.get(callback.path, params=params)
-    assert r.status_code == 400
-    assert "token" not in r.text
-
-
-def test_wrong_pkce_verifier_is_refused_by_the_provider(quick: Harness) -> None:
-    authorize = parse_qs(urlsplit(_start(quick)).query)
-    params = {k: v[0] for k, v in authorize.items()}
-    params["code_challenge"] = pkce_challenge("a-verifier-the-service-never-made" + "x" * 20)
-    r = quick.client.post(
-        "/auth/dev/authorize", data=params | {"name": "Mallory"}, follow_redirects=False
-    )
-    target = urlsplit(r.headers["location"])
-    finished = quick.client.get(f"{target.path}?{target.query}")
-    assert finished.status_code == 400
-    assert "refused" in finished.json()["error"]["message"]
-
-
 def test_failed_login_page_shows_the_reason_in_the_popup(quick: Harness) -> None:
     r = quick.client.get(
         "/auth/dev/callback",
@@ -122,14 +65,6 @@ def test_failed_login_page_shows_the_reason_in_the_popup(quick: Harness) -> None
     result = login_result(r.text)
     assert result["error"]["code"] == "bad_request"
     assert "token" not in r.text
-
-
-def test_logout_revokes_the_token(quick: Harness) -> None:
-    token = quick.dev_login("Alice")["message"]["token"]
-    assert quick.client.post("/auth/logout", headers=quick.auth(token)).status_code == 204
-    r = quick.client.get("/api/v1/me", params={"site": "news"}, headers=quick.auth(token))
-    assert r.status_code == 401
-    assert r.json()["error"]["code"] == "login_required"
 
 
 def test_dev_login_is_off_unless_switched_on(sqlite_url: str) -> None:
@@ -166,21 +101,3 @@ def test_site_offers_only_the_logins_it_chose(quick: Harness) -> None:
         "/auth/dev/login", params={"site": "news", "origin": ORIGIN}, follow_redirects=False
     )
     assert r.status_code == 400 and "does not offer" in r.json()["error"]["message"]
-
-
-def test_expired_login_state_is_refused(sqlite_url: str, redis_clean_url: str) -> None:
-    import time
-
-    import redis
-
-    with Harness.start(sqlite_url, redis_url=redis_clean_url) as h:
-        authorize = _start(h)
-        state = parse_qs(urlsplit(authorize).query)["state"][0]
-        raw = redis.Redis.from_url(redis_clean_url)
-        try:
-            raw.pexpire(f"comments:login:{state}", 1)  # ten minutes pass in a millisecond
-        finally:
-            raw.close()
-        time.sleep(0.01)
-        r = h.client.get(_grant(h, authorize))
-        assert r.status_code == 400 and "expired" in r.json()["error"]["message"]
