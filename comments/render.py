@@ -7,10 +7,12 @@ http, https and mailto links survive, and they get `rel="nofollow ugc noopener"`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 ALLOWED_TAGS = frozenset(
     {
@@ -45,6 +47,15 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """A comment parsed once: its links for the link rules, its tokens for the HTML."""
+
+    source: str
+    tokens: list[Token]
+    links: tuple[str, ...]
+
+
 class Renderer:
     """Turns comment source into safe HTML; built once per app, reused by every request."""
 
@@ -63,19 +74,26 @@ class Renderer:
             url_relative="deny",
         )
 
+    def parse(self, source: str) -> Parsed:
+        """Parse `source` once, for both screening (its links) and publishing (its HTML)."""
+        tokens = self._md.parse(source, {})
+        found = tuple(
+            str(child.attrGet("href") or "")
+            for token in tokens
+            for child in token.children or []
+            if child.type == "link_open"
+        )
+        return Parsed(source, tokens, found)
+
+    def html(self, parsed: Parsed) -> str:
+        """Safe HTML for what was parsed."""
+        raw = self._md.renderer.render(parsed.tokens, self._md.options, {})
+        return self._cleaner.clean(raw).strip()
+
     def render(self, source: str) -> str:
         """Safe HTML for `source`."""
-        return self._cleaner.clean(self._md.render(source)).strip()
-
-    def links(self, source: str) -> list[str]:
-        """The targets of the links the comment carries (for the link rules)."""
-        found: list[str] = []
-        for token in self._md.parse(source):
-            for child in token.children or []:
-                if child.type == "link_open":
-                    found.append(str(child.attrGet("href") or ""))
-        return found
+        return self.html(self.parse(source))
 
     def count_links(self, source: str) -> int:
         """How many links the rendered comment will carry."""
-        return len(self.links(source))
+        return len(self.parse(source).links)

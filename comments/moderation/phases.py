@@ -19,7 +19,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from comments.models import SitePolicy
-from comments.moderation.verdicts import Facts, ReasonCode, Submission, Verdict
+from comments.moderation.verdicts import Facts, ReasonCode, Submission, Verdict, Wait
 
 Filter = Callable[[Submission, Facts], Verdict | None]
 
@@ -218,26 +218,20 @@ def closed_thread(submission: Submission, facts: Facts) -> Verdict | None:
     return None
 
 
+def _wait(wait: Wait | None, code: str) -> Verdict | None:
+    return None if wait is None else Verdict(
+        "refuse", code, wait.message, refusal="rate_limited", retry_after=wait.retry_after
+    )  # fmt: skip
+
+
 def rate_limits(submission: Submission, facts: Facts) -> Verdict | None:
     """The reader (or their address) is over the site's pace."""
-    wait = facts.rate_limited
-    if wait is None:
-        return None
-    return Verdict(
-        "refuse", "RATE_LIMITED", wait.message, refusal="rate_limited",
-        retry_after=wait.retry_after,
-    )  # fmt: skip
+    return _wait(facts.rate_limited, "RATE_LIMITED")
 
 
 def slow_mode(submission: Submission, facts: Facts) -> Verdict | None:
     """The thread allows one comment per reader every so many seconds."""
-    wait = facts.slow_mode
-    if wait is None:
-        return None
-    return Verdict(
-        "refuse", "SLOW_MODE", wait.message, refusal="rate_limited",
-        retry_after=wait.retry_after,
-    )  # fmt: skip
+    return _wait(facts.slow_mode, "SLOW_MODE")
 
 
 def surge(submission: Submission, facts: Facts) -> Verdict | None:

@@ -32,6 +32,11 @@ MAX_REASON = 500
 log = logging.getLogger(__name__)
 
 
+def _reason(reason: str | None) -> str | None:
+    """A moderator's reason as kept: stripped, capped, None when blank."""
+    return (reason.strip()[:MAX_REASON] or None) if reason else None
+
+
 class Decisions:
     """What moderators decide."""
 
@@ -61,7 +66,7 @@ class Decisions:
     ) -> Comment:
         """Approve, reject or requeue a comment, once: someone else's earlier decision is 409."""
         comment, site = await self._comment(viewer, comment_id)
-        reason = reason.strip()[:MAX_REASON] or None if reason else None
+        reason = _reason(reason)
         scope = f"decision:{comment.id}"
         print_ = fingerprint({"action": action, "from": from_status, "reason": reason})
         replayed = await self._keys.replay(viewer, idempotency_key, scope, print_)
@@ -152,7 +157,7 @@ class Decisions:
     ) -> dict[str, str]:
         """The same decision on many comments of one queue; each: ok, conflict or not_found."""
         site = await self._staff.require(viewer, site_name)
-        reason = reason.strip()[:MAX_REASON] or None if reason else None
+        reason = _reason(reason)
         results: dict[str, str] = {}
         for comment_id in dict.fromkeys(ids):
             comment = (

@@ -40,13 +40,12 @@ from comments.models import (
 )
 from comments.moderation import Decision
 from comments.moderation.phases import word_action
-from comments.moderation.words import WordHit
 from comments.service import validation
 from comments.service.context import Deps
 from comments.service.effects import Consequences
 from comments.service.idempotency import Idempotency, fingerprint
 from comments.service.reading import Reading
-from comments.service.screening import Screened, Screening
+from comments.service.screening import Screened, Screening, ban_message
 from comments.service.sessions import Viewer
 from comments.service.sites import Sites
 from comments.service.views import CommentView
@@ -118,11 +117,13 @@ class Posting:
             ),
         )
 
-    async def _html(self, site: Site, body: str, hits: tuple[WordHit, ...]) -> str:
-        """The published HTML: words of lists the site masks are starred out first."""
-        masked = [hit for hit in hits if word_action(hit.list_name, site.policy) == "mask"]
-        if masked:
-            body = (await self._deps.words.matcher(site.policy)).mask(body, masked)
+    async def _html(self, site: Site, screened: Screened) -> str:
+        """The published HTML, from the parse screening made: masked words starred out."""
+        policy = site.policy
+        masked = [hit for hit in screened.hits if word_action(hit.list_name, policy) == "mask"]
+        if not masked:
+            return self._deps.renderer.html(screened.parsed)
+        body = (await self._deps.words.matcher(policy)).mask(screened.parsed.source, masked)
         return self._deps.renderer.render(body)
 
     def _row(self, comment: Comment, viewer: Viewer, thread_key: str) -> CommentRow:
@@ -174,7 +175,7 @@ class Posting:
             depth=depth,
             author_id=viewer.user.id,
             body=body,
-            html=await self._html(site, body, screened.hits),
+            html=await self._html(site, screened),
             status=STATUS_FOR[decision.action],
             reasons=tuple(r.to_json() for r in decision.reasons),
             score=0,
@@ -318,7 +319,7 @@ class Posting:
             comment.id,
             CommentChange(
                 body=body,
-                html=await self._html(site, body, screened.hits),
+                html=await self._html(site, screened),
                 status=status,
                 reasons=after.reasons,
                 edited_at=self._deps.clock(),
@@ -348,9 +349,9 @@ class Posting:
         if comment.status != "approved" or comment.shadowed:
             raise NotFound("There is no such comment.")
         ban = await self._deps.storage.get_ban(site.name, viewer.user.id)
-        if ban is not None and ban.active(self._deps.clock()) and not ban.shadow:
-            until = f" until {ban.until:%d %B %Y, %H:%M} UTC" if ban.until else ""
-            raise Banned(f"You are banned from commenting on this site{until}.")
+        message = ban_message(ban, self._deps.clock())
+        if message is not None:
+            raise Banned(message)
         return comment, site
 
     async def vote(self, comment_id: str, viewer: Viewer, value: VoteValue) -> int:

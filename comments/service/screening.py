@@ -10,14 +10,16 @@ thread, so "test this text" answers what a post would get.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from comments.errors import RateLimited
-from comments.models import Comment, Site, Thread
+from comments.models import Ban, Comment, Site, Thread
 from comments.moderation import Decision, Facts, Submission, Wait, run_pipeline
 from comments.moderation.phases import DRY_RUN_PHASES, PHASES
 from comments.moderation.words import WordHit
+from comments.render import Parsed
 from comments.service.context import Deps
 from comments.service.limits import RateLimits
 from comments.service.reading import thread_closed
@@ -43,11 +45,13 @@ class Screened:
     decision: Decision
     hits: tuple[WordHit, ...]
     stored: StoredFacts
+    parsed: Parsed
     surge: Surge | None = None
 
 
 @dataclass(frozen=True)
 class _Content:
+    parsed: Parsed
     submission: Submission
     classifier: tuple[str, str | None] | None
     classifier_failed: bool
@@ -84,10 +88,12 @@ class Screening:
         surge = None if trusted else self._surge(site, stored, now)
         rate = slow = None
         if not trusted and ban_message is None and not closed:
-            rate = await self._rate(site, viewer, address)
+            rate = await _waited(self._limits.posting(site, viewer.user.id, address))
             seconds = self._slow_seconds(site, stored.thread, surge)
             if rate is None and seconds and stored.thread is not None:
-                slow = await self._slow(site, stored.thread, viewer, seconds)
+                slow = await _waited(
+                    self._limits.slow_mode(site, stored.thread, viewer.user.id, seconds)
+                )
         content = await self._content(site, viewer.user.id, body, is_edit=False)
         facts = Facts(
             policy=policy,
@@ -109,7 +115,7 @@ class Screening:
             surge_holds=surge is not None and policy.surge_action == "premoderate",
         )
         decision = run_pipeline(content.submission, facts, PHASES)
-        return Screened(decision, content.hits, stored, surge)
+        return Screened(decision, content.hits, stored, content.parsed, surge)
 
     async def edit(self, site: Site, viewer: Viewer, comment: Comment, body: str) -> Screened:
         """A new text for an existing comment: no rate limits, the thread's own switches."""
@@ -135,7 +141,7 @@ class Screening:
             hidden_by_reports=hide > 0 and comment.report_count - comment.reviewed_reports >= hide,
         )
         decision = run_pipeline(content.submission, facts, PHASES)
-        return Screened(decision, content.hits, stored)
+        return Screened(decision, content.hits, stored, content.parsed)
 
     async def dry_run(self, site: Site, author_id: str, body: str) -> Decision:
         """The content phases as a post by an established author would get them."""
@@ -152,11 +158,12 @@ class Screening:
         return run_pipeline(content.submission, facts, DRY_RUN_PHASES)
 
     async def _content(self, site: Site, author_id: str, body: str, *, is_edit: bool) -> _Content:
-        links = tuple(self._deps.renderer.links(body))
+        parsed = self._deps.renderer.parse(body)
+        links = parsed.links
         submission = Submission(body=body, link_count=len(links), is_edit=is_edit, links=links)
         classifier, failed = await self._classify(site, author_id, body)
         hits = tuple(await self._deps.words.find(site.policy, body))
-        return _Content(submission, classifier, failed, hits)
+        return _Content(parsed, submission, classifier, failed, hits)
 
     async def _classify(
         self, site: Site, author_id: str, body: str
@@ -177,12 +184,8 @@ class Screening:
     def _ban(stored: StoredFacts, now: datetime) -> tuple[str | None, bool]:
         """The refusal message of a visible ban, and whether a shadow ban holds."""
         ban = stored.ban
-        if ban is None or not ban.active(now):
-            return None, False
-        if ban.shadow:
-            return None, True
-        until = f" until {ban.until:%d %B %Y, %H:%M} UTC" if ban.until else ""
-        return f"You are banned from commenting on this site{until}.", False
+        shadow = ban is not None and ban.shadow and ban.active(now)
+        return ban_message(ban, now), shadow
 
     @staticmethod
     def _surge(site: Site, stored: StoredFacts, now: datetime) -> Surge | None:
@@ -208,19 +211,22 @@ class Screening:
             return site.policy.surge_slow_seconds
         return None
 
-    async def _rate(self, site: Site, viewer: Viewer, address: str | None) -> Wait | None:
-        try:
-            await self._limits.posting(site, viewer.user.id, address)
-        except RateLimited as exc:
-            return Wait(exc.retry_after or 1, exc.message)
-        return None
 
-    async def _slow(self, site: Site, thread: Thread, viewer: Viewer, seconds: int) -> Wait | None:
-        try:
-            await self._limits.slow_mode(site, thread, viewer.user.id, seconds)
-        except RateLimited as exc:
-            return Wait(exc.retry_after or 1, exc.message)
+async def _waited(check: Awaitable[None]) -> Wait | None:
+    """A rate-limit check's refusal as a fact for the phases, instead of an error."""
+    try:
+        await check
+    except RateLimited as exc:
+        return Wait(exc.retry_after or 1, exc.message)
+    return None
+
+
+def ban_message(ban: Ban | None, now: datetime) -> str | None:
+    """What a reader under an active visible ban is told; None when no such ban holds."""
+    if ban is None or ban.shadow or not ban.active(now):
         return None
+    until = f" until {ban.until:%d %B %Y, %H:%M} UTC" if ban.until else ""
+    return f"You are banned from commenting on this site{until}."
 
 
 def _trusted(viewer: Viewer) -> bool:
