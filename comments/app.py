@@ -25,6 +25,7 @@ from starlette.types import Scope
 
 from comments import __version__, dashboard
 from comments.api import comments as comments_api
+from comments.api import live as live_api
 from comments.api import me as me_api
 from comments.api import moderation as moderation_api
 from comments.auth import routes as auth_routes
@@ -34,6 +35,7 @@ from comments.http.client import parse_networks
 from comments.http.context import AppContext, context_of
 from comments.http.cors import SiteCors
 from comments.http.errors import exception_handlers
+from comments.http.fastpath import CachedReads
 from comments.http.headers import SecurityHeaders
 from comments.http.request_id import RequestId
 from comments.http.routing import Endpoint, openapi, to_route
@@ -43,7 +45,8 @@ from comments.login.dev import DevProvider
 from comments.login.github import GitHubProvider
 from comments.login.oidc import OidcProvider
 from comments.moderation import ReasonCode
-from comments.realtime import make_broker
+from comments.pages import make_pages
+from comments.realtime import make_broker, make_event_log
 from comments.service import Deps, Service, ServiceConfig
 from comments.settings import Settings
 from comments.storage.sql import SqlStorage
@@ -127,6 +130,8 @@ def build_service(settings: Settings, *, demo: bool = False, clock: Clock = utc_
         storage=SqlStorage.from_url(settings.database_url),
         cache=cache,
         broker=make_broker(settings.redis_url),
+        event_log=make_event_log(settings.redis_url),
+        pages=make_pages(settings.redis_url, settings.cache_memory_mb << 20),
         config=ServiceConfig(
             public_url=settings.public_url,
             origin=settings.origin,
@@ -168,6 +173,7 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
         try:
             if demo:
                 await service.sites.ensure(DEMO_SITE, [settings.origin, *settings.demo_origins])
+            service.listen()
             if settings.worker == "inprocess":
                 service.dispatcher.start()
             yield
@@ -197,6 +203,7 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
 
     routes: list[BaseRoute] = [to_route(endpoint) for endpoint in ENDPOINTS]
     routes += [to_route(endpoint) for endpoint in moderation_api.STREAMS]
+    routes += [to_route(endpoint) for endpoint in live_api.STREAMS]
     routes += auth_routes.ROUTES
     routes += dashboard.ROUTES
     routes += [
@@ -216,6 +223,8 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
             Middleware(RequestId),
             Middleware(SecurityHeaders),
             Middleware(SiteCors, origins_for=origins_for),
+            # Innermost: cached anonymous reads, answered before routing.
+            Middleware(CachedReads),
         ],
         exception_handlers=exception_handlers(),
     )

@@ -16,30 +16,13 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
-# What a Redis that is gone, restarting or loading raises (BusyLoadingError is a
-# ConnectionError); a tuple, so callers can write `except UNAVAILABLE`.
-UNAVAILABLE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+from comments.redis_options import UNAVAILABLE, redis_options
 
-
-def redis_options() -> dict[str, Any]:
-    """Client options that survive a Redis restart: the first command on each stale
-    pooled connection is retried on a fresh one instead of failing the request."""
-    return {
-        "retry": Retry(ExponentialBackoff(cap=0.25, base=0.01), 3),
-        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
-        "health_check_interval": 10,
-        "socket_connect_timeout": 2,
-        "socket_timeout": 5,
-        "socket_keepalive": True,
-    }
+__all__ = ["UNAVAILABLE", "Cache", "MemoryCache", "Outage", "RedisCache", "make_cache"]
 
 
 class Cache(Protocol):

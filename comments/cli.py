@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 from comments.app import app_from_environment, build_service, create_app
 from comments.errors import ApiError
 from comments.http.access_log import ACCESS_LOGGER, QueryFreeAccessLog
+from comments.http.server import HEAD_LIMIT, BoundedHttpTools
 from comments.models import SitePolicy
 from comments.service import Service
 from comments.settings import Settings, SettingsError, load_settings, require_secret
@@ -80,7 +81,22 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--user", required=True)
     create.add_argument("--name")
     create.add_argument("--role", choices=["moderator", "admin"])
+
+    cache = commands.add_parser("cache", help="the shared page cache").add_subparsers(
+        dest="action", required=True
+    )
+    flush = cache.add_parser(
+        "flush", help="empty the page cache: all of it, a site's, or a thread's (with --site)"
+    )
+    flush.add_argument("--site")
+    flush.add_argument("--thread", help="a thread key; needs --site")
     return parser
+
+
+def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """What argparse cannot say: a thread key is unique only within its site."""
+    if args.command == "cache" and args.thread is not None and args.site is None:
+        parser.error("cache flush: --thread needs --site (a thread key belongs to one site)")
 
 
 def _with_service(settings: Settings, work: Callable[[Service], Awaitable[T]]) -> T:
@@ -151,6 +167,32 @@ def _tokens(settings: Settings, args: argparse.Namespace) -> None:
     print(f"token for {args.user} on {args.site}: {token}")
 
 
+def _cache(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.redis_url is None:
+        print(
+            "comments: without COMMENTS_REDIS_URL each server process keeps its own page "
+            "cache, out of this command's reach: restarting the server empties it",
+            file=sys.stderr,
+        )
+        return 1
+
+    async def work(service: Service) -> int:
+        if args.site is not None:
+            await service.sites.get(args.site)  # a mistyped name is an error, not "0 flushed"
+        return await service.flush_cache(args.site, args.thread)
+
+    dropped = _with_service(settings, work)
+    if args.site is None:
+        scope = "every site"
+    elif args.thread is None:
+        scope = f"site {args.site}"
+    else:
+        scope = f"thread {args.thread} of site {args.site}"
+    noun = "entry" if dropped == 1 else "entries"
+    print(f"flushed {dropped} cached {noun} ({scope})")
+    return 0
+
+
 def _require_current_schema(settings: Settings) -> None:
     current = asyncio.run(current_revision(settings.database_url))
     if current != head_revision():
@@ -173,9 +215,10 @@ def uvicorn_options() -> dict[str, Any]:
     return {
         # The callback's `code` and `state` are secrets: paths are logged without queries.
         "log_config": access_log_config(),
-        # httptools has no header size limit (it reads a 30 MB header in full); h11 does.
-        "http": "h11",
-        "h11_max_incomplete_event_size": 64 * 1024,
+        # httptools, with the head limit it lacks (431 past 64 KiB) and a head deadline.
+        "http": BoundedHttpTools,
+        # The same limit, should h11 be chosen instead (`http="h11"`).
+        "h11_max_incomplete_event_size": HEAD_LIMIT,
         "timeout_keep_alive": 5,
         # Open event streams must not hold a restart up for long.
         "timeout_graceful_shutdown": 3,
@@ -251,7 +294,9 @@ def _demo_settings(args: argparse.Namespace) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; answers the exit status."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check(parser, args)
     try:
         settings = _demo_settings(args) if args.command == "demo" else load_settings()
         logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(message)s")
@@ -270,6 +315,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _roles(settings, args)
         elif args.command == "tokens":
             _tokens(settings, args)
+        elif args.command == "cache":
+            return _cache(settings, args)
     except SettingsError as exc:
         print(f"comments: {exc}", file=sys.stderr)
         return 2

@@ -138,6 +138,13 @@ class SitePolicy(BaseModel):
     auto_close_days: int | None = Field(
         None, ge=1, le=3650, description="Close threads this many days after their first comment"
     )
+    cdn_seconds: int = Field(
+        0,
+        ge=0,
+        le=60,
+        description="Seconds a shared cache (a CDN) may answer anonymous reads without asking "
+        "(s-maxage); anonymous readers behind it may see a write that much later",
+    )
 
     @field_validator("classifier_url")
     @classmethod

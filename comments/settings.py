@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     body_timeout_seconds: float = Field(
         10.0, gt=0, le=300, description="A request body must arrive within this many seconds"
     )
+    cache_memory_mb: int = Field(
+        64, ge=1, le=65536, description="Memory each process may give its copy of cached pages"
+    )
     worker: Literal["inprocess", "external"] = Field(
         "inprocess",
         description="Who delivers e-mails and webhooks: `inprocess` (inside `comments serve` and "

@@ -1,5 +1,7 @@
 """docker-compose.yml: the services, their order, and settings the app really reads."""
 
+import ipaddress
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +35,7 @@ def _depends_on(service: dict[str, Any]) -> dict[str, str]:
 
 def test_services() -> None:
     services = _compose()["services"]
-    assert {"app", "migrate", "postgres", "redis"} <= set(services)
+    assert {"app", "migrate", "postgres", "redis", "proxy"} <= set(services)
 
 
 def test_every_comments_variable_is_a_setting() -> None:
@@ -55,10 +57,12 @@ def test_every_comments_variable_is_a_setting() -> None:
         assert "COMMENTS_PUBLIC_URL" in env
 
 
-def test_app_is_published_and_started_in_order() -> None:
+def test_the_proxy_is_published_and_everything_starts_in_order() -> None:
     services = _compose()["services"]
-    app = services["app"]
-    assert any(str(port).endswith(":8000") for port in app["ports"])
+    proxy, app = services["proxy"], services["app"]
+    assert any(str(port).endswith(":8000") for port in proxy["ports"])
+    assert _depends_on(proxy)["app"] == "service_healthy"
+    assert "ports" not in app, "replicas cannot share a host port: the proxy is published"
     assert "serve" in app["command"]
     assert "healthcheck" in app
     assert _depends_on(app)["migrate"] == "service_completed_successfully"
@@ -66,6 +70,56 @@ def test_app_is_published_and_started_in_order() -> None:
     migrate = services["migrate"]
     assert "migrate" in migrate["command"]
     assert _depends_on(migrate)["postgres"] == "service_healthy"
+
+
+def _servers(services: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: s for name, s in services.items() if "serve" in (s.get("command") or [])}
+
+
+def test_two_app_replicas_share_one_database_redis_and_secret() -> None:
+    services = _compose()["services"]
+    servers = _servers(services)
+    replicas = sum(int((s.get("deploy") or {}).get("replicas", 1)) for s in servers.values())
+    assert replicas >= 2
+    shared = ("COMMENTS_DATABASE_URL", "COMMENTS_REDIS_URL", "COMMENTS_SECRET_KEY")
+    migrate = _environment(services["migrate"])
+    for name, server in servers.items():
+        env = _environment(server)
+        assert {k: env[k] for k in shared} == {k: migrate[k] for k in shared}, name
+        assert env["COMMENTS_PUBLIC_URL"] == migrate["COMMENTS_PUBLIC_URL"], name
+    # Migrations run once, before any replica: no server migrates on its own.
+    migrating = [n for n, s in services.items() if "migrate" in (s.get("command") or [])]
+    assert migrating == ["migrate"]
+
+
+def test_replicas_believe_forwarded_addresses_from_the_proxy_only_in_private_networks() -> None:
+    from comments.settings import Settings
+
+    for name, server in _servers(_compose()["services"]).items():
+        value = _environment(server)["COMMENTS_TRUSTED_PROXIES"]
+        trusted = Settings(database_url="sqlite+aiosqlite://", trusted_proxies=value)
+        networks = [ipaddress.ip_network(item) for item in trusted.trusted_proxies]
+        assert networks and all(network.is_private for network in networks), name
+
+
+def test_the_proxy_spreads_requests_over_every_replica() -> None:
+    data = _compose()
+    proxy = data["services"]["proxy"]
+    [mounted] = proxy["configs"]
+    assert mounted["target"] == "/etc/caddy/Caddyfile"
+    caddyfile = data["configs"][mounted["source"]]["content"]
+    assert "reverse_proxy" in caddyfile
+    # Every address the name `app` resolves to (one per replica), not just the first.
+    assert re.search(r"dynamic a \{[^}]*name app\b[^}]*port 8000\b", caddyfile), caddyfile
+    assert caddyfile.count("{") == caddyfile.count("}")
+
+
+def test_redis_memory_is_bounded_without_evicting_keys_that_never_expire() -> None:
+    command = _compose()["services"]["redis"]["command"]
+    options = dict(zip(command[1::2], command[2::2], strict=False))
+    assert options["--maxmemory"].endswith(("mb", "gb"))
+    # `volatile-*` evicts only keys with an expiry, and every key but one small one has one.
+    assert options["--maxmemory-policy"].startswith("volatile-")
 
 
 def test_backing_services_have_healthchecks() -> None:

@@ -11,6 +11,12 @@
  * page's exact origin, and inserts text as text everywhere: the only HTML it
  * inserts is a comment's `html` field, which the server has sanitised.
  *
+ * Once the first page is shown it follows the thread live through one
+ * EventSource (no cookies, no token: the stream carries only what anyone may
+ * see) and marks the widget's root `data-live="on"` while connected. A
+ * logged-in reader's own parts of a page (votes, rights, held comments) come
+ * in the page's `viewer` block and are put into the shared comments here.
+ *
  * Single-page sites: `Comments.createInstance(element, options)` returns an
  * instance with `destroy()`; `Comments.mountAll()` scans the page again.
  * Options (camelCase) override the element's data-* attributes: site, thread,
@@ -26,6 +32,7 @@
   const MOUNT_SELECTOR =
     "#comments[data-site][data-thread], .comments-embed[data-site][data-thread]";
   const INSTANCE = Symbol.for("comments.instance");
+  const DATA = Symbol("comments.data"); // on each rendered <li>: the comment as shown
   const MAX_LENGTH = 10000;
   const PAGE_SIZE = 20;
   const SORTS = Object.freeze([
@@ -34,6 +41,13 @@
     ["top", "Top rated"],
   ]);
   const THEMES = Object.freeze(["light", "dark", "auto"]);
+  const LIVE_EVENTS = Object.freeze([
+    "ready", "reset", "comment.created", "comment.updated", "comment.removed",
+    "comment.voted", "thread.updated",
+  ]);
+  // A stream the service refused (an HTTP error) is not retried by the browser: try again later.
+  const STREAM_RETRY_MS = 15 * 1000;
+  const STREAM_RETRY_MAX_MS = 5 * 60 * 1000;
   const REPORT_REASONS = Object.freeze([
     ["spam", "Spam or advertising"],
     ["abuse", "Abuse or harassment"],
@@ -142,6 +156,7 @@
       loginUrl: (provider, origin) =>
         base + "/auth/" + encodeURIComponent(provider) + "/login?site=" +
         encodeURIComponent(site) + "&origin=" + encodeURIComponent(origin),
+      eventsUrl: (thread) => base + sitePath + "/events?thread=" + encodeURIComponent(thread),
       providers: () => request("GET", "/auth/providers", { query: { site } }),
       me: () => request("GET", "/api/v1/me", { query: { site } }),
       logout: () => request("POST", "/auth/logout"),
@@ -468,6 +483,17 @@
       this.loginNotice = null; // after a login window was lost: {provider, text}
       this.idSeq = 0;
       this.destroyed = false;
+      this.viewer = null; // the reader's own parts of the pages loaded: {votes, canEdit, canDelete}
+      this.ownWaiting = []; // the reader's held comments whose place is not on the page yet
+      this.fresh = []; // live top-level comments waiting behind the "new comments" button
+      this.counted = new Set(); // ids whose arrival already moved the count
+      this.holds = 0; // while a page is loading, live events wait in `backlog`
+      this.backlog = [];
+      this.stream = null; // the thread's EventSource
+      this.streamTimer = null;
+      this.streamDelay = 0;
+      this.streamOpened = false; // a stream has said `ready` once
+      this.streamLost = false; // events may have been missed: reload when the next one is ready
 
       this.root = el.shadowRoot || el.attachShadow({ mode: "open" });
       this.root.replaceChildren();
@@ -478,8 +504,17 @@
       this.onStorage = this.onStorage.bind(this);
       this.onSchemeChange = () => this.applyTheme();
       this.onLoad = () => this.applyTheme();
+      this.onPageHide = () => {
+        if (this.stream || this.streamTimer) this.streamLost = this.streamOpened;
+        this.closeStream();
+      };
+      this.onPageShow = (event) => {
+        if (event.persisted && this.thread) this.openStream(); // back from the back/forward cache
+      };
       window.addEventListener("message", this.onMessage);
       window.addEventListener("storage", this.onStorage);
+      window.addEventListener("pagehide", this.onPageHide);
+      window.addEventListener("pageshow", this.onPageShow);
       this.scheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
       if (this.scheme && this.scheme.addEventListener) this.scheme.addEventListener("change", this.onSchemeChange);
       if (document.readyState !== "complete") window.addEventListener("load", this.onLoad, { once: true });
@@ -495,6 +530,9 @@
       window.removeEventListener("message", this.onMessage);
       window.removeEventListener("storage", this.onStorage);
       window.removeEventListener("load", this.onLoad);
+      window.removeEventListener("pagehide", this.onPageHide);
+      window.removeEventListener("pageshow", this.onPageShow);
+      this.closeStream();
       if (this.scheme && this.scheme.removeEventListener) this.scheme.removeEventListener("change", this.onSchemeChange);
       this.endLoginWait();
       this.popup = null;
@@ -538,10 +576,15 @@
         "Load more comments"
       );
       this.moreButton.addEventListener("click", () => this.loadMore());
+      this.freshButton = h(
+        "button",
+        { type: "button", class: "cw-btn cw-btn-quiet cw-btn-wide cw-show-new", "data-action": "show-new", hidden: true }
+      );
+      this.freshButton.addEventListener("click", () => this.showFresh());
 
       this.shell = h(
         "section",
-        { class: "cw", "aria-labelledby": headingId },
+        { class: "cw", "aria-labelledby": headingId, "data-live": "off" },
         h(
           "header",
           { class: "cw-head" },
@@ -551,6 +594,7 @@
         this.accountEl,
         this.composerEl,
         this.statusEl,
+        this.freshButton,
         this.listEl,
         this.emptyEl,
         this.moreButton
@@ -879,7 +923,18 @@
       this.setCount(this.thread.count);
     }
 
+    /** The first page (again); live events arriving meanwhile are applied after it. */
     async loadThread() {
+      this.holdEvents();
+      try {
+        await this.loadFirstPage();
+      } finally {
+        this.releaseEvents();
+      }
+      if (this.thread && !this.destroyed) this.openStream();
+    }
+
+    async loadFirstPage() {
       const seq = ++this.listSeq;
       const hadToken = Boolean(this.tokens.get());
       this.listEl.setAttribute("aria-busy", "true");
@@ -892,7 +947,7 @@
         this.listEl.removeAttribute("aria-busy");
         if (error.status === 401 && hadToken && !this.ignorable(error)) {
           this.dropSession(error.message);
-          return this.loadThread();
+          return this.loadFirstPage();
         }
         return this.fail(error);
       }
@@ -901,9 +956,16 @@
       if (this.statusEl.textContent === "Loading comments…") this.say("");
       this.thread = Object.assign({ closed: false, count: 0 }, data.thread || {});
       this.setCount(this.thread.count);
+      this.viewer = null;
+      this.ownWaiting = [];
+      this.fresh = [];
+      this.counted = new Set();
+      this.renderFreshButton();
+      this.absorbViewer(data);
       this.listEl.replaceChildren();
       this.appendComments(this.listEl, data.comments, 0);
       this.setCursor(data.next_cursor);
+      this.placeOwn();
       this.renderComposer();
     }
 
@@ -912,17 +974,101 @@
       const seq = this.listSeq;
       this.moreButton.disabled = true;
       this.moreButton.textContent = "Loading…";
+      this.holdEvents();
       try {
         const data = await this.api.list(this.config.thread, this.sort, this.nextCursor);
         if (seq !== this.listSeq || this.destroyed) return;
+        this.absorbViewer(data);
         this.appendComments(this.listEl, data.comments, 0);
         this.setCursor(data.next_cursor);
+        this.placeOwn();
       } catch (error) {
         this.fail(error);
       } finally {
         this.moreButton.disabled = false;
         this.moreButton.textContent = "Load more comments";
+        this.releaseEvents();
       }
+    }
+
+    /* ---------------- the reader's own parts (the `viewer` block) ---------------- */
+
+    /**
+     * Takes in a page's `viewer` block: the reader's votes and rights are kept (the shared
+     * comments carry anonymous values), their held comments wait for `placeOwn`.
+     * A page without the block carries them per comment, as the service used to.
+     */
+    absorbViewer(data) {
+      const block = data && data.viewer;
+      if (!block || typeof block !== "object") return;
+      if (!this.viewer) this.viewer = { votes: new Map(), canEdit: new Set(), canDelete: new Set() };
+      const votes = block.votes && typeof block.votes === "object" ? block.votes : {};
+      for (const [id, value] of Object.entries(votes)) {
+        if (value === 1 || value === -1) this.viewer.votes.set(String(id), value);
+      }
+      for (const id of Array.isArray(block.can_edit) ? block.can_edit : []) this.viewer.canEdit.add(String(id));
+      for (const id of Array.isArray(block.can_delete) ? block.can_delete : []) this.viewer.canDelete.add(String(id));
+      for (const c of Array.isArray(block.own) ? block.own : []) {
+        if (!c || typeof c !== "object" || c.id === undefined || c.id === null) continue;
+        if (this.ownWaiting.some((w) => String(w.id) === String(c.id))) continue;
+        this.ownWaiting.push(c);
+      }
+    }
+
+    /** A shared comment with this reader's vote and rights put in. */
+    personalise(comment) {
+      const v = this.viewer;
+      if (!v || !comment || typeof comment !== "object") return comment;
+      const id = String(comment.id);
+      return Object.assign({}, comment, {
+        my_vote: v.votes.has(id) ? v.votes.get(id) : (comment.my_vote === 1 || comment.my_vote === -1 ? comment.my_vote : null),
+        can_edit: v.canEdit.has(id) || comment.can_edit === true,
+        can_delete: v.canDelete.has(id) || comment.can_delete === true,
+      });
+    }
+
+    /** Puts the reader's held comments where they belong, once that place is on the page. */
+    placeOwn() {
+      this.ownWaiting = this.ownWaiting.filter((c) => !this.placeOwnComment(c));
+    }
+
+    /** True when `c` is shown (now or already); false while its place is not loaded yet. */
+    placeOwnComment(c) {
+      if (this.findComment(c.id)) return true;
+      if (c.parent_id !== null && c.parent_id !== undefined) {
+        const parent = this.findComment(c.parent_id);
+        if (!parent) return false;
+        const complete = !parent.querySelector(":scope > .cw-more-replies");
+        return this.insertByTime(parent, this.personalise(c), "oldest", complete); // replies run oldest first
+      }
+      return this.insertByTime(null, this.personalise(c), this.sort, !this.nextCursor);
+    }
+
+    /**
+     * Inserts `comment` among the shown ones by its time (under `parentLi`, or at the top
+     * level); under "top", a held comment (no score yet) goes first, where its author looks.
+     * Answers false, inserting nothing, when its place lies beyond what is loaded.
+     */
+    insertByTime(parentLi, comment, sort, complete, highlight = false) {
+      const list = parentLi ? parentLi.querySelector(":scope > .cw-replies") : this.listEl;
+      const depth = parentLi ? Number(parentLi.getAttribute("data-depth")) + 1 : 0;
+      const items = Array.from(list.children).filter((li) => li[DATA]);
+      const when = Date.parse(comment.created_at);
+      let before = null;
+      if (sort === "top") {
+        before = items[0] || null;
+      } else {
+        before = items.find((li) => {
+          const then = Date.parse(li[DATA].created_at);
+          return sort === "newest" ? then < when : then > when;
+        }) || null;
+        if (!before && !complete) return false;
+      }
+      const el = this.renderComment(comment, depth);
+      if (highlight) el.classList.add("cw-fresh");
+      list.insertBefore(el, before);
+      this.emptyEl.hidden = true;
+      return true;
     }
 
     setCursor(cursor) {
@@ -939,8 +1085,8 @@
 
     appendComments(list, comments, depth) {
       for (const comment of Array.isArray(comments) ? comments : []) {
-        if (!comment || this.findComment(comment.id)) continue;
-        list.append(this.renderComment(comment, depth));
+        if (!comment || typeof comment !== "object" || this.findComment(comment.id)) continue;
+        list.append(this.renderComment(this.personalise(comment), depth));
       }
     }
 
@@ -949,8 +1095,9 @@
     renderComposer() {
       const el = this.composerEl;
       if (this.thread && this.thread.closed) {
+        // A draft is kept (out of the page) in case the thread opens again.
         el.replaceChildren(h("p", { class: "cw-notice" }, "Comments are closed on this article."));
-        this.topForm = null;
+        if (!this.loggedIn()) this.topForm = null;
         return;
       }
       if (!this.loggedIn()) {
@@ -964,7 +1111,10 @@
         this.topForm = null;
         return;
       }
-      if (this.topForm && el.contains(this.topForm.form)) return; // keep the draft
+      if (this.topForm) {
+        if (!el.contains(this.topForm.form)) el.replaceChildren(this.topForm.form);
+        return; // keep the draft
+      }
       this.topForm = this.createForm({
         kind: "compose",
         label: "Your comment",
@@ -1083,9 +1233,12 @@
 
     insertNewComment(comment, repliedTo) {
       if (!comment) return;
+      this.dropFresh(comment.id);
       const parentLi = this.findComment(comment.parent_id) || this.findComment(repliedTo);
-      let el;
-      if (parentLi) {
+      let el = this.findComment(comment.id); // its live event may have come first
+      if (el) {
+        this.replaceMain(el, comment, false);
+      } else if (parentLi) {
         const depth = Number(parentLi.getAttribute("data-depth")) + 1;
         el = this.renderComment(comment, depth);
         parentLi.querySelector(":scope > .cw-replies").append(el);
@@ -1095,12 +1248,342 @@
         else this.listEl.append(el);
       }
       this.emptyEl.hidden = true;
-      if (comment.status === "approved") this.bumpCount(1);
+      if (comment.status === "approved") this.countArrival(comment.id);
       this.say(comment.status === "pending"
         ? "Your comment was received and is awaiting moderation."
         : "Your comment was posted.");
       el.classList.add("cw-fresh");
       el.scrollIntoView({ block: "nearest" });
+    }
+
+    /* ---------------- live updates ---------------- */
+
+    /**
+     * One EventSource per widget, opened once the first page is shown. The browser
+     * reconnects by itself after a dropped connection and sends Last-Event-ID, so the
+     * service replays what was missed (or says `reset`). A stream it refused outright is
+     * tried again later from scratch, and then the page is reloaded in case news was missed.
+     */
+    openStream() {
+      if (this.stream || this.streamTimer || this.destroyed || typeof EventSource !== "function") return;
+      let source;
+      try {
+        source = new EventSource(this.api.eventsUrl(this.config.thread)); // no cookies, no token
+      } catch {
+        return;
+      }
+      this.stream = source;
+      this.setLive("connecting");
+      for (const name of LIVE_EVENTS) {
+        source.addEventListener(name, (event) => this.onStreamEvent(source, name, event));
+      }
+      source.addEventListener("error", () => this.onStreamError(source));
+    }
+
+    closeStream() {
+      if (this.stream) this.stream.close();
+      this.stream = null;
+      if (this.streamTimer !== null) clearTimeout(this.streamTimer);
+      this.streamTimer = null;
+      this.setLive("off");
+    }
+
+    /** `data-live` on the widget: "connecting", "on" (news arrives as it happens) or "off". */
+    setLive(state) {
+      if (this.shell) this.shell.setAttribute("data-live", state);
+    }
+
+    onStreamError(source) {
+      if (source !== this.stream) return;
+      if (source.readyState !== EventSource.CLOSED) {
+        this.setLive("connecting"); // the browser is reconnecting, with Last-Event-ID
+        return;
+      }
+      this.stream = null;
+      this.setLive("off");
+      if (this.streamOpened) this.streamLost = true;
+      this.streamDelay = Math.min(STREAM_RETRY_MAX_MS, this.streamDelay ? this.streamDelay * 2 : STREAM_RETRY_MS);
+      this.streamTimer = setTimeout(() => {
+        this.streamTimer = null;
+        this.openStream();
+      }, this.streamDelay);
+    }
+
+    onStreamEvent(source, name, event) {
+      if (source !== this.stream || this.destroyed) return;
+      if (name === "ready") {
+        this.setLive("on");
+        this.streamOpened = true;
+        this.streamDelay = 0;
+        if (this.streamLost) {
+          this.streamLost = false;
+          this.loadThread();
+        }
+        return;
+      }
+      if (name === "reset") {
+        this.loadThread(); // the service no longer has what was missed
+        return;
+      }
+      let data;
+      try {
+        data = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (!data || typeof data !== "object" || Array.isArray(data)) return;
+      if (this.holds > 0) this.backlog.push([name, data]);
+      else this.applyEvent(name, data);
+    }
+
+    holdEvents() {
+      this.holds += 1;
+    }
+
+    /** Applies what arrived while pages loaded: each event is harmless if the page had it. */
+    releaseEvents() {
+      this.holds -= 1;
+      if (this.holds > 0 || this.destroyed) return;
+      const backlog = this.backlog;
+      this.backlog = [];
+      for (const [name, data] of backlog) this.applyEvent(name, data);
+    }
+
+    applyEvent(name, data) {
+      if (!this.thread) return;
+      try {
+        if (name === "comment.created") this.liveCreated(data);
+        else if (name === "comment.updated") this.liveUpdated(data);
+        else if (name === "comment.removed") this.liveRemoved(data);
+        else if (name === "comment.voted") this.liveVoted(data);
+        else if (name === "thread.updated") this.liveThread(data);
+      } catch (error) {
+        console.warn("Comments: could not apply a live update.", error);
+      }
+    }
+
+    /** Moves the count once per comment, however many ways its arrival is heard of. */
+    countArrival(id) {
+      const key = String(id);
+      if (this.counted.has(key)) return;
+      this.counted.add(key);
+      this.bumpCount(1);
+    }
+
+    /** A comment others now see: shown where it belongs, or counted while its place isn't loaded. */
+    liveCreated(c) {
+      if (c.id === undefined || c.id === null) return;
+      const shown = this.findComment(c.id);
+      if (shown) {
+        this.liveUpdated(c); // already here: the reader's own post, or a page that had it
+        return;
+      }
+      if (this.fresh.some((f) => String(f.id) === String(c.id))) return;
+      this.countArrival(c.id);
+      this.placeLive(this.personalise(c));
+    }
+
+    /**
+     * Shows a comment that just became visible where the page has room for it, and answers
+     * whether it did: among the replies it answers, or at the top level by its time. Under
+     * "newest", one newer than all shown waits behind the "new comments" button (nothing
+     * moves under the reader); under "top", a new comment (no score yet) goes last. A place
+     * beyond the loaded pages (or replies) is left for them to bring.
+     */
+    placeLive(comment) {
+      if (comment.parent_id !== null && comment.parent_id !== undefined) {
+        const parent = this.findComment(comment.parent_id);
+        if (!parent) return false;
+        const complete = !parent.querySelector(":scope > .cw-more-replies");
+        return this.insertByTime(parent, comment, "oldest", complete, true);
+      }
+      const complete = !this.nextCursor;
+      if (this.sort === "newest") {
+        const first = Array.from(this.listEl.children).find((li) => li[DATA]);
+        if (first && !(Date.parse(first[DATA].created_at) > Date.parse(comment.created_at))) {
+          this.fresh.push(comment);
+          this.renderFreshButton();
+          return true;
+        }
+        return this.insertByTime(null, comment, "newest", complete, true);
+      }
+      if (this.sort === "top") {
+        if (!complete) return false;
+        const el = this.renderComment(comment, 0);
+        el.classList.add("cw-fresh");
+        this.listEl.append(el);
+        this.emptyEl.hidden = true;
+        return true;
+      }
+      return this.insertByTime(null, comment, "oldest", complete, true);
+    }
+
+    /** An edit (or a moderator's change) others see: new text, same controls for this reader. */
+    liveUpdated(c) {
+      if (c.id === undefined || c.id === null) return;
+      const waiting = this.fresh.findIndex((f) => String(f.id) === String(c.id));
+      if (waiting >= 0) {
+        this.fresh[waiting] = Object.assign({}, this.fresh[waiting], c, this.ownParts(this.fresh[waiting], c));
+        return;
+      }
+      const li = this.findComment(c.id);
+      if (!li) {
+        // Visible again (a moderator's approval or undo) where the page has its place; or
+        // an edit of a comment on a page not loaded, which that page will bring as it is.
+        if (this.placeLive(this.personalise(c))) this.countArrival(c.id);
+        return;
+      }
+      const before = li[DATA] || {};
+      const merged = Object.assign({}, before, c, this.ownParts(before, c));
+      // Published now (the reader's own held comment, approved; or an undone removal).
+      if (before.status !== "approved" && merged.status === "approved") this.countArrival(c.id);
+      delete merged.replies; // the shown replies stay; the event carries none
+      const main = li.querySelector(":scope > .cw-main");
+      const body = main && main.querySelector(":scope > .comment-body");
+      if (before.status !== merged.status || !body) {
+        this.replaceMain(li, merged, false);
+        return;
+      }
+      // Only the text and the "edited" mark change: an open reply or edit form stays as it is.
+      // The shown object is updated in place: the comment's buttons hold on to it.
+      Object.assign(before, merged);
+      this.fillBody(body, merged.html);
+      const when = main.querySelector(".cw-when");
+      const mark = when && when.querySelector(".cw-edited");
+      if (merged.edited_at && when) {
+        const title = "Edited " + absoluteTime(merged.edited_at, this.config.lang);
+        if (mark) mark.title = title;
+        else when.append(h("span", { class: "cw-edited", title }, " · edited"));
+      }
+      this.setScore(li, merged.score);
+    }
+
+    /** What the reader's copy keeps from `before` when others' news about it arrives. */
+    ownParts(before, c) {
+      const parts = { my_vote: before.my_vote, can_edit: before.can_edit, can_delete: before.can_delete };
+      if (typeof before.body === "string" && before.html === c.html) parts.body = before.body;
+      else parts.body = undefined; // the edit form then starts from the new text
+      if (before.moderation && before.status === c.status) parts.moderation = before.moderation;
+      return parts;
+    }
+
+    /** Gone for anonymous readers: removed, or a "deleted" tombstone while replies hang on it. */
+    liveRemoved(data) {
+      const id = data.id;
+      if (id === undefined || id === null) return;
+      const waiting = this.fresh.findIndex((f) => String(f.id) === String(id));
+      if (waiting >= 0) {
+        this.fresh.splice(waiting, 1);
+        this.counted.delete(String(id));
+        this.bumpCount(-1);
+        this.renderFreshButton();
+        return;
+      }
+      const li = this.findComment(id);
+      if (!li) return;
+      const before = li[DATA] || {};
+      // The reader's own held comment was never public: this news is not about their copy.
+      if (before.status === "pending" || before.status === "rejected") return;
+      this.counted.delete(String(id));
+      if (before.status === "approved" || before.status === undefined) this.bumpCount(-1);
+      this.dropShown(li);
+      this.emptyEl.hidden = this.listEl.childElementCount > 0;
+    }
+
+    dropShown(li) {
+      const replies = li.querySelector(":scope > .cw-replies");
+      if (replies && replies.childElementCount) {
+        const before = li[DATA] || {};
+        if (before.status !== "deleted") {
+          this.replaceMain(li, Object.assign({}, before, {
+            status: "deleted", html: "", body: undefined, can_edit: false, can_delete: false,
+            author: { id: null, name: "[deleted]", avatar_url: null, badges: [] },
+          }), false);
+        }
+        return;
+      }
+      const parent = li.parentElement && li.parentElement.closest("li.cw-comment");
+      li.remove();
+      // A tombstone left with no replies goes too, as the service drops it.
+      if (parent && parent[DATA] && parent[DATA].status === "deleted" &&
+          !parent.querySelector(":scope > .cw-more-replies")) {
+        this.dropShown(parent);
+      }
+    }
+
+    liveVoted(data) {
+      const n = Number(data.score);
+      if (data.id === undefined || data.id === null || !Number.isFinite(n)) return;
+      const waiting = this.fresh.find((f) => String(f.id) === String(data.id));
+      if (waiting) waiting.score = n;
+      const li = this.findComment(data.id);
+      if (!li || !li[DATA]) return;
+      li[DATA].score = n; // the reader's own my_vote stays as it is
+      this.setScore(li, n);
+    }
+
+    liveThread(data) {
+      if (typeof data.closed !== "boolean" || this.thread.closed === data.closed) return;
+      this.thread.closed = data.closed;
+      this.renderComposer();
+      for (const button of this.listEl.querySelectorAll('.cw-actions [data-action="reply"]')) {
+        button.hidden = data.closed;
+      }
+    }
+
+    /** The "N new comments" button above the list (sort=newest). */
+    renderFreshButton() {
+      const n = this.fresh.length;
+      this.freshButton.hidden = n === 0;
+      this.freshButton.textContent = n === 1
+        ? "Show 1 new comment"
+        : "Show " + formatNumber(n, this.config.lang) + " new comments";
+    }
+
+    showFresh() {
+      const comments = this.fresh.sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
+      this.fresh = [];
+      this.renderFreshButton();
+      let first = null;
+      for (const comment of comments) {
+        if (this.findComment(comment.id)) continue;
+        const el = this.renderComment(comment, 0);
+        el.classList.add("cw-fresh");
+        this.listEl.prepend(el);
+        first = el;
+      }
+      this.emptyEl.hidden = this.listEl.childElementCount > 0;
+      const focusable = first && first.querySelector(".cw-main");
+      if (focusable) {
+        focusable.setAttribute("tabindex", "-1");
+        focusable.focus({ preventScroll: true });
+        first.scrollIntoView({ block: "nearest" });
+      }
+    }
+
+    /** Forgets a comment waiting behind the button (the reader's own post is shown at once). */
+    dropFresh(id) {
+      const before = this.fresh.length;
+      this.fresh = this.fresh.filter((f) => String(f.id) !== String(id));
+      if (this.fresh.length !== before) this.renderFreshButton();
+    }
+
+    setScore(li, score) {
+      const el = li.querySelector(":scope > .cw-main .cw-score");
+      if (!el) return;
+      const n = Number(score) || 0;
+      el.textContent = formatNumber(n, this.config.lang);
+      el.setAttribute("aria-label", "Score " + n);
+      el.setAttribute("data-score", String(n));
+    }
+
+    /** A comment's HTML, sanitised by the service, with links opening safely elsewhere. */
+    fillBody(body, html) {
+      body.innerHTML = typeof html === "string" ? html : ""; // sanitised by the server
+      for (const link of body.querySelectorAll("a[href]")) {
+        link.setAttribute("target", "_blank");
+        link.setAttribute("rel", "nofollow ugc noopener noreferrer");
+      }
     }
 
     /* ---------------- one comment ---------------- */
@@ -1113,6 +1596,7 @@
         "data-depth": depth,
         "data-author-id": comment.author && comment.author.id,
       });
+      li[DATA] = comment;
       const replies = h("ol", { class: "cw-replies", "aria-label": "Replies" });
       li.append(this.renderMain(comment, li), replies);
       this.appendComments(replies, comment.replies, depth + 1);
@@ -1154,11 +1638,7 @@
         return main;
       }
       const body = h("div", { class: "comment-body" });
-      body.innerHTML = typeof c.html === "string" ? c.html : ""; // sanitised by the server
-      for (const link of body.querySelectorAll("a[href]")) {
-        link.setAttribute("target", "_blank");
-        link.setAttribute("rel", "nofollow ugc noopener noreferrer");
-      }
+      this.fillBody(body, c.html);
       main.append(body);
 
       const slot = h("div", { class: "cw-slot" });
@@ -1193,9 +1673,10 @@
       const button = (action, text, label) =>
         h("button", { type: "button", class: "cw-action", "data-action": action, "aria-label": label }, text);
 
-      if (published && open) {
+      if (published) {
         const reply = button("reply", "Reply", "Reply to " + name);
         reply.setAttribute("aria-expanded", "false");
+        reply.hidden = !open; // shown again if the thread reopens
         reply.addEventListener("click", () => this.toggleReply(c, li, slot, reply));
         actions.append(reply);
       }
@@ -1263,6 +1744,10 @@
         const data = await this.api.vote(c.id, next);
         c.score = data && data.score !== undefined ? data.score : c.score;
         c.my_vote = data && data.my_vote !== undefined ? data.my_vote : next;
+        if (this.viewer) {
+          if (c.my_vote === 1 || c.my_vote === -1) this.viewer.votes.set(String(c.id), c.my_vote);
+          else this.viewer.votes.delete(String(c.id));
+        }
         sync();
       } catch (error) {
         this.fail(error, this.inlineNote(slot));
@@ -1340,11 +1825,14 @@
       form.textarea.setSelectionRange(form.textarea.value.length, form.textarea.value.length);
     }
 
-    replaceMain(li, comment) {
+    /** Rebuilds the comment itself; `focus` after the reader's own edit, never for live news. */
+    replaceMain(li, comment, focus = true) {
       const old = li.querySelector(":scope > .cw-main");
       li.setAttribute("data-status", comment.status || "approved");
+      li[DATA] = comment;
       const fresh = this.renderMain(comment, li);
       old.replaceWith(fresh);
+      if (!focus) return;
       const focusable = fresh.querySelector('[data-action="edit"]') || fresh.querySelector("button");
       if (focusable) focusable.focus();
     }
@@ -1427,12 +1915,15 @@
         try {
           const data = await this.api.replies(this.config.thread, c.id, next);
           const depth = Number(li.getAttribute("data-depth")) + 1;
+          this.absorbViewer(data);
           this.appendComments(li.querySelector(":scope > .cw-replies"), data && data.comments, depth);
           next = data && data.next_cursor;
           if (!next) {
             button.remove();
+            this.placeOwn();
             return;
           }
+          this.placeOwn();
         } catch (error) {
           this.fail(error);
         }

@@ -8,13 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from comments.http.answers import send
 from comments.http.client import client_address
 from comments.http.context import context_of
 from comments.http.inputs import free_text
-from comments.http.present import comment_json, page_json
+from comments.http.present import comment_json
 from comments.http.routing import Endpoint
 from comments.models import MAX_BODY, MAX_THREAD_KEY, MAX_TITLE, MAX_URL, Site
-from comments.service import NewComment, Viewer
+from comments.service import NewComment, PageQuery, Viewer
 from comments.service.idempotency import HEADER as IDEMPOTENCY_HEADER
 from comments.service.idempotency import checked_key
 
@@ -93,21 +94,17 @@ class CountsQuery(BaseModel):
 async def list_comments(
     request: Request, site: Site, query: ListQuery, viewer: Viewer | None
 ) -> Response:
-    """A page of a thread, or of one comment's replies."""
-    page = await context_of(request).service.reading.page(
-        site,
-        query.thread,
-        viewer,
+    """A page of a thread, or of one comment's replies: the shared cached bytes, and for a
+    logged-in reader their own `viewer` block beside them."""
+    page = PageQuery(
+        thread=query.thread,
         sort=query.sort,
         limit=query.limit,
         cursor=query.cursor,
-        parent_id=query.parent,
+        parent=query.parent,
     )
-    # Browsers always revalidate (a reader must see their own post after a reload); shared
-    # caches may hold anonymous pages briefly. Authorization is part of the cache key.
-    cache = "private, no-store" if viewer else "public, max-age=0, s-maxage=5"
-    headers = {"Cache-Control": cache, "Vary": "Authorization"}
-    return JSONResponse(page_json(page), headers=headers)
+    answer = await context_of(request).service.reading.answer(site, page, viewer)
+    return send(request.headers, answer)
 
 
 async def post_comment(request: Request, site: Site, body: PostBody, viewer: Viewer) -> Response:
@@ -162,10 +159,8 @@ async def report_comment(
 
 async def count_comments(request: Request, site: Site, query: CountsQuery) -> Response:
     """Published comment counts for article lists."""
-    counts = await context_of(request).service.reading.counts(site, query.thread)
-    return JSONResponse(
-        {"counts": counts}, headers={"Cache-Control": "public, max-age=0, s-maxage=30"}
-    )
+    answer = await context_of(request).service.reading.counts_answer(site, query.thread)
+    return send(request.headers, answer)
 
 
 ENDPOINTS = [

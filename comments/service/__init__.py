@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 
@@ -13,10 +15,11 @@ from comments.service.account import Account
 from comments.service.context import Deps, ServiceConfig
 from comments.service.dispatch import Dispatcher
 from comments.service.limits import RateLimits
+from comments.service.live import Live
 from comments.service.login import Logins
 from comments.service.moderation import Moderation
 from comments.service.posting import NewComment, Posting
-from comments.service.reading import Reading
+from comments.service.reading import Answer, PageQuery, Reading
 from comments.service.screening import Screening
 from comments.service.sessions import Sessions, Viewer
 from comments.service.sites import Sites
@@ -30,6 +33,7 @@ class Service:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
+        self._listening: asyncio.Task[None] | None = None
         self.sites = Sites(deps)
         self.sessions = Sessions(deps)
         self.account = Account(deps)
@@ -42,13 +46,33 @@ class Service:
         self.logins = Logins(deps, self.sites, self.sessions, limits)
         self.sso = SingleSignOn(deps, self.sites, self.sessions, limits)
         self.streams = Streams(deps, self.sessions, self.moderation.staff)
+        self.live = Live(deps, self.sites)
+        self.dispatcher.live = self.live.deliver  # `thread.changed` rows reach live readers
+
+    def listen(self) -> None:
+        """Hear other instances' page-cache bumps, in the background of this process."""
+        if self._listening is None:
+            self._listening = asyncio.get_running_loop().create_task(
+                self.deps.pages.run(), name="page-cache-listener"
+            )
+
+    async def flush_cache(self, site: str | None, thread: str | None) -> int:
+        """`comments cache flush`: drop cached pages (all, a site's, a thread's)."""
+        return await self.deps.pages.flush(site, thread)
 
     async def close(self) -> None:
-        """Stop delivering, then close the engines."""
+        """Stop delivering and listening, then close the engines."""
         await self.dispatcher.stop()
+        task, self._listening = self._listening, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.deps.pages.close()
         await self.deps.storage.close()
         await self.deps.cache.close()
         await self.deps.broker.close()
+        await self.deps.event_log.close()
         await self.deps.classifier.close()
 
     async def moderation_events(
@@ -69,4 +93,13 @@ class Service:
         return status
 
 
-__all__ = ["Deps", "NewComment", "Service", "ServiceConfig", "ThreadChange", "Viewer"]
+__all__ = [
+    "Answer",
+    "Deps",
+    "NewComment",
+    "PageQuery",
+    "Service",
+    "ServiceConfig",
+    "ThreadChange",
+    "Viewer",
+]

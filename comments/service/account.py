@@ -7,7 +7,10 @@ from typing import Any
 
 from comments.models import iso
 from comments.service.context import Deps
-from comments.service.sessions import Viewer
+from comments.service.effects import Consequences
+from comments.service.freshness import Freshness
+from comments.service.sessions import Viewer, sessions_changed
+from comments.storage import Effects
 
 
 def _plain(value: Any) -> Any:
@@ -21,6 +24,8 @@ class Account:
 
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
+        self._make = Consequences(deps)
+        self._fresh = Freshness(deps)
 
     async def export(self, viewer: Viewer) -> dict[str, Any]:
         """The profile, every comment (any status, any site) and every vote."""
@@ -40,4 +45,9 @@ class Account:
 
     async def erase(self, viewer: Viewer) -> None:
         """Comments become tombstones, votes and reports go, then the profile and sessions."""
-        await self._deps.storage.erase_user(viewer.user.id)
+        # Their comments become tombstones on every site they wrote on.
+        sites = await self._deps.storage.list_sites()
+        effects = Effects(outbox=tuple(self._make.site_changed(site.name) for site in sites))
+        await self._deps.storage.erase_user(viewer.user.id, effects)
+        await self._fresh.after(effects)
+        await sessions_changed(self._deps, viewer.user.id)

@@ -12,11 +12,12 @@ from comments.moderation import Decision
 from comments.service import validation
 from comments.service.context import Deps
 from comments.service.effects import Consequences
+from comments.service.freshness import Freshness
 from comments.service.screening import Screening
-from comments.service.sessions import Viewer
+from comments.service.sessions import Viewer, sessions_changed
 from comments.service.sites import Sites
 from comments.service.staff import Staff
-from comments.storage import Effects, ThreadChange
+from comments.storage import Effects, OutboxItem, ThreadChange
 
 
 class Admin:
@@ -28,9 +29,14 @@ class Admin:
         self._sites = sites
         self._screening = screening
         self._make = Consequences(deps)
+        self._fresh = Freshness(deps)
 
-    def _audited(self, site: str, actor: str, action: str, **fields: object) -> Effects:
-        return Effects(audit=(self._make.audit(site, actor, action, **fields),))
+    def _audited(
+        self, site: str, actor: str, action: str, changed: OutboxItem | None, **fields: object
+    ) -> Effects:
+        """An audit row, and the page change readers must see (if any)."""
+        outbox = (changed,) if changed is not None else ()
+        return Effects(audit=(self._make.audit(site, actor, action, **fields),), outbox=outbox)
 
     async def set_thread_closed(
         self, viewer: Viewer, site_name: str, key: str, closed: bool
@@ -38,12 +44,14 @@ class Admin:
         """Close a thread to new comments, or open it again."""
         site = await self._staff.require(viewer, site_name)
         action = "close_thread" if closed else "open_thread"
-        effects = self._audited(site.name, viewer.user.id, action, details={"thread": key})
+        changed = self._make.changed(site.name, thread=key, event="thread.updated")
+        effects = self._audited(site.name, viewer.user.id, action, changed, details={"thread": key})
         thread = await self._deps.storage.change_thread(
             site.name, key, ThreadChange(closed=closed), effects
         )
         if thread is None:
             raise NotFound("Nobody has commented on this article yet.")
+        await self._fresh.after(effects)
         return thread
 
     async def thread_options(
@@ -52,10 +60,14 @@ class Admin:
         """Per-thread pre-moderation and slow mode (None goes back to the site's policy)."""
         site = await self._staff.require(viewer, site_name)
         details = {"thread": key} | dict(change.values())
-        effects = self._audited(site.name, viewer.user.id, "thread_options", details=details)
+        changed = self._make.changed(site.name, thread=key, event="thread.updated")
+        effects = self._audited(
+            site.name, viewer.user.id, "thread_options", changed, details=details
+        )
         thread = await self._deps.storage.change_thread(site.name, key, change, effects)
         if thread is None:
             raise NotFound("Nobody has commented on this article yet.")
+        await self._fresh.after(effects)
         return thread
 
     async def log(
@@ -94,8 +106,9 @@ class Admin:
         given = (("policy", policy), ("origins", origins), ("sso_secret", sso_secret))
         changed = sorted(name for name, value in given if value is not None)
         effects = self._audited(
-            current.name, viewer.user.id, "settings", details={"changed": changed}
+            current.name, viewer.user.id, "settings", None, details={"changed": changed}
         )
+        # The site's pages change with it: `update` bumps them.
         return await self._sites.update(
             site_name, origins=origins, policy=policy, sso_secret=sso_secret, effects=effects
         )
@@ -130,9 +143,11 @@ class Admin:
                     viewer, site.name, "roles_refused", refusal, user_id=user_id, details=tried
                 )
         effects = self._audited(
-            site.name, viewer.user.id, "roles", user_id=user_id, details={"roles": sorted(wanted)}
-        )
+            site.name, viewer.user.id, "roles", None, user_id=user_id,
+            details={"roles": sorted(wanted)},
+        )  # fmt: skip
         await self._deps.storage.set_roles(site.name, user_id, wanted, self._deps.clock(), effects)
+        await sessions_changed(self._deps, user_id)  # remembered sessions carry the old roles
 
     async def check(self, viewer: Viewer, site_name: str, body: str) -> Decision:
         """The content phases on a text, as a post by an established author gets them."""

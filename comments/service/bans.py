@@ -16,7 +16,8 @@ from comments.models import Ban, iso
 from comments.service import validation
 from comments.service.context import Deps
 from comments.service.effects import Consequences
-from comments.service.sessions import Viewer
+from comments.service.freshness import Freshness
+from comments.service.sessions import Viewer, sessions_changed
 from comments.service.staff import Staff
 from comments.storage import BanWrite, Effects
 
@@ -28,6 +29,7 @@ class Bans:
         self._deps = deps
         self._staff = staff
         self._make = Consequences(deps)
+        self._fresh = Freshness(deps)
 
     async def ban(
         self,
@@ -76,6 +78,7 @@ class Bans:
         outbox += [
             make.publish(site.name, "user.banned", {"user_id": user_id, "shadow": shadow}),
             make.counts(site.name),
+            make.site_changed(site.name),  # a shadow ban hides the user's comments everywhere
         ]
         effects = Effects(
             audit=(make.audit(site.name, viewer.user.id, "ban", user_id=user_id, reason=reason,
@@ -85,7 +88,9 @@ class Bans:
         done = await storage.ban(
             BanWrite(ban=ban, revoke_sessions=not shadow, reject_ids=rejected, effects=effects)
         )
-        self._deps.wakeup.set()
+        await self._fresh.after(effects)
+        if not shadow:
+            await sessions_changed(self._deps, user_id)  # its sessions ended with the ban
         return ban, len(done)
 
     async def banned(self, site: str, user_id: str) -> bool:
@@ -99,11 +104,14 @@ class Bans:
         make = self._make
         effects = Effects(
             audit=(make.audit(site.name, viewer.user.id, "unban", user_id=user_id),),
-            outbox=(make.publish(site.name, "user.unbanned", {"user_id": user_id}),),
+            outbox=(
+                make.publish(site.name, "user.unbanned", {"user_id": user_id}),
+                make.site_changed(site.name),
+            ),
         )
         if not await self._deps.storage.delete_ban(site.name, user_id, effects):
             raise NotFound("This user is not banned here.")
-        self._deps.wakeup.set()
+        await self._fresh.after(effects)
 
     async def bans(self, viewer: Viewer, site_name: str) -> list[tuple[Ban, str | None]]:
         """The site's bans and suspensions."""

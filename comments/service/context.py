@@ -9,7 +9,8 @@ from comments.cache import Cache
 from comments.classifier import Classifier
 from comments.ids import Clock, IdFactory, utc_now
 from comments.login import Provider
-from comments.realtime import Broker, MemoryBroker
+from comments.pages import MemoryPages, PageCache
+from comments.realtime import Broker, EventLog, MemoryBroker, MemoryEventLog
 from comments.render import Renderer
 from comments.service.wordlists import WordLists
 from comments.storage import Storage
@@ -34,6 +35,9 @@ class Deps:
     cache: Cache
     config: ServiceConfig
     broker: Broker = field(default_factory=MemoryBroker)
+    # The readers' live events per thread, kept for resuming (comments/service/live.py).
+    event_log: EventLog = field(default_factory=MemoryEventLog)
+    pages: PageCache = field(default_factory=lambda: MemoryPages(64 << 20))
     classifier: Classifier = field(default_factory=Classifier)
     words: WordLists = field(default_factory=WordLists)
     renderer: Renderer = field(default_factory=Renderer)

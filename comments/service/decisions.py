@@ -18,6 +18,7 @@ from comments.ids import looks_like_id
 from comments.models import Comment, Site
 from comments.service.context import Deps
 from comments.service.effects import Consequences, channel
+from comments.service.freshness import Freshness
 from comments.service.idempotency import Idempotency, fingerprint
 from comments.service.queue import claim_key
 from comments.service.sessions import Viewer
@@ -45,6 +46,7 @@ class Decisions:
         self._staff = staff
         self._make = Consequences(deps)
         self._keys = Idempotency(deps)
+        self._fresh = Freshness(deps)
 
     async def _comment(self, viewer: Viewer, comment_id: str) -> tuple[Comment, Site]:
         comment = (
@@ -115,6 +117,12 @@ class Decisions:
                 ),
                 make.counts(site.name),
                 make.claim_release(site.name, comment.id),
+                make.changed(
+                    site.name,
+                    thread_id=comment.thread_id,
+                    comment_id=comment.id,
+                    event="comment.created" if target == "approved" else "comment.removed",
+                ),
             ),
             remember=self._keys.record(
                 viewer, key[0], f"decision:{comment.id}", key[1], {"status": target}
@@ -135,7 +143,7 @@ class Decisions:
                 if current.decided_by == viewer.user.id:
                     return current  # the same moderator repeating the same decision
             raise await self._already_decided(current)
-        self._deps.wakeup.set()
+        await self._fresh.after(effects)
         return decided
 
     async def _already_decided(self, current: Comment | None) -> Conflict:

@@ -13,11 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from comments.service.context import Deps
 from comments.service.effects import channel
+from comments.service.freshness import KIND as FRESHNESS_KIND
+from comments.service.freshness import Freshness
 from comments.service.idempotency import KEEP
 from comments.service.queue import Queues, claim_key
 from comments.service.sites import Sites
@@ -47,6 +50,9 @@ class Dispatcher:
         self._poll = poll_seconds
         self._task: asyncio.Task[None] | None = None
         self._down = False
+        self._fresh = Freshness(deps)
+        # The thread's live readers: `Live.deliver`, set by the service once it has one.
+        self.live: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
         self.delivered = 0
         self.failed = 0
 
@@ -88,6 +94,11 @@ class Dispatcher:
                 await broker.publish(
                     channel(item.site), "counts", await self._queues.counts_event(site)
                 )
+        elif item.kind == FRESHNESS_KIND:
+            # Bumped right after the commit already, unless Redis failed then: once per token.
+            await self._fresh.bump(item.site, payload, item.id)
+            if self.live is not None and payload.get("event"):
+                await self.live(item.site, payload)
         elif item.kind == "claim.release":
             await self._deps.cache.delete(claim_key(str(payload["comment_id"])))
         else:

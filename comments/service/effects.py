@@ -5,7 +5,12 @@ Kinds of outbox item, and what delivering one does (comments/service/dispatch.py
 - `moderation.queue_added` {"comment_id", "status"}: the full queue item, to moderators;
 - `moderation.counts` {"comment_id"?}: fresh queue counts to moderators (coalesced per
   site; the comment whose write changed them is named, for the trail);
-- `claim.release` {"comment_id"}: forget who was reviewing a decided comment.
+- `claim.release` {"comment_id"}: forget who was reviewing a decided comment;
+- `thread.changed` {"thread" or "thread_id", "event", "comment_id"?} or {"site_wide": true}:
+  what readers see changed. The write bumps the page version itself right after its
+  commit (comments/service/freshness.py, the row's id being the bump's token, so it
+  applies once); delivering the row retries that bump, then sends the live `event`
+  (or none, when null) to the thread's readers (comments/service/live.py).
 """
 
 from __future__ import annotations
@@ -64,6 +69,30 @@ class Consequences:
         return self.item(
             site, "moderation.counts", {"comment_id": comment_id} if comment_id else {}
         )
+
+    def changed(
+        self,
+        site: str,
+        *,
+        thread: str | None = None,
+        thread_id: str | None = None,
+        event: str | None = None,
+        comment_id: str | None = None,
+    ) -> OutboxItem:
+        """What readers of a thread see changed (by its key, or its id when that is what
+        the write has); `event` is the live event to send them, if any."""
+        payload: dict[str, Any] = {"event": event}
+        if thread is not None:
+            payload["thread"] = thread
+        else:
+            payload["thread_id"] = thread_id
+        if comment_id is not None:
+            payload["comment_id"] = comment_id
+        return self.item(site, "thread.changed", payload)
+
+    def site_changed(self, site: str) -> OutboxItem:
+        """What readers see may have changed on every thread of the site."""
+        return self.item(site, "thread.changed", {"site_wide": True, "event": None})
 
     def claim_release(self, site: str, comment_id: str) -> OutboxItem:
         """Nobody needs to hold this comment any more."""

@@ -43,6 +43,7 @@ from comments.moderation.phases import word_action
 from comments.service import validation
 from comments.service.context import Deps
 from comments.service.effects import Consequences
+from comments.service.freshness import Freshness
 from comments.service.idempotency import Idempotency, fingerprint
 from comments.service.reading import Reading
 from comments.service.screening import Screened, Screening, ban_message
@@ -93,6 +94,7 @@ class Posting:
         self._screening = screening
         self._make = Consequences(deps)
         self._keys = Idempotency(deps)
+        self._fresh = Freshness(deps)
 
     def _held(self, site: Site, comment: Comment, queue: str = "pending") -> list[OutboxItem]:
         """The automatic verdict's consequences: a held comment goes to the live queue."""
@@ -195,7 +197,7 @@ class Posting:
             again = await self._keys.replay(viewer, idempotency_key, scope, print_)
             assert again is not None
             return await self._replay(again, site, viewer)
-        self._deps.wakeup.set()
+        await self._fresh.after(write.effects)
         comment = replace(comment, thread_id=stored.id)
         return self._reading.view(self._row(comment, viewer, key), site, viewer)
 
@@ -230,6 +232,13 @@ class Posting:
         """The insert with its audit and outbox rows, and the surge this post records."""
         audit = list(self._auto_audit(site, comment))
         outbox = self._held(site, comment)
+        shown = comment.status == "approved" and not comment.shadowed
+        outbox.append(
+            self._make.changed(
+                site.name, thread=thread.key, comment_id=comment.id,
+                event="comment.created" if shown else None,
+            )
+        )  # fmt: skip
         surge = screened.surge
         change = None
         if surge is not None and not new_thread:
@@ -309,11 +318,14 @@ class Posting:
         after = replace(
             comment, status=status, reasons=tuple(r.to_json() for r in decision.reasons)
         )
-        effects = Effects()
+        changed = self._make.changed(
+            site.name, thread_id=comment.thread_id, event="comment.updated", comment_id=comment.id
+        )
+        effects = Effects(outbox=(changed,))
         if status != comment.status or status == "pending":
             effects = Effects(
                 audit=self._auto_audit(site, after),
-                outbox=tuple(self._held(site, after)),
+                outbox=(*self._held(site, after), changed),
             )
         updated = await self._deps.storage.change_comment(
             comment.id,
@@ -326,7 +338,7 @@ class Posting:
             ),
             effects,
         )
-        self._deps.wakeup.set()
+        await self._fresh.after(effects)
         thread = screened.stored.thread
         return self._reading.view(self._row(updated, viewer, thread.key if thread else ""), site,
                                   viewer)  # fmt: skip
@@ -338,11 +350,17 @@ class Posting:
             raise Forbidden("Only its author or a moderator can delete a comment.")
         if comment.status == "deleted":
             return
-        effects = Effects(outbox=(self._make.counts(site.name, comment.id),))
+        effects = Effects(
+            outbox=(
+                self._make.counts(site.name, comment.id),
+                self._make.changed(site.name, thread_id=comment.thread_id,
+                                   event="comment.removed", comment_id=comment.id),
+            )
+        )  # fmt: skip
         await self._deps.storage.change_comment(
             comment.id, CommentChange(body="", html="", status="deleted"), effects
         )
-        self._deps.wakeup.set()
+        await self._fresh.after(effects)
 
     async def _public(self, comment_id: str, viewer: Viewer) -> tuple[Comment, Site]:
         comment, site = await self._owned(comment_id, viewer)
@@ -356,12 +374,20 @@ class Posting:
 
     async def vote(self, comment_id: str, viewer: Viewer, value: VoteValue) -> int:
         """One vote per reader and comment; 0 withdraws it. Answers the new score."""
-        comment, _site = await self._public(comment_id, viewer)
+        comment, site = await self._public(comment_id, viewer)
         if comment.author_id == viewer.user.id:
             raise Forbidden("You cannot vote on your own comment.")
-        return await self._deps.storage.set_vote(
-            comment.id, viewer.user.id, value, self._deps.clock()
+        effects = Effects(
+            outbox=(
+                self._make.changed(site.name, thread_id=comment.thread_id,
+                                   event="comment.voted", comment_id=comment.id),
+            )
+        )  # fmt: skip
+        score = await self._deps.storage.set_vote(
+            comment.id, viewer.user.id, value, self._deps.clock(), effects
         )
+        await self._fresh.after(effects)
+        return score
 
     async def report(
         self, comment_id: str, viewer: Viewer, reason: ReportReason, note: str | None
@@ -376,10 +402,16 @@ class Posting:
         if comment.report_count + 1 - comment.reviewed_reports == site.policy.report_threshold:
             outbox.append(self._make.queue_added(site.name, comment.id, "reported"))
         outbox.append(self._make.counts(site.name, comment.id))
+        hide = site.policy.hide_after_reports
+        if hide and comment.report_count + 1 - comment.reviewed_reports >= hide:
+            outbox.append(
+                self._make.changed(site.name, thread_id=comment.thread_id,
+                                   event="comment.removed", comment_id=comment.id)
+            )  # fmt: skip
+        effects = Effects(outbox=tuple(outbox))
         added = await self._deps.storage.add_report(
-            comment.id, viewer.user.id, reason, note, self._deps.clock(),
-            Effects(outbox=tuple(outbox)),
-        )  # fmt: skip
+            comment.id, viewer.user.id, reason, note, self._deps.clock(), effects
+        )
         if not added:
             raise Conflict("You have already reported this comment.")
-        self._deps.wakeup.set()
+        await self._fresh.after(effects)

@@ -1,14 +1,31 @@
-"""Reading threads: pages of top-level comments with their replies nested, and counts."""
+"""Reading threads: pages of top-level comments with their replies nested, and counts.
+
+Pages are the anonymous view, cached as bytes (comments/pages.py): computed once per
+version of the thread and site (single flight), kept gzip-compressed beside, and shared
+by every reader. A logged-in reader gets the same bytes plus one `viewer` block of their
+own parts (votes, what they may edit or delete, their comments others do not see), so
+the shared bytes are never re-made per reader. While Redis is down, pages come straight
+from the database (logged once, counted) and nothing is cached.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
+import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from comments.cache import UNAVAILABLE, Outage
 from comments.errors import NotFound
 from comments.ids import looks_like_id
 from comments.models import CommentRow, Site, Sort, Thread
+from comments.pages import Entry, PageCache, entry_key, thread_hash
 from comments.service.context import Deps
+from comments.service.public import comment_json, page_json
 from comments.service.sessions import Viewer
 from comments.service.views import (
     CommentPage,
@@ -21,6 +38,8 @@ from comments.storage import CommentQuery, Cursor
 
 REPLIES_SHOWN = 20
 MAX_DESCENDANTS = 2000
+MAX_OWN = 100  # of a reader's unlisted comments in one thread, in the viewer block
+log = logging.getLogger(__name__)
 
 
 def thread_closed(thread: Thread | None, site: Site, deps: Deps) -> bool:
@@ -33,11 +52,257 @@ def thread_closed(thread: Thread | None, site: Site, deps: Deps) -> bool:
     return days is not None and deps.clock() - thread.created_at > timedelta(days=days)
 
 
+def to_json(data: Any) -> bytes:
+    """The wire bytes, as Starlette's JSONResponse makes them."""
+    return json.dumps(
+        data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    """Which page: everything that makes two answers differ for anonymous readers."""
+
+    thread: str
+    sort: Sort = "oldest"
+    limit: int = 20
+    cursor: str | None = None
+    parent: str | None = None
+
+    @property
+    def variant(self) -> str:
+        """The part of the cache key after the versions."""
+        return f"{self.sort}|{self.limit}|{self.cursor or ''}|{self.parent or ''}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A read as bytes, ready to send: shared (cacheable by anyone) or one reader's."""
+
+    etag: str
+    plain: bytes
+    gz: bytes | None  # None: one reader's answer, compressed as it is sent if at all
+    private: bool
+    cdn_seconds: int = 0
+
+
+def shared_answer(entry: Entry) -> Answer:
+    """A cached entry as a public answer."""
+    return Answer(entry.etag, entry.plain, entry.gz, False, entry.cdn)
+
+
+def _counts_variant(wanted: list[str]) -> str:
+    return "counts|" + thread_hash("\x1f".join(wanted))
+
+
+def _listed(views: list[CommentView], out: list[list[Any]]) -> None:
+    for view in views:
+        comment = view.row.comment
+        alive = comment.status != "deleted"
+        out.append([comment.id, comment.author_id, comment.created_at.timestamp(), alive])
+        _listed(view.replies, out)
+
+
 class Reading:
     """Thread pages as a given viewer sees them."""
 
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
+        self._flights: dict[str, asyncio.Future[Entry]] = {}
+        self._outage = Outage("thread pages", "pages come from the database", log)
+        self.computed = 0  # pages and counts computed from the database
+
+    def _now(self) -> float:
+        return self._deps.clock().timestamp()
+
+    @property
+    def bypassed(self) -> int:
+        """Reads answered from the database, uncached, because Redis did not answer."""
+        return self._outage.fallbacks
+
+    @property
+    def _pages(self) -> PageCache:
+        return self._deps.pages
+
+    def cached(self, site: str, query: PageQuery) -> Answer | None:
+        """An anonymous page from this process's copy, without any I/O; None on a miss
+        (or while the versions heard here cannot be trusted)."""
+        pages = self._pages
+        stamp = pages.known_stamp(site, (query.thread,))
+        if stamp is None:
+            return None
+        entry = pages.local.get(entry_key(site, query.thread, stamp, query.variant))
+        if entry is None or (entry.until and self._now() >= entry.until):
+            return None
+        return shared_answer(entry)
+
+    def cached_counts(self, site: str, keys: list[str]) -> Answer | None:
+        """Counts from this process's copy, without any I/O; None on a miss."""
+        wanted = sorted(set(keys))
+        stamp = self._pages.known_stamp(site, wanted)
+        if stamp is None:
+            return None
+        entry = self._pages.local.get(entry_key(site, None, stamp, _counts_variant(wanted)))
+        return None if entry is None else shared_answer(entry)
+
+    async def shared(self, site: Site, query: PageQuery, *, fresh: bool = False) -> Entry:
+        """The anonymous page as cached bytes; `fresh` checks the versions in Redis first
+        (a logged-in reader must see their own write, wherever it was made)."""
+        entry, _key = await self._through_cache(
+            site, [query.thread], query.variant, fresh, lambda: self._page_entry(site, query)
+        )
+        return entry
+
+    async def answer(self, site: Site, query: PageQuery, viewer: Viewer | None) -> Answer:
+        """A page for this reader: the shared bytes, plus their `viewer` block if logged in."""
+        if viewer is None:
+            return shared_answer(await self.shared(site, query))
+        entry, key = await self._through_cache(
+            site, [query.thread], query.variant, True, lambda: self._page_entry(site, query)
+        )
+        block = await self._block(site, viewer, entry, key)
+        plain = b'{"viewer":' + block + b"," + entry.plain[1:]
+        mine = hashlib.blake2b(block, digest_size=8).hexdigest()
+        return Answer(f'"{entry.etag.strip(chr(34))}.{mine}"', plain, None, True)
+
+    async def counts_answer(self, site: Site, keys: list[str]) -> Answer:
+        """Published counts of these threads, cached under all their versions."""
+        wanted = sorted(set(keys))
+        variant = _counts_variant(wanted)
+
+        async def compute() -> Entry:
+            counts = await self.counts(site, keys)
+            return Entry.of(to_json({"counts": counts}), cdn=site.policy.cdn_seconds)
+
+        entry, _key = await self._through_cache(site, wanted, variant, False, compute, one=False)
+        return shared_answer(entry)
+
+    async def _block(self, site: Site, viewer: Viewer, entry: Entry, key: str | None) -> bytes:
+        """The reader's block, kept in this process beside the page it was made for (its
+        key carries the page's versions, so any write in the thread makes a new one)."""
+        if key is None:
+            return to_json((await self._viewer_block(site, viewer, entry.meta))[0])
+        local = self._pages.local
+        roles = ",".join(sorted(viewer.roles))
+        mine = f"vb:{key}|{viewer.user.id}|{int(viewer.is_moderator)}|{roles}"
+        kept = local.get(mine)
+        if kept is not None and not (kept.until and self._now() >= kept.until):
+            return kept.plain
+        block, until = await self._viewer_block(site, viewer, entry.meta)
+        plain = to_json(block)
+        local.put(mine, Entry(etag="", plain=plain, gz=b"", until=until))
+        return plain
+
+    async def _through_cache(
+        self,
+        site: Site,
+        threads: list[str],
+        variant: str,
+        fresh: bool,
+        compute: Any,
+        one: bool = True,
+    ) -> tuple[Entry, str | None]:
+        """The cached entry under the current versions (and its key), computed once on a
+        miss; with no key while Redis is away (computed, not cached)."""
+        pages = self._pages
+        outage = self._outage
+        if not outage.probing():
+            outage.skipped()
+            return await self._computed(compute), None
+        try:
+            stamp = await pages.stamp(site.name, threads, fresh=fresh)
+            key = entry_key(site.name, threads[0] if one else None, stamp, variant)
+            entry = await pages.fetch(key)
+        except UNAVAILABLE as exc:
+            outage.failed(exc)
+            return await self._computed(compute), None
+        outage.answered()
+        if entry is not None and not (entry.until and self._now() >= entry.until):
+            return entry, key
+        flight = self._flights.get(key)
+        if flight is not None:
+            return await asyncio.shield(flight), key
+        flight = asyncio.get_running_loop().create_future()
+        self._flights[key] = flight
+        try:
+            entry = await self._computed(compute)
+            try:
+                await pages.store(key, entry)
+            except UNAVAILABLE as exc:
+                outage.failed(exc)
+            flight.set_result(entry)
+            return entry, key
+        except BaseException as exc:
+            flight.set_exception(exc)
+            flight.exception()  # retrieved: waiters get it, nobody else must
+            raise
+        finally:
+            del self._flights[key]
+
+    async def _computed(self, compute: Any) -> Entry:
+        self.computed += 1
+        entry: Entry = await compute()
+        return entry
+
+    async def _page_entry(self, site: Site, query: PageQuery) -> Entry:
+        """The anonymous page from the database, with the facts the viewer block needs."""
+        page = await self.page(
+            site, query.thread, None, sort=query.sort, limit=query.limit,
+            cursor=query.cursor, parent_id=query.parent,
+        )  # fmt: skip
+        listed: list[list[Any]] = []
+        _listed(page.comments, listed)
+        until = 0.0
+        thread = page.thread
+        days = site.policy.auto_close_days
+        if days is not None and not thread.closed and thread.created_at is not None:
+            until = (thread.created_at + timedelta(days=days)).timestamp()
+        meta = to_json({"thread_id": thread.thread_id, "comments": listed})
+        return Entry.of(to_json(page_json(page)), meta, until, cdn=site.policy.cdn_seconds)
+
+    async def _viewer_block(
+        self, site: Site, viewer: Viewer, meta: bytes
+    ) -> tuple[dict[str, Any], float]:
+        """One reader's parts of a page (never in the shared bytes), and the time its
+        `can_edit` changes by itself (an edit window closing), or 0."""
+        facts = json.loads(meta) if meta else {"thread_id": None, "comments": []}
+        listed: list[list[Any]] = facts["comments"]
+        user_id = viewer.user.id
+        storage = self._deps.storage
+        votes = await storage.votes_of(user_id, [item[0] for item in listed]) if listed else {}
+        now = self._deps.clock().timestamp()
+        window = site.policy.edit_window_seconds
+        mine = [item for item in listed if item[1] == user_id and item[3]]
+        can_edit = [item[0] for item in mine if now - item[2] <= window]
+        closing = [item[2] + window for item in mine if now - item[2] <= window]
+        if viewer.is_moderator:
+            can_delete = [item[0] for item in listed if item[3]]
+        else:
+            can_delete = [item[0] for item in mine]
+        own: list[dict[str, Any]] = []
+        thread_id = facts.get("thread_id")
+        if thread_id:
+            rows = await storage.own_unlisted(
+                thread_id, user_id, site.policy.hide_after_reports, MAX_OWN
+            )
+            for row in rows:
+                view = self.view(row, site, viewer)
+                if view.can_edit:
+                    can_edit.append(row.comment.id)
+                    closing.append(row.comment.created_at.timestamp() + window)
+                if view.can_delete and row.comment.status != "rejected":
+                    can_delete.append(row.comment.id)
+                own.append(comment_json(view))
+        badges = sorted(viewer.roles & {"moderator", "admin"})
+        block = {
+            "user_id": user_id,
+            "votes": votes,
+            "can_edit": can_edit,
+            "can_delete": can_delete,
+            "own": own,
+            "badges": badges,
+        }
+        return block, min(closing, default=0.0)
 
     def view(self, row: CommentRow, site: Site, viewer: Viewer | None) -> CommentView:
         """What this viewer may do with this comment."""

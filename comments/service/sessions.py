@@ -5,6 +5,12 @@ on the user's control channel (`sessions_channel`), so every instance's open str
 that user check their caller again at once (comments/service/streams.py). The signal
 only hastens what the streams' own periodic checks find anyway, so a lost one costs
 seconds, never access.
+
+Reader sessions are also remembered in each process for up to `REMEMBER_SECONDS`, so a
+logged-in read of a hot thread costs no database query: each use checks one small key
+in Redis, the user's sessions version, which every revocation (logout, logout
+everywhere, a visible ban, erasure) moves on before it answers. Without an answer from
+Redis nothing remembered is used.
 """
 
 from __future__ import annotations
@@ -12,9 +18,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from comments.cache import UNAVAILABLE
 from comments.errors import LoginRequired
 from comments.models import Role, Session, SessionKind, User
 from comments.service.context import Deps
@@ -26,6 +36,9 @@ TOKEN_CAPS: dict[Role | None, frozenset[Role]] = {
 }
 MAX_TOKEN = 200
 REVOKED = "session.revoked"
+REMEMBER_SECONDS = 60.0
+REMEMBERED = 50_000  # sessions kept per process
+VERSION_TTL = 86400  # seconds; far longer than anything remembered
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +46,20 @@ log = logging.getLogger(__name__)
 def hash_token(token: str) -> str:
     """What is stored for a token: its SHA-256 (tokens are random, so no salt is needed)."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def version_key(user_id: str) -> str:
+    """Where the version of a user's sessions lives in the cache."""
+    return f"sessions-version:{user_id}"
+
+
+async def sessions_changed(deps: Deps, user_id: str) -> None:
+    """After a write that ends or changes the user's sessions commits: every process
+    stops using what it remembered of them (it asks the database again)."""
+    try:
+        await deps.cache.put(version_key(user_id), secrets.token_hex(8), VERSION_TTL)
+    except UNAVAILABLE:
+        log.warning("could not move the sessions version of a user; Redis is away")
 
 
 def sessions_channel(user_id: str) -> str:
@@ -62,8 +89,11 @@ class Viewer:
 class Sessions:
     """Issues, checks and revokes tokens."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._deps = deps
+        self._monotonic = monotonic
+        # token hash -> (viewer, when looked up with the version known, that version)
+        self._known: OrderedDict[str, tuple[Viewer, float | None, str | None]] = OrderedDict()
 
     async def issue(
         self,
@@ -107,7 +137,53 @@ class Sessions:
         """The live session behind `token` (on `site` when given), else 401."""
         if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN:
             raise LoginRequired("Your login is not valid. Please log in again.")
-        return await self._resolve(hash_token(token), site, kinds, extend=True)
+        token_hash = hash_token(token)
+        if "reader" not in kinds:
+            return await self._resolve(token_hash, site, kinds, extend=True)
+        return await self._reader(token_hash, site, kinds)
+
+    async def _reader(
+        self, token_hash: str, site: str | None, kinds: tuple[SessionKind, ...]
+    ) -> Viewer:
+        """A reader's session, from what this process remembers when it still holds.
+
+        The version is read before the database: a revocation that commits after the
+        lookup moves it, so what was remembered is not used again. A token's user is
+        learnt on its first use, so remembering starts with its second.
+        """
+        known = self._known.get(token_hash)
+        if known is None:
+            viewer = await self._resolve(token_hash, site, kinds, extend=True)
+            self._remember(token_hash, viewer, None, looked_up=None)
+            return viewer
+        before, looked_up, version = known
+        try:
+            now_version = await self._deps.cache.get(version_key(before.user.id))
+        except UNAVAILABLE:
+            return await self._resolve(token_hash, site, kinds, extend=True)
+        now = self._deps.clock()
+        if (
+            looked_up is not None
+            and self._monotonic() - looked_up < REMEMBER_SECONDS
+            and now_version == version
+            and before.session.expires_at > now
+            and before.session.kind in kinds
+            and (site is None or before.session.site in (None, site))
+        ):
+            return before
+        viewer = await self._resolve(token_hash, site, kinds, extend=True)
+        self._remember(token_hash, viewer, now_version, looked_up=self._monotonic())
+        return viewer
+
+    def _remember(
+        self, token_hash: str, viewer: Viewer, version: str | None, *, looked_up: float | None
+    ) -> None:
+        if viewer.session.kind != "reader":
+            return
+        self._known[token_hash] = (viewer, looked_up, version)
+        self._known.move_to_end(token_hash)
+        if len(self._known) > REMEMBERED:
+            self._known.popitem(last=False)
 
     async def recheck(self, viewer: Viewer) -> Viewer:
         """The same session looked up afresh (revoked, expired, roles changed?), else 401."""
@@ -168,6 +244,7 @@ class Sessions:
 
     async def _signal(self, user_id: str) -> None:
         # After the commit, so a stream that checks on hearing it sees the revocation.
+        await sessions_changed(self._deps, user_id)
         try:
             await self._deps.broker.publish(
                 sessions_channel(user_id), REVOKED, {"user_id": user_id}

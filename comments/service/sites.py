@@ -29,6 +29,8 @@ from comments.errors import Conflict, Invalid, NotFound, invalid
 from comments.models import MAX_ORIGINS, Role, Site, SitePolicy, User
 from comments.service import validation
 from comments.service.context import Deps
+from comments.service.effects import Consequences
+from comments.service.freshness import Freshness
 from comments.storage import NO_EFFECTS, Effects
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,8 @@ class Sites:
     def __init__(self, deps: Deps, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._deps = deps
         self._monotonic = monotonic
+        self._make = Consequences(deps)
+        self._fresh = Freshness(deps)
         self._sites: dict[str, _Copy[Site | None]] = {}
         self._every: _Copy[frozenset[str]] | None = None
         self._unsent: set[str] = set()
@@ -131,8 +135,11 @@ class Sites:
             policy=policy or site.policy,
             sso_secret=sso_secret if sso_secret is not None else site.sso_secret,
         )
+        # Every cached page of the site was made under the old settings.
+        effects = replace(effects, outbox=(*effects.outbox, self._make.site_changed(site.name)))
         await self._deps.storage.update_site(site, effects)
         await self._changed(site.name)
+        await self._fresh.after(effects)
         return site
 
     async def ensure(self, name: str, origins: list[str]) -> Site:

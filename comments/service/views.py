@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from comments.errors import BadRequest, invalid
 from comments.models import CommentRow, Thread
@@ -37,13 +38,16 @@ class ThreadInfo:
     title: str | None
     closed: bool
     count: int
+    thread_id: str | None = None
+    created_at: datetime | None = None
 
     @classmethod
     def of(cls, thread: Thread | None, key: str, closed: bool, count: int) -> ThreadInfo:
         """From a stored thread, or an empty one for a key nobody commented on."""
         if thread is None:
             return cls(key=key, url=None, title=None, closed=closed, count=0)
-        return cls(key=key, url=thread.url, title=thread.title, closed=closed, count=count)
+        return cls(key=key, url=thread.url, title=thread.title, closed=closed, count=count,
+                   thread_id=thread.id, created_at=thread.created_at)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -310,6 +310,15 @@ class CommentStore(Protocol):
     async def has_replies(self, comment_id: str) -> bool:
         """Whether any reply (of any status) hangs under the comment."""
 
+    async def votes_of(self, user_id: str, comment_ids: list[str]) -> dict[str, int]:
+        """The user's votes among these comments (comments without one are absent)."""
+
+    async def own_unlisted(
+        self, thread_id: str, author_id: str, hide_after_reports: int, limit: int
+    ) -> list[CommentRow]:
+        """The author's comments in a thread that others do not see: pending, rejected,
+        shadowed or hidden by reports (oldest first, at most `limit`)."""
+
     async def set_vote(
         self,
         comment_id: str,

@@ -286,6 +286,34 @@ class CommentQueries(SqlBase):
         async with self._engine.connect() as conn:
             return [row_of(r) for r in (await conn.execute(stmt)).mappings()]
 
+    async def votes_of(self, user_id: str, comment_ids: list[str]) -> dict[str, int]:
+        """The user's votes among these comments (comments without one are absent)."""
+        if not comment_ids:
+            return {}
+        query = select(votes.c.comment_id, votes.c.value).where(
+            votes.c.user_id == user_id, votes.c.comment_id.in_(comment_ids)
+        )
+        async with self._engine.connect() as conn:
+            return {str(r.comment_id): int(r.value) for r in await conn.execute(query)}
+
+    async def own_unlisted(
+        self, thread_id: str, author_id: str, hide_after_reports: int, limit: int
+    ) -> list[CommentRow]:
+        """The author's comments in a thread that others do not see (oldest first)."""
+        stmt = (
+            joined_comments(literal(0))
+            .where(
+                comments.c.thread_id == thread_id,
+                comments.c.author_id == author_id,
+                comments.c.status.in_(("pending", "rejected", "approved")),
+                ~visible(comments, None, hide_after_reports=hide_after_reports),
+            )
+            .order_by(comments.c.id.asc())
+            .limit(limit)
+        )
+        async with self._engine.connect() as conn:
+            return [row_of(r) for r in (await conn.execute(stmt)).mappings()]
+
     async def has_replies(self, comment_id: str) -> bool:
         """Whether any reply (of any status) hangs under the comment."""
         query = select(exists().where(comments.c.parent_id == comment_id))

@@ -217,6 +217,14 @@ class ModerationQueries(SqlBase):
                     )
                     .values(revoked_at=ban.created_at)
                 )
+            # A shadow ban hides what the user already wrote here too; any other ban (or
+            # lifting one) shows it again.
+            await conn.execute(
+                update(comments)
+                .where(comments.c.site == ban.site, comments.c.author_id == ban.user_id,
+                       comments.c.shadowed.is_not(ban.shadow))
+                .values(shadowed=ban.shadow)
+            )  # fmt: skip
             rejected: list[str] = []
             if write.reject_ids:
                 await conn.execute(
@@ -261,6 +269,12 @@ class ModerationQueries(SqlBase):
         async with self._engine.begin() as conn:
             if not (await conn.execute(stmt)).rowcount:
                 return False
+            await conn.execute(
+                update(comments)
+                .where(comments.c.site == site, comments.c.author_id == user_id,
+                       comments.c.shadowed.is_(True))
+                .values(shadowed=False)
+            )  # fmt: skip
             await self._effects(conn, effects)
             return True
 

@@ -168,8 +168,10 @@ def test_votes_count_once_per_reader_and_can_be_withdrawn(harness: Harness) -> N
         harness.client.put(url, json={"value": -1}, headers=harness.auth(reader)).json()["score"]
         == -1
     )
-    shown = harness.thread(token=reader)["comments"][0]
-    assert shown["score"] == -1 and shown["my_vote"] == -1
+    page = harness.thread(token=reader)
+    shown = page["comments"][0]
+    assert shown["score"] == -1 and page["viewer"]["votes"] == {comment_id: -1}
+    assert shown["my_vote"] == 0  # the shared bytes keep their anonymous value
     assert (
         harness.client.put(url, json={"value": 0}, headers=harness.auth(reader)).json()["score"]
         == 0
@@ -221,10 +223,14 @@ def test_premoderated_comment_is_pending_and_seen_only_by_its_author(harness: Ha
     assert posted["status"] == "pending"
     assert posted["moderation"]["reasons"][0]["message"].startswith("This site reviews")
     assert harness.thread()["comments"] == []
-    assert harness.thread(token=other)["comments"] == []
-    own = harness.thread(token=author)["comments"]
+    seen_by_other = harness.thread(token=other)
+    assert seen_by_other["comments"] == [] and seen_by_other["viewer"]["own"] == []
+    mine = harness.thread(token=author)
+    assert mine["comments"] == []  # the shared page is everyone's: the author's part is apart
+    own = mine["viewer"]["own"]
     assert [c["id"] for c in own] == [posted["id"]]
-    assert own[0]["body"] == "Please publish me"
+    assert own[0]["body"] == "Please publish me" and own[0]["status"] == "pending"
+    assert mine["viewer"]["can_delete"] == [posted["id"]]
     assert harness.thread()["thread"]["count"] == 0
 
 

@@ -1,0 +1,67 @@
+"""Sending cached reads: ETag and 304, gzip when the client takes it, and the cache headers.
+
+Anonymous answers are the same bytes for everyone: shared caches may store them but must
+ask again every time (`no-cache`; the ETag makes asking cheap), unless the site allows a
+CDN a few seconds (`s-maxage`), which is then how much later its readers may see a write.
+A logged-in reader's answer is theirs alone: browsers may keep it but must revalidate.
+"""
+
+from __future__ import annotations
+
+import gzip
+
+from starlette.datastructures import Headers
+from starlette.responses import Response
+
+from comments.service import Answer
+
+VARY = "Authorization, Accept-Encoding"
+COMPRESS_FROM = 1400  # bytes: below one packet, compressing a reader's answer saves nothing
+
+
+def accepts_gzip(headers: Headers) -> bool:
+    """Whether `Accept-Encoding` names gzip without refusing it (`gzip;q=0`)."""
+    for part in headers.get("accept-encoding", "").lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "*") and params.replace(" ", "") not in ("q=0", "q=0.0"):
+            return True
+    return False
+
+
+def cache_control(answer: Answer) -> str:
+    """Revalidate every time, except for the seconds a site allows a CDN."""
+    if answer.private:
+        return "private, no-cache"
+    if answer.cdn_seconds:
+        return f"public, max-age=0, s-maxage={answer.cdn_seconds}"
+    return "public, no-cache"
+
+
+def not_modified(headers: Headers, etag: str) -> bool:
+    """Whether `If-None-Match` names this ETag (or `*`)."""
+    given = headers.get("if-none-match")
+    if not given:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in given.split(",")}
+    return etag in tags or "*" in tags
+
+
+def answer_headers(answer: Answer) -> dict[str, str]:
+    """The headers every form of this answer carries."""
+    return {"ETag": answer.etag, "Cache-Control": cache_control(answer), "Vary": VARY}
+
+
+def send(headers: Headers, answer: Answer) -> Response:
+    """The response for this request: 304, gzip'd bytes or plain bytes."""
+    fields = answer_headers(answer)
+    if not_modified(headers, answer.etag):
+        return Response(status_code=304, headers=fields)
+    body = answer.plain
+    if accepts_gzip(headers):
+        if answer.gz is not None:
+            body = answer.gz
+            fields["Content-Encoding"] = "gzip"
+        elif len(body) >= COMPRESS_FROM:
+            body = gzip.compress(body, 1, mtime=0)
+            fields["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=fields)

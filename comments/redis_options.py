@@ -1,0 +1,30 @@
+"""How every Redis client of the service connects, and what a Redis that is away raises.
+
+Shared by the engines that talk to Redis (the cache, the page cache, the live events).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+# What a Redis that is gone, restarting or loading raises (BusyLoadingError is a
+# ConnectionError); a tuple, so callers can write `except UNAVAILABLE`.
+UNAVAILABLE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+
+
+def redis_options() -> dict[str, Any]:
+    """Client options that survive a Redis restart: the first command on each stale
+    pooled connection is retried on a fresh one instead of failing the request."""
+    return {
+        "retry": Retry(ExponentialBackoff(cap=0.25, base=0.01), 3),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+        "health_check_interval": 10,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "socket_keepalive": True,
+    }
