@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import gzip
 import json
+import math
 import os
 import random
 import statistics
@@ -45,7 +46,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import cpu
 import httpx2 as httpx
 import isso
 import throwaway
@@ -95,6 +98,7 @@ VOCABULARY = (
 ).split()
 BARE_APP = '''"""A bare Starlette endpoint: one Redis GET of the bytes our endpoint sent."""
 import json
+import math
 import os
 import sys
 
@@ -182,6 +186,11 @@ class Server:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+
+    @property
+    def pid(self) -> int:
+        """The server's process (taskset exec'd it)."""
+        return self.process.pid
 
     def memory_mib(self) -> tuple[float, float]:
         """Resident memory now and at its peak (VmRSS, VmHWM), in MiB."""
@@ -374,46 +383,74 @@ def store_pages(redis_url: str, pages: dict[str, tuple[Fetched, Fetched]], path:
 
 @dataclass(frozen=True)
 class Target:
-    """One thing to load: a URL and the Lua script that shapes its requests."""
+    """One thing to load: a URL, the Lua script that shapes its requests, the server's pids."""
 
     name: str
     url: str
     script: str
+    pids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One wrk run, with the CPU the server and the shared PostgreSQL and Redis spent on it."""
+
+    result: wrk.Result
+    server_cpu: float
+    shared_cpu: float
+
+    def cpu_us(self, shared: bool = False) -> float:
+        """CPU µs per request: the server's alone, or with PostgreSQL's and Redis's."""
+        spent = self.server_cpu + (self.shared_cpu if shared else 0.0)
+        return spent / self.result.requests * 1e6 if self.result.requests else math.nan
 
 
 @dataclass
 class Tally:
-    """Every round's figures per (target, connections)."""
+    """Every round's figures per (target, connections); medians over the rounds."""
 
-    runs: dict[tuple[str, int], list[wrk.Result]] = field(default_factory=dict)
+    runs: dict[tuple[str, int], list[Run]] = field(default_factory=dict)
 
-    def add(self, name: str, connections: int, result: wrk.Result) -> None:
-        self.runs.setdefault((name, connections), []).append(result)
+    def add(self, name: str, connections: int, run: Run) -> None:
+        self.runs.setdefault((name, connections), []).append(run)
+
+    def _median(self, name: str, connections: int, figure: Callable[[Run], float]) -> float:
+        return statistics.median(figure(r) for r in self.runs[(name, connections)])
 
     def rps(self, name: str, connections: int) -> float:
-        return statistics.median(r.rps for r in self.runs[(name, connections)])
+        return self._median(name, connections, lambda r: r.result.rps)
 
     def p50(self, name: str, connections: int) -> float:
-        return statistics.median(r.p50 for r in self.runs[(name, connections)])
+        return self._median(name, connections, lambda r: r.result.p50)
 
     def p99(self, name: str, connections: int) -> float:
-        return statistics.median(r.p99 for r in self.runs[(name, connections)])
+        return self._median(name, connections, lambda r: r.result.p99)
+
+    def cpu(self, name: str, connections: int, shared: bool = False) -> float:
+        return self._median(name, connections, lambda r: r.cpu_us(shared))
 
     def spread(self, name: str, connections: int) -> tuple[float, float]:
-        values = [r.rps for r in self.runs[(name, connections)]]
+        values = [r.result.rps for r in self.runs[(name, connections)]]
         return min(values), max(values)
 
     def errors(self, name: str, connections: int) -> int:
-        return sum(r.failed for r in self.runs[(name, connections)])
+        return sum(r.result.failed for r in self.runs[(name, connections)])
 
 
 def interleave(
-    targets: list[Target], tally: Tally, connections: list[int], rounds: int, seconds: float
+    targets: list[Target],
+    tally: Tally,
+    connections: list[int],
+    rounds: int,
+    seconds: float,
+    shared: list[int],
 ) -> None:
     """Each round loads every target at every connection count, in the same order."""
     for n in range(rounds):
         for conns in connections:
             for target in targets:
+                settle(list(target.pids))
+                before = cpu.seconds(list(target.pids)), cpu.seconds(shared)
                 result = wrk.run(
                     target.url,
                     connections=conns,
@@ -421,15 +458,27 @@ def interleave(
                     script=target.script,
                     core=LOAD_CORE,
                 )
-                tally.add(target.name, conns, result)
+                after = cpu.seconds(list(target.pids)), cpu.seconds(shared)
+                run = Run(result, after[0] - before[0], after[1] - before[1])
+                tally.add(target.name, conns, run)
                 errors = f"  errors {result.errors}" if result.errors else ""
                 print(
-                    f"  round {n + 1}, {conns:>3} connections, {target.name:<36}"
-                    f"{result.rps:>9.0f} rps  p50 {result.p50:7.2f} ms  p99 {result.p99:7.2f} ms"
-                    f"{errors}",
+                    f"  round {n + 1}, {conns:>3} connections, {target.name:<30}"
+                    f"{result.rps:>8.0f} rps  p50 {result.p50:7.2f}  p99 {result.p99:7.2f} ms"
+                    f"  cpu {run.cpu_us():6.0f} µs{errors}",
                     flush=True,
                 )
-                time.sleep(0.5)
+
+
+def settle(pids: list[int], limit: float = 60) -> None:
+    """Until the server is idle: requests left from the last run (a sync worker still
+    answers the connections wrk dropped) must not land in the next run's time."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = cpu.seconds(pids)
+        time.sleep(0.25)
+        if cpu.seconds(pids) - before < 0.25 * 0.05:
+            return
 
 
 def post_script(template: str, threads: int, build: str, headers: dict[str, str]) -> str:
@@ -725,14 +774,23 @@ def main() -> None:
                     raise SystemExit(f"the bare endpoint does not send our {name} bytes")
 
         gz_script = wrk.headers_script(gz)
+        ours = (a.pid,)
+        # PostgreSQL (its postmaster and every backend below it) and Redis serve ours and
+        # the bare endpoint alike: their CPU is counted beside each server's own.
+        shared = [
+            *cpu.find("postgres", f"port={urlsplit(pg).port}"),
+            *cpu.find("redis-server", f":{urlsplit(redis_url).port}"),
+        ]
         reads = [
-            Target(OURS_100, a.url + page100, gz_script),
-            Target(BARE_100, bare.url + "/page/t100", gz_script),
-            Target(BARE_DEFAULTS_100, bare_defaults.url + "/page/t100", gz_script),
-            Target(ISSO_100, isso_server.url + "/?uri=%2Ft100", gz_script),
-            Target(OURS_LOGGED, a.url + page100, wrk.headers_script(logged)),
-            Target(OURS_10K, a.url + page10k, gz_script),
-            Target(BARE_10K, bare.url + "/page/t10k", gz_script),
+            Target(OURS_100, a.url + page100, gz_script, ours),
+            Target(BARE_100, bare.url + "/page/t100", gz_script, (bare.pid,)),
+            Target(
+                BARE_DEFAULTS_100, bare_defaults.url + "/page/t100", gz_script, (bare_defaults.pid,)
+            ),
+            Target(ISSO_100, isso_server.url + "/?uri=%2Ft100", gz_script, (isso_server.pid,)),
+            Target(OURS_LOGGED, a.url + page100, wrk.headers_script(logged), ours),
+            Target(OURS_10K, a.url + page10k, gz_script, ours),
+            Target(BARE_10K, bare.url + "/page/t10k", gz_script, (bare.pid,)),
         ]
         print(
             f"\nwarming up, then {rounds} round(s) of {seconds:.0f} s per target, "
@@ -743,7 +801,7 @@ def main() -> None:
             wrk.run(target.url, connections=8, seconds=1, script=target.script, core=LOAD_CORE)
         tally = Tally()
         print(f"  load average before the rounds: {busy()}", flush=True)
-        interleave(reads, tally, connections, rounds, seconds)
+        interleave(reads, tally, connections, rounds, seconds, shared)
 
         print("\nposting", flush=True)
         probe = httpx.post(
@@ -761,10 +819,10 @@ def main() -> None:
             flush=True,
         )
         posts = [
-            Target(OURS_POST, a.url + comments_path, ours_post_script(tokens)),
-            Target(ISSO_POST, isso_server.url + "/new", isso_post_script()),
+            Target(OURS_POST, a.url + comments_path, ours_post_script(tokens), ours),
+            Target(ISSO_POST, isso_server.url + "/new", isso_post_script(), (isso_server.pid,)),
         ]
-        interleave(posts, tally, connections, rounds, seconds)
+        interleave(posts, tally, connections, rounds, seconds, shared)
 
         print(
             f"\nstaleness: {stale_posts} posts on B while wrk loads A's anonymous read", flush=True
@@ -810,34 +868,41 @@ def report(
     peak: float,
 ) -> None:
     """The table of figures, then each ratio and target."""
-    print(f"\nmedian of {rounds} round(s) of {seconds:.0f} s; latency in ms")
-    head = "".join(f"{f'{c} connections':>40}" for c in connections)
-    print(f"{'':<32}{head}")
-    sub = "".join(f"{'rps':>10}{'(range)':>14}{'p50':>7}{'p99':>7}{'err':>2}" for _ in connections)
-    print(f"{'':<32}{sub}")
-    for name in dict.fromkeys(n for n, _ in tally.runs):
-        cells = ""
-        for c in connections:
+    print(
+        f"\nmedians of {rounds} round(s) of {seconds:.0f} s; latency in ms; CPU µs per request"
+        " of the server alone, and with PostgreSQL's and Redis's"
+    )
+    for c in connections:
+        print(
+            f"\n{f'{c} connections':<32}{'rps':>8}{'(range)':>15}{'p50':>8}{'p99':>8}"
+            f"{'cpu µs':>8}{'+pg+redis':>10}"
+        )
+        for name in dict.fromkeys(n for n, _ in tally.runs):
             low, high = tally.spread(name, c)
             errors = tally.errors(name, c)
-            cells += (
-                f"{tally.rps(name, c):>10.0f}{f'({low:.0f}-{high:.0f})':>14}"
-                f"{tally.p50(name, c):>7.1f}{tally.p99(name, c):>7.1f}"
-                f"{'!' if errors else ' ':>2}"
+            print(
+                f"{name:<32}{tally.rps(name, c):>8.0f}{f'({low:.0f}-{high:.0f})':>15}"
+                f"{tally.p50(name, c):>8.1f}{tally.p99(name, c):>8.1f}"
+                f"{tally.cpu(name, c):>8.0f}{tally.cpu(name, c, shared=True):>10.0f}"
+                f"{'  ! errors' if errors else ''}"
             )
-        print(f"{name:<32}{cells}")
     if any(tally.errors(n, c) for n, c in tally.runs):
-        print("! errors (connect, read, write, timeout, or status >= 400):")
-        for (name, c), results in tally.runs.items():
+        print("! errors (connect, read, write, timeout, or status >= 400), per round:")
+        for (name, c), runs in tally.runs.items():
             if tally.errors(name, c):
-                print(f"  {name}, {c} connections: {[r.errors for r in results]}")
+                print(f"  {name}, {c} connections: {[r.result.errors for r in runs]}")
 
     print(f"\n{'ratio':<52}" + "".join(f"{f'{c} conns':>10}" for c in connections) + "   target")
 
     def line(
         label: str, value: Callable[[int], float], target: str, ok: Callable[[float], bool]
     ) -> None:
-        values = [value(c) for c in connections]
+        values = []
+        for c in connections:
+            try:
+                values.append(value(c))
+            except ZeroDivisionError:
+                values.append(math.nan)
         verdict = "met" if all(ok(v) for v in values) else "MISSED"
         cells = "".join(f"{v:>10.2f}" for v in values)
         print(f"{label:<52}{cells}   {target} ({verdict})")
@@ -862,10 +927,28 @@ def report(
         lambda v: v >= 100,
     )
     line(
+        "  the same by CPU per request (bare µs / ours µs)",
+        lambda c: tally.cpu(BARE_100, c) / tally.cpu(OURS_100, c),
+        "(no other load)",
+        lambda v: True,
+    )
+    line(
+        "  the same with PostgreSQL's and Redis's CPU",
+        lambda c: tally.cpu(BARE_100, c, True) / tally.cpu(OURS_100, c, True),
+        "(no other load)",
+        lambda v: True,
+    )
+    line(
         "ours logged in / bare Starlette+Redis",
         lambda c: rps(OURS_LOGGED, c) / rps(BARE_100, c),
         ">= 0.5",
         lambda v: v >= 0.5,
+    )
+    line(
+        "  the same by CPU per request, with PG and Redis",
+        lambda c: tally.cpu(BARE_100, c, True) / tally.cpu(OURS_LOGGED, c, True),
+        "(no other load)",
+        lambda v: True,
     )
     line(
         "10,000 first page p50 / 100 page p50",
@@ -878,6 +961,12 @@ def report(
         lambda c: rps(OURS_POST, c) / rps(ISSO_POST, c),
         ">= 2",
         lambda v: v >= 2,
+    )
+    line(
+        "  the same by CPU per post, ours with PG and Redis",
+        lambda c: tally.cpu(ISSO_POST, c) / tally.cpu(OURS_POST, c, True),
+        "(no other load)",
+        lambda v: True,
     )
     last = connections[-1]
     p99 = tally.p99(OURS_100, last)

@@ -36,7 +36,7 @@ def install(venv: Path) -> Path:
     return bindir
 
 
-def config(folder: Path, port: int, website_port: int) -> Path:
+def config(folder: Path, port: int, website_port: int, renderer: str = "mistune") -> Path:
     """An Isso configuration: SQLite in `folder`, guard and moderation off."""
     path = folder / "isso.cfg"
     path.write_text(
@@ -46,6 +46,7 @@ def config(folder: Path, port: int, website_port: int) -> Path:
         f"host = http://127.0.0.1:{website_port}/\n"
         "[moderation]\nenabled = false\n"
         "[guard]\nenabled = false\n"
+        f"[markup]\nrenderer = {renderer}\n"
         f"[server]\nlisten = http://127.0.0.1:{port}/\n"
     )
     return path

@@ -27,6 +27,7 @@ from comments import __version__, dashboard
 from comments.api import comments as comments_api
 from comments.api import live as live_api
 from comments.api import me as me_api
+from comments.api import metrics as metrics_api
 from comments.api import moderation as moderation_api
 from comments.auth import routes as auth_routes
 from comments.cache import make_cache
@@ -176,7 +177,9 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
             service.listen()
             if settings.worker == "inprocess":
                 service.dispatcher.start()
-            yield
+            # COMMENTS_METRICS_BIND: a second server in this loop, while the app runs.
+            async with metrics_api.serving(app.state.context, settings.metrics_bind):
+                yield
         finally:
             await service.close()
 
@@ -209,6 +212,7 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
     routes += [
         Route("/api/v1/openapi.json", openapi_document, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),
+        Route("/metrics", metrics_api.metrics, methods=["GET"]),
         Mount("/widget", app=PublicFiles(directory=widget_dir()), name="widget"),
         Mount("/static", app=PublicFiles(directory=PACKAGE / "static"), name="static"),
     ]

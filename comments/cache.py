@@ -20,7 +20,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from comments.redis_options import UNAVAILABLE, redis_options
+from comments.redis_options import UNAVAILABLE, redis_client
 
 __all__ = ["UNAVAILABLE", "Cache", "MemoryCache", "Outage", "RedisCache", "make_cache"]
 
@@ -145,7 +145,7 @@ class RedisCache:
     @classmethod
     def from_url(cls, url: str) -> RedisCache:
         """A cache over a new client for `url`."""
-        return cls(Redis.from_url(url, decode_responses=True, **redis_options()))
+        return cls(redis_client(url, decode_responses=True))
 
     async def put(self, key: str, value: str, ttl_seconds: int) -> None:
         """Store `value` under `key` for `ttl_seconds`."""

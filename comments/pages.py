@@ -15,9 +15,12 @@ Trust rules:
 - the epoch (a random token in Redis) is part of every version; a Redis that restarted
   empty gets a new one, and an instance that reconnects after losing Redis sets a new one,
   so no page cached before an outage is served after it, wherever it was cached;
-- version tokens are never reused (a bump's token is the id of the write's outbox row), so
-  a version key that expired and comes back cannot match an old copy; the Lua script bumps
-  once per token, so the outbox's redelivery after a successful bump changes nothing.
+- version tokens are never reused (a bump's token is the id of the write's outbox row, and a
+  version found missing, expired or evicted gets a new random one), so no old copy can
+  match again; the Lua script bumps once per token, so the outbox's redelivery after a
+  successful bump changes nothing.
+- the epoch key has no expiry (Redis's `volatile-lru` never evicts it); everything else
+  the cache writes expires.
 
 Without Redis (the demo) `MemoryPages` keeps the same rules for its one process.
 """
@@ -39,7 +42,7 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from comments.redis_options import UNAVAILABLE, redis_options
+from comments.redis_options import UNAVAILABLE, redis_client
 
 log = logging.getLogger(__name__)
 
@@ -300,16 +303,22 @@ class MemoryPages:
         self.local.drop()
 
 
-# Reads the epoch (setting a new one when Redis lost it) and the versions, in one call.
+# Reads the epoch and the versions in one call. A missing one (never set, expired, or
+# evicted under memory pressure) gets a new random token, never an old value again: no
+# copy cached under what it was before can match.
 _STAMP = """
-local epoch = redis.call('GET', KEYS[1])
-if not epoch then
-  epoch = ARGV[1]
-  if not redis.call('SET', KEYS[1], epoch, 'NX') then epoch = redis.call('GET', KEYS[1]) end
-end
-local out = {epoch}
-for i = 2, #KEYS do
-  out[i] = redis.call('GET', KEYS[i]) or '0'
+local out = {}
+for i = 1, #KEYS do
+  local value = redis.call('GET', KEYS[i])
+  if not value then
+    value = ARGV[1] .. i
+    if i == 1 then
+      if not redis.call('SET', KEYS[i], value, 'NX') then value = redis.call('GET', KEYS[i]) end
+    elseif not redis.call('SET', KEYS[i], value, 'NX', 'EX', ARGV[2]) then
+      value = redis.call('GET', KEYS[i])
+    end
+  end
+  out[i] = value
 end
 return out
 """
@@ -355,7 +364,7 @@ class RedisPages:
         listener = Redis.from_url(
             url, retry=Retry(NoBackoff(), 0), socket_connect_timeout=2, socket_keepalive=True
         )
-        return cls(Redis.from_url(url, **redis_options()), listener, max_bytes)
+        return cls(redis_client(url), listener, max_bytes)
 
     @property
     def trusted(self) -> bool:
@@ -387,7 +396,7 @@ class RedisPages:
         names = self._names(site, threads)
         asked_at, trusted = self.versions.heard, self.trusted
         keys = [self._prefix + "pv:epoch", *(self._prefix + "pv:" + n for n in names)]
-        answer = await self._stamp(keys=keys, args=[secrets.token_hex(8)])
+        answer = await self._stamp(keys=keys, args=[secrets.token_hex(8), VERSION_TTL])
         epoch, *tokens = (value.decode() for value in answer)
         if trusted and self.trusted:
             if self.versions.epoch != epoch:
@@ -485,7 +494,7 @@ class RedisPages:
                     log.warning("page cache listens again; cached pages before now are void")
                 else:
                     answer = await self._stamp(
-                        keys=[self._prefix + "pv:epoch"], args=[secrets.token_hex(8)]
+                        keys=[self._prefix + "pv:epoch"], args=[secrets.token_hex(8), VERSION_TTL]
                     )
                     epoch = answer[0].decode()
                 self._new_epoch(epoch)

@@ -160,7 +160,10 @@ def make_broker(redis_url: str | None) -> Broker:
 # time, in ms, so a counter created again after expiry starts above every older id).
 # Because N has no holes, a gap is plain to see: a resume from `E-k` is whole exactly when
 # the log still holds `E-(k+1)`; an unknown epoch, or a first kept event further on, is
-# a gap, and the reader is told to reload (`since` answers None).
+# a gap, and the reader is told to reload (`since` answers None). `0-0` is the position
+# before a channel's first event (a counter is only made by an event); a reader resuming
+# from it gets the current counter's events, so one who stays away for longer than the
+# counter lives (a day without events, then new ones) may miss the forgotten ones.
 #
 # Listening never polls: on Redis, one pub/sub connection per log (per process) carries
 # every channel a local stream listens to, subscribed while anyone listens, and each
@@ -177,6 +180,7 @@ PING_SECONDS = 5.0  # the pub/sub connection is pinged this often ...
 SILENT_SECONDS = 15.0  # ... and given up when nothing came back for this long
 
 _ID = re.compile(r"(\d{1,19})-(\d{1,19})")
+NO_EVENTS = "0-0"  # the position before a channel's first event
 
 
 class LogUnavailable(Exception):
@@ -193,6 +197,10 @@ def _resumed(
     last: tuple[int, int], epoch: int | None, count: int, kept: list[Logged]
 ) -> list[Logged] | None:
     """The events after `last` if `kept` (the log after it) has them all, else None."""
+    if last == (0, 0):  # before the first event: all of the current counter's are new
+        if epoch is None:
+            return []
+        last = (epoch, 0)
     if epoch is None or last[0] != epoch or last[1] > count:
         return None  # the counter was forgotten or started again, or the id is made up
     if last[1] == count:
@@ -216,7 +224,9 @@ class EventLog(Protocol):
         the log's lifetime logs nothing and answers None (an outbox row delivered twice)."""
 
     async def head(self, channel: str) -> str:
-        """The id of the channel's latest event (a fresh stream starts after it)."""
+        """The id of the channel's latest event (a fresh stream starts after it), or
+        `NO_EVENTS` before its first: asking creates nothing, so streams opened on
+        made-up thread keys cost the log nothing."""
 
     async def since(self, channel: str, last_id: str) -> list[Logged] | None:
         """Every event after `last_id`, oldest first; None if some are no longer kept."""
@@ -239,9 +249,6 @@ class Inbox:
         self._limit = limit
         self._wakeup = asyncio.Event()
         self.ended = False
-
-    def __len__(self) -> int:
-        return len(self._items)
 
     def push(self, item: Logged) -> bool:
         """Queue an event; False (and the inbox ended, emptied) when it was full."""
@@ -350,7 +357,9 @@ class MemoryEventLog:
         return item[0]
 
     async def head(self, channel: str) -> str:
-        """The id of the channel's latest event."""
+        """The id of the channel's latest event, `0-0` before its first."""
+        if channel not in self._channels:
+            return NO_EVENTS
         state = self._channel(channel)
         return f"{state.epoch}-{state.count}"
 
@@ -359,9 +368,8 @@ class MemoryEventLog:
         last = parse_id(last_id)
         if last is None:
             return None
-        state = self._channels.get(channel)
-        if state is None:
-            return None
+        if channel not in self._channels:
+            return _resumed(last, None, 0, [])
         state = self._channel(channel)
         kept = [item for item in state.events if (parse_id(item[0]) or (0, 0)) > last]
         return _resumed(last, state.epoch, state.count, kept)
@@ -388,30 +396,26 @@ class MemoryEventLog:
         self._listeners.clear()
 
 
-# Lua: the counter, the log and the broadcast change together or not at all. Keys share
-# one hash tag (`{channel}`), so the scripts also run on Redis Cluster.
-_START = """
-local function start(meta, stream)
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
-  if last then
-    local ms = tonumber(string.match(last[1], '^(%d+)'))
-    if ms >= now then now = ms + 1 end
-  end
-  local epoch = string.format('%d', now)
-  redis.call('HSET', meta, 'epoch', epoch, 'n', 0)
-  return epoch
-end
-"""
-_APPEND = (
-    _START
-    + """
+# Lua: the counter, the log and the broadcast change together or not at all. KEYS: the
+# counter, the stream, the `once` marker; they share one hash tag (`{channel}`), so the
+# script also runs on Redis Cluster. A new counter's epoch is the time in ms, above the
+# stream's last id should the stream have outlived its counter (evicted, say).
+_APPEND = """
 if ARGV[7] == '1' and not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[5]) then
   return false
 end
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
-if not epoch then epoch = start(KEYS[1], KEYS[2]) end
+if not epoch then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
+  if last then
+    local ms = tonumber(string.match(last[1], '^(%d+)'))
+    if ms >= now then now = ms + 1 end
+  end
+  epoch = string.format('%d', now)
+  redis.call('HSET', KEYS[1], 'epoch', epoch, 'n', 0)
+end
 local id = epoch .. '-' .. string.format('%d', redis.call('HINCRBY', KEYS[1], 'n', 1))
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], id, 'e', ARGV[2], 'd', ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
@@ -419,17 +423,6 @@ redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('PUBLISH', ARGV[1], id .. ' ' .. ARGV[2] .. ' ' .. ARGV[3])
 return id
 """
-)
-_HEAD = (
-    _START
-    + """
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
-local n = '0'
-if epoch then n = redis.call('HGET', KEYS[1], 'n') or '0' else epoch = start(KEYS[1], KEYS[2]) end
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return epoch .. '-' .. n
-"""
-)
 
 _REDIS_ERRORS = (RedisError, OSError)
 
@@ -465,9 +458,9 @@ class _Subscriber:
         self._control = f"comments:live:subscriber:{uuid.uuid4().hex}"
 
     @property
-    def listening(self) -> int:
-        """How many local listeners there are (for tests and metrics)."""
-        return sum(len(channel.listeners) for channel in self._channels.values())
+    def listening(self) -> tuple[int, int]:
+        """Channels subscribed, and local listeners on them (for tests and metrics)."""
+        return len(self._channels), sum(len(c.listeners) for c in self._channels.values())
 
     @asynccontextmanager
     async def listen(self, name: str) -> AsyncIterator[AsyncIterator[Logged]]:
@@ -503,9 +496,9 @@ class _Subscriber:
 
     async def _leave(self, name: str, inbox: Inbox) -> None:
         channel = self._channels.get(name)
-        if channel is None or inbox not in channel.listeners:
+        if channel is None:
             return
-        channel.listeners.discard(inbox)
+        channel.listeners.discard(inbox)  # gone already if it overflowed
         if channel.listeners:
             return
         del self._channels[name]
@@ -641,7 +634,6 @@ class RedisEventLog:
         self._ttl_ms = int(ttl * 1000)
         self._counter_ttl_ms = int(counter_ttl * 1000)
         self._append = self._redis.register_script(_APPEND)
-        self._head = self._redis.register_script(_HEAD)
         # No retries on the subscriber's client: a silent reconnect would lose events
         # unseen; the subscriber notices instead, and its listeners resume.
         self.subscriber = _Subscriber(lambda: _redis_client(url, retries=0), inbox)
@@ -666,12 +658,13 @@ class RedisEventLog:
         return None if found is None else str(found)
 
     async def head(self, channel: str) -> str:
-        """The id of the channel's latest event (its counter is created if new)."""
-        _, meta, stream = self._keys(channel)
+        """The id of the channel's latest event, `0-0` before its first."""
+        _, meta, _ = self._keys(channel)
         try:
-            return str(await self._head(keys=[meta, stream], args=[self._counter_ttl_ms]))
+            epoch, count = await self._redis.hmget(meta, ["epoch", "n"])
         except _REDIS_ERRORS as exc:
             raise LogUnavailable(str(exc)) from exc
+        return NO_EVENTS if epoch is None else f"{int(epoch)}-{int(count or 0)}"
 
     async def since(self, channel: str, last_id: str) -> list[Logged] | None:
         """Every event after `last_id`, read with the counter in one transaction."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -15,6 +16,10 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 # What a Redis that is gone, restarting or loading raises (BusyLoadingError is a
 # ConnectionError); a tuple, so callers can write `except UNAVAILABLE`.
 UNAVAILABLE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+
+
+POOL_SIZE = 64  # connections per client and process
+POOL_WAIT_SECONDS = 5.0
 
 
 def redis_options() -> dict[str, Any]:
@@ -28,3 +33,17 @@ def redis_options() -> dict[str, Any]:
         "socket_timeout": 5,
         "socket_keepalive": True,
     }
+
+
+def redis_client(url: str, *, decode_responses: bool = False) -> Redis:
+    """A client with `redis_options()` whose pool waits for a free connection: a burst of
+    requests queues for a few connections rather than failing (redis-py's default pool
+    refuses past its limit) or opening thousands."""
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=POOL_SIZE,
+        timeout=POOL_WAIT_SECONDS,
+        decode_responses=decode_responses,
+        **redis_options(),
+    )
+    return Redis.from_pool(pool)  # closing the client closes its pool

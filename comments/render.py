@@ -1,18 +1,32 @@
 """Markdown source to the sanitised HTML that other readers see.
 
-markdown-it's `js-default` preset escapes raw HTML; nh3 then enforces an explicit
-allow-list, so a bug in either alone does not let markup through. Only absolute
-http, https and mailto links survive, and they get `rel="nofollow ugc noopener"`.
+The markdown renders with raw HTML off; nh3 then enforces an explicit allow-list, so a
+bug in either alone does not let markup through. Only absolute http, https and mailto
+links survive, and they get `rel="nofollow ugc noopener"`.
+
+Two renderers give the same HTML. markdown-it-pyrs (markdown-it in Rust, about thirty
+times faster) renders most comments. markdown-it-py (`js-default` with linkify, the
+reference) renders the ones where the Rust one may differ: its linkifier finds no bare
+domains or e-mail addresses (`example.com`, `www.`, `a@b.com`), no `mailto:` or `//host`
+in text, and ends URLs elsewhere; it percent-encodes non-ASCII hosts where markdown-it-py
+writes punycode; it nests without limit; a few white-space edges differ; and it panics
+on some input. So a comment goes the fast way only when every URL in it is one the two
+agree on, checked against linkify-it's own match, and nothing else in it is one of
+those cases; the links screening counts are read from the HTML either way, so they are
+exactly the links readers get.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import urlsplit
 
 import nh3
+from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from markdown_it_pyrs import MarkdownIt as FastMarkdownIt
 
 ALLOWED_TAGS = frozenset(
     {
@@ -35,6 +49,53 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 
+# markdown-it-py's `js-default` without headings, images and tables, and so without raw
+# HTML, typographic replacements or smart quotes.
+_FAST_RULES = [
+    "paragraph",
+    "blockquote",
+    "list",
+    "code",
+    "fence",
+    "hr",
+    "reference",
+    "emphasis",
+    "strikethrough",
+    "backticks",
+    "link",
+    "autolink",
+    "linkify",
+    "newline",
+    "escape",
+    "entity",
+]
+# What markdown-it-py alone linkifies, normalises or trims: `mailto:` in text, a `//host`
+# link, punycode (shown decoded), a fence (an unclosed one keeps no final newline there),
+# NUL, and non-ASCII white space at the edge of a line (stripped from a paragraph's ends).
+_UNICODE_SPACE = "".join(c for c in map(chr, range(0x1C, 0x3001)) if c.isspace() and c > " ")
+_SLOW_TEXT = re.compile(
+    r"mailto:|(?<![:/])//|xn--|```|~~~|\x00"
+    rf"|^[ \t>*+\-\d.)]*[{_UNICODE_SPACE}]|[{_UNICODE_SPACE}][ \t]*$",
+    re.I | re.M,
+)
+# A URL's scheme and host, taken out before looking for bare domains; what is left is
+# searched with linkify-it's own pre-test, so a miss here costs time, never a difference.
+_SCHEME_HOST = re.compile(r"\b(?:https?|ftp)://[\w.:@\[\]-]*", re.I)
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.")
+# What may come before a URL both renderers link alike: nothing, white space, `(`.
+_LEADS = frozenset({"", " ", "\t", "\n", "\r", "("})
+# URL characters markdown-it-py keeps as they are (no percent-encoding, no decoding).
+_PLAIN_URL = re.compile(r"[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]+")
+# A markdown link's destination: plain characters up to its `)`.
+_DESTINATION = re.compile(r"([A-Za-z0-9;/?:@&=+$,\-_.!~*'#]+)\)")
+_ANCHOR = re.compile(r'<a href="([^"]*)"(?: title="[^"]*")?>(.*?)</a>', re.S)
+# Block containers opened; markdown-it-py stops nesting at 100 levels, the Rust one does not.
+_CONTAINERS = ("<blockquote", "<ul", "<ol", "<li")
+_DEEP = 90
+# nh3 writes every attribute double-quoted and escaped, an anchor's href first.
+_HREF = re.compile(r'<a href="([^"]*)"')
+_EMPTY_QUOTE = "<blockquote>\n</blockquote>"
+
 
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     """Drop relative and protocol-relative links; the tag allow-list limits the rest."""
@@ -49,10 +110,14 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
 
 @dataclass(frozen=True)
 class Parsed:
-    """A comment parsed once: its links for the link rules, its tokens for the HTML."""
+    """A comment parsed once: its links for the link rules, its safe HTML for readers.
+
+    `links` are the hrefs of the anchors the HTML carries, so a link the sanitiser drops
+    (relative, `ftp:`) is not counted.
+    """
 
     source: str
-    tokens: list[Token]
+    html: str
     links: tuple[str, ...]
 
 
@@ -60,10 +125,17 @@ class Renderer:
     """Turns comment source into safe HTML; built once per app, reused by every request."""
 
     def __init__(self) -> None:
+        self._fast = FastMarkdownIt("zero").enable_many(_FAST_RULES)  # type: ignore[arg-type]
         self._md = MarkdownIt("js-default", {"linkify": True}).disable(
             ["heading", "lheading", "image", "table"]
         )
         self._md.enable("linkify")
+        linkify = self._md.linkify
+        if linkify is None:
+            raise RuntimeError("markdown-it-py needs linkify-it-py: markdown-it-py[linkify]")
+        self._linkify: LinkifyIt = linkify
+        # linkify-it's own quick test for a bare domain, e-mail address or IP address.
+        self._bare_host = re.compile(linkify.re["host_fuzzy_test"], re.I)
         self._cleaner = nh3.Cleaner(
             tags=set(ALLOWED_TAGS),
             clean_content_tags={"script", "style"},
@@ -76,24 +148,79 @@ class Renderer:
 
     def parse(self, source: str) -> Parsed:
         """Parse `source` once, for both screening (its links) and publishing (its HTML)."""
-        tokens = self._md.parse(source, {})
-        found = tuple(
-            str(child.attrGet("href") or "")
-            for token in tokens
-            for child in token.children or []
-            if child.type == "link_open"
-        )
-        return Parsed(source, tokens, found)
+        html = self._fast_html(source)
+        if html is None:
+            html = self._cleaner.clean(self._md.render(source)).strip()
+        return Parsed(source, html, tuple(unescape(href) for href in _HREF.findall(html)))
 
     def html(self, parsed: Parsed) -> str:
         """Safe HTML for what was parsed."""
-        raw = self._md.renderer.render(parsed.tokens, self._md.options, {})
-        return self._cleaner.clean(raw).strip()
+        return parsed.html
 
     def render(self, source: str) -> str:
         """Safe HTML for `source`."""
-        return self.html(self.parse(source))
+        return self.parse(source).html
 
     def count_links(self, source: str) -> int:
         """How many links the rendered comment will carry."""
         return len(self.parse(source).links)
+
+    def _fast_html(self, source: str) -> str | None:
+        """The Rust renderer's safe HTML, or None where markdown-it-py's may differ."""
+        expected = self._expected_anchors(source)
+        if expected is None:
+            return None
+        try:
+            raw = self._fast.render(source, xhtml=False)
+        except BaseException as error:  # a Rust panic is a BaseException, not an Exception
+            if type(error).__name__ != "PanicException":
+                raise
+            return None
+        if _anchors(raw) != expected or sum(raw.count(tag) for tag in _CONTAINERS) >= _DEEP:
+            return None
+        return self._cleaner.clean(raw).strip().replace(_EMPTY_QUOTE, "<blockquote></blockquote>")
+
+    def _expected_anchors(self, source: str) -> list[tuple[bool, str]] | None:
+        """The anchors markdown-it-py makes of `source`, in order, as (linkified, href);
+        None when it may make others, or the Rust renderer may go wrong."""
+        if _SLOW_TEXT.search(source):
+            return None
+        # markdown-it-pyrs 0.4 panics on an unclosed code span in a link label (`[` then
+        # a backtick); the panic is caught, but each one writes a Rust backtrace to stderr.
+        if "`" in source and source.find("[") in range(source.rfind("`")):
+            return None
+        if self._bare_host.search(_SCHEME_HOST.sub(" ", source)):
+            return None
+        expected: list[tuple[bool, str]] = []
+        at = source.find("://")
+        while at >= 0:
+            start = at
+            while start and source[start - 1] in _SCHEME_CHARS:
+                start -= 1
+            scheme = source[start:at].lower()
+            lead = source[start - 1] if start else ""
+            if scheme not in ("http", "https") or lead not in _LEADS:
+                return None
+            if lead == "(" and source[start - 2 : start - 1] == "]":
+                destination = _DESTINATION.match(source, start)
+                if destination is None:
+                    return None
+                expected.append((False, destination[1]))
+            else:
+                # What markdown-it-py's inline linkify rule takes: linkify-it's match of
+                # the scheme's tail, without a closing `*`.
+                length = self._linkify.test_schema_at(source, scheme + ":", at + 1)
+                url = source[start : at + 1 + length].rstrip("*")
+                if not length or not _PLAIN_URL.fullmatch(url):
+                    return None
+                expected.append((True, url))
+            at = source.find("://", at + 3)
+        return expected
+
+
+def _anchors(raw: str) -> list[tuple[bool, str]]:
+    """The anchors of rendered HTML, in order, as (linkified: text is the href, href)."""
+    return [
+        (unescape(text) == href, href)
+        for href, text in ((unescape(href), text) for href, text in _ANCHOR.findall(raw))
+    ]

@@ -120,6 +120,12 @@ class Settings(BaseSettings):
         description="Who delivers e-mails and webhooks: `inprocess` (inside `comments serve` and "
         "`comments demo`) or `external` (a separate `comments worker` process)",
     )
+    metrics_token: SecretStr | None = Field(
+        None, description="At least 16 characters; opens `GET /metrics` to `Bearer <token>`"
+    )
+    metrics_bind: str | None = Field(
+        None, description="host:port where `/metrics` is also served, apart from the public port"
+    )
 
     @field_validator("admins", "trusted_proxies", "demo_origins", "oidc_providers", mode="before")
     @classmethod
@@ -156,6 +162,22 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("must be at least 32 characters")
         return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters")
+        return value
+
+    @field_validator("metrics_bind")
+    @classmethod
+    def _metrics_bind(cls, value: str | None) -> str | None:
+        if value:
+            host_port(value)
+        return value or None
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -207,6 +229,16 @@ class Settings(BaseSettings):
     def base_path(self) -> str:
         """The path prefix of `public_url` (empty, or e.g. `/comments` when mounted)."""
         return urlsplit(self.public_url).path.rstrip("/")
+
+
+def host_port(value: str) -> tuple[str, int]:
+    """`host:port` (`[v6]:port` for an IPv6 address) split; a wrong one raises ValueError."""
+    host, colon, port = value.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not (colon and host and port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError("must be host:port, e.g. 127.0.0.1:9100")
+    return host, int(port)
 
 
 def require_secret(settings: Settings) -> None:

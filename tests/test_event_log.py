@@ -18,6 +18,7 @@ import redis.asyncio as aioredis
 
 from comments.realtime import (
     KEEP_EVENTS,
+    NO_EVENTS,
     EventLog,
     Logged,
     LogUnavailable,
@@ -67,6 +68,25 @@ async def test_resuming_gives_exactly_the_missed_events(events: EventLog) -> Non
     from_start = await events.since(CHANNEL, start)
     assert from_start is not None and [item[0] for item in from_start] == ids
     assert await events.head(CHANNEL) == ids[-1]
+
+
+async def test_asking_about_a_quiet_channel_stores_nothing(
+    events: EventLog, request: pytest.FixtureRequest
+) -> None:
+    """Streams opened on thread keys nobody writes to (made up, say) cost the log nothing."""
+    assert await events.head("news:never") == NO_EVENTS
+    assert await events.since("news:never", NO_EVENTS) == []
+    async with events.listen("news:never"):
+        pass
+    if isinstance(events, RedisEventLog):
+        raw = aioredis.Redis.from_url(request.getfixturevalue("redis_clean_url"))
+        try:
+            assert await raw.keys("comments:live:*") == []
+        finally:
+            await raw.aclose()
+    ids = await append(events, 2, "news:never")
+    missed = await events.since("news:never", NO_EVENTS)
+    assert missed is not None and [item[0] for item in missed] == ids
 
 
 async def test_an_id_older_than_the_log_keeps_is_a_gap(events: EventLog) -> None:
@@ -124,6 +144,34 @@ async def test_a_reader_that_stops_reading_is_cut_off(events: EventLog) -> None:
         assert leftover == []  # ended, and nothing kept for it
         more = await append(events, 1)
         assert [item[0] for item in await take(keeping_up, 1)] == more
+    if isinstance(events, RedisEventLog):
+        assert events.subscriber.listening == (0, 0)  # and the channel is let go
+
+
+async def test_a_listener_hears_everything_appended_after_listen_returns(
+    request: pytest.FixtureRequest,
+) -> None:
+    """Many streams joining and leaving the same few channels at once, each hearing its own
+    event: a subscription is in place (Redis confirmed it) before `listen` hands it over."""
+    url = request.getfixturevalue("redis_clean_url")
+    events = RedisEventLog(url)
+
+    async def one(n: int) -> None:
+        channel = f"news:c{n % 7}"
+        async with events.listen(channel) as received:
+            mine = (await append(events, 1, channel))[0]
+            async with asyncio.timeout(10):
+                async for item in received:
+                    if item[0] == mine:
+                        return
+            raise AssertionError(f"{channel} ended before {mine}")
+
+    try:
+        for _ in range(3):
+            await asyncio.gather(*(one(n) for n in range(100)))
+        assert events.subscriber.listening == (0, 0)
+    finally:
+        await events.close()
 
 
 async def test_memory_log_expires_like_a_redis_key() -> None:

@@ -8,6 +8,7 @@ Not in the OpenAPI document (a stream, not a JSON answer), like the moderators' 
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +24,7 @@ from comments.models import Site
 
 MAX_EVENT_ID = 64  # ids are `EPOCH-N`, two numbers; anything longer is not one of ours
 HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+RETRY_MS = (1000, 5000)  # the reconnection delay each stream asks its EventSource for
 
 
 class EventsQuery(BaseModel):
@@ -44,7 +46,10 @@ async def thread_events(request: Request, site: Site, query: EventsQuery) -> Res
     async def stream() -> Any:
         async with watch as events:
             async for event_id, name, data in events:
-                yield ServerSentEvent(data=data, event=name, id=event_id)
+                # When Redis drops, every stream of the instance ends at once: readers
+                # come back over a few seconds rather than all in the same instant.
+                retry = random.randint(*RETRY_MS) if name == "ready" else None
+                yield ServerSentEvent(data=data, event=name, id=event_id, retry=retry)
 
     return EventSourceResponse(stream(), ping=15, headers=HEADERS)
 

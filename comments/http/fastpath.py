@@ -62,13 +62,11 @@ class CachedReads:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.hits = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             answer = self._cached(scope)
             if answer is not None:
-                self.hits += 1
                 await _send(scope, send, answer)
                 return
         await self.app(scope, receive, send)

@@ -14,8 +14,10 @@ start. A head that begins a read, as every request from a browser does, is count
 exactly; one pipelined behind other bytes of the same slice may be counted up to `SLICE`
 bytes long, and so refused a little before the limit.
 
-A head must also arrive within `head_seconds` of its first byte (or of the connection's
-opening): a client trickling its headers one byte at a time holds no connection for long.
+A head must also arrive within `head_seconds` of the read that brought its first bytes
+(or of the connection's opening): a client trickling its headers one byte at a time holds
+no connection for long. The clock starts only for a head that spans reads, so the usual
+request, whose head comes in one read, sets no timer.
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ class BoundedHttpTools(HttpToolsProtocol):
             self._began = False
             if self._feed(data) and self._in_head:
                 self._head_bytes = len(data)  # began in `data`: at most this long so far
+                self._start_head_clock()
             return
         self._unset_keepalive_if_required()
         view = memoryview(data)
@@ -109,6 +112,8 @@ class BoundedHttpTools(HttpToolsProtocol):
                 if self._head_bytes >= HEAD_LIMIT:
                     self._refuse()
                     return
+        if self._in_head:
+            self._start_head_clock()
 
     def _feed(self, data: bytes | memoryview) -> bool:
         """Parse `data`, as uvicorn does; False when the connection is done with."""
@@ -125,16 +130,14 @@ class BoundedHttpTools(HttpToolsProtocol):
             else:
                 self._unsupported_upgrade_warning()
             return False
-        return not self._refused
+        return True
 
     # Parser callbacks
 
     def on_message_begin(self) -> None:
-        """A head starts: count it and time it."""
+        """A head starts: count it (and time it, if it does not end in this read)."""
         self._in_head = True
         self._began = True
-        self._head_bytes = 0
-        self._start_head_clock()
         super().on_message_begin()
 
     def on_headers_complete(self) -> None:

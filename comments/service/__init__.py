@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 
-from comments.realtime import Event
+from comments.realtime import Event, RedisEventLog
 from comments.service.account import Account
 from comments.service.context import Deps, ServiceConfig
 from comments.service.dispatch import Dispatcher
@@ -26,6 +27,10 @@ from comments.service.sites import Sites
 from comments.service.sso import SingleSignOn
 from comments.service.streams import Streams
 from comments.storage import ThreadChange
+
+log = logging.getLogger(__name__)
+
+METRICS_WAIT_SECONDS = 2.0  # a scrape waits this long for the database's count, no more
 
 
 class Service:
@@ -80,6 +85,33 @@ class Service:
     ) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
         """A site's queues live, 403 now if not staff; ends soon after logout, role loss or ban."""
         return await self.streams.moderation(viewer, site)
+
+    async def metrics(self) -> dict[str, float]:
+        """This process's numbers, read now, for `GET /metrics` (counters since it started).
+
+        `outbox_pending` is left out when the database does not answer soon: a scrape
+        during an outage still shows the rest; `live_listeners` only with Redis.
+        """
+        pages, reading, dispatcher = self.deps.pages, self.reading, self.dispatcher
+        found: dict[str, float] = {
+            "reads_cached": reading.hits,
+            "pages_computed": reading.computed,
+            "reads_bypassed": reading.bypassed,
+            "cache_bytes": pages.local.bytes,
+            "cache_entries": len(pages.local),
+            "cache_max_bytes": pages.local.max_bytes,
+            "cache_trusted": 1 if pages.trusted else 0,
+            "outbox_delivered": dispatcher.delivered,
+            "outbox_failed": dispatcher.failed,
+        }
+        if isinstance(self.deps.event_log, RedisEventLog):
+            found["live_listeners"] = self.deps.event_log.subscriber.listening[1]
+        try:
+            async with asyncio.timeout(METRICS_WAIT_SECONDS):
+                found["outbox_pending"] = await self.deps.storage.outbox_pending()
+        except Exception as exc:  # the database is away: say so once per scrape, go on
+            log.warning("metrics: outbox rows waiting unknown (%s)", type(exc).__name__)
+        return found
 
     async def check_health(self) -> dict[str, str]:
         """Whether the database and the cache answer."""

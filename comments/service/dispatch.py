@@ -98,7 +98,7 @@ class Dispatcher:
             # Bumped right after the commit already, unless Redis failed then: once per token.
             await self._fresh.bump(item.site, payload, item.id)
             if self.live is not None and payload.get("event"):
-                await self.live(item.site, payload)
+                await self.live(item.site, payload | {"token": item.id})  # sent once
         elif item.kind == "claim.release":
             await self._deps.cache.delete(claim_key(str(payload["comment_id"])))
         else:

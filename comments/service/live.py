@@ -19,6 +19,7 @@ import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from comments.errors import NotFound
@@ -55,10 +56,10 @@ def visible_to_anyone(row: CommentRow, site: Site) -> bool:
 
 def public_comment(row: CommentRow) -> dict[str, Any]:
     """The comment as the shared (anonymous) page shows it, without its replies."""
-    view = CommentView(row=row, can_edit=False, can_delete=False, own=False, replies=[])
-    data = comment_json(view)
-    data["my_vote"] = None  # the shared part never carries a reader's own vote
-    return data
+    # No reader's own vote, exactly as in the shared page (`my_vote` keeps its value 0).
+    anonymous = replace(row, my_vote=0)
+    view = CommentView(row=anonymous, can_edit=False, can_delete=False, own=False, replies=[])
+    return comment_json(view)
 
 
 class Live:
@@ -71,12 +72,12 @@ class Live:
     async def deliver(self, site: str, payload: dict[str, Any]) -> None:
         """Log one `thread.changed` payload's live event (nothing for site-wide changes).
 
+        The payload names the thread by its key (`thread`) or its id (`thread_id`).
         Raises `LogUnavailable` when the log cannot be written, so the outbox retries;
-        a retry logs nothing twice (the payload's token marks it).
+        with a `token` in the payload, a retry logs nothing twice.
         """
         event = payload.get("event")
-        thread = payload.get("thread")
-        if payload.get("site_wide") or not isinstance(event, str) or not isinstance(thread, str):
+        if payload.get("site_wide") or not isinstance(event, str):
             return
         if event not in EVENTS:
             log.warning("live: no such event %r; not delivered", event)
@@ -85,29 +86,48 @@ class Live:
             found = await self._sites.get(site)
         except NotFound:
             return  # the site is gone: nobody can be listening
-        built = await self._event(found, thread, event, payload)
+        row: CommentRow | None = None
+        comment_id = payload.get("comment_id")
+        if event != "thread.updated":
+            if not isinstance(comment_id, str):
+                log.warning("live: %s without a comment id; not delivered", event)
+                return
+            row = (await self._deps.storage.comment_rows([comment_id])).get(comment_id)
+        thread = await self._thread_key(found, payload, row)
+        if thread is None:
+            return  # no such thread: nobody can be listening
+        if row is not None and (row.comment.site != found.name or row.thread_key != thread):
+            row = None  # another thread's comment: say nothing about it here
+        built = await self._event(found, thread, event, comment_id, row)
         if built is None:
             return
         name, data = built
         token = payload.get("token")
-        once = f"{token}:{name}:{payload.get('comment_id', '')}" if token else None
+        once = f"{token}:{name}:{comment_id or ''}" if token else None
         await self._deps.event_log.append(channel(site, thread), name, data, once=once)
 
+    async def _thread_key(
+        self, site: Site, payload: dict[str, Any], row: CommentRow | None
+    ) -> str | None:
+        """The key of the thread a payload names (the comment's row knows it, else a look-up)."""
+        key, thread_id = payload.get("thread"), payload.get("thread_id")
+        if isinstance(key, str):
+            return key
+        if not isinstance(thread_id, str):
+            return None
+        if row is not None and row.comment.thread_id == thread_id:
+            return row.thread_key
+        stored = await self._deps.storage.get_thread_by_id(thread_id)
+        return stored.key if stored is not None and stored.site == site.name else None
+
     async def _event(
-        self, site: Site, thread: str, event: str, payload: dict[str, Any]
+        self, site: Site, thread: str, event: str, comment_id: Any, row: CommentRow | None
     ) -> tuple[str, dict[str, Any]] | None:
         """The event's name and data from what is stored now; None when there is nothing
         an anonymous reader may be told."""
         if event == "thread.updated":
             stored = await self._deps.storage.get_thread(site.name, thread)
             return event, {"closed": thread_closed(stored, site, self._deps)}
-        comment_id = payload.get("comment_id")
-        if not isinstance(comment_id, str):
-            log.warning("live: %s without a comment id; not delivered", event)
-            return None
-        row = (await self._deps.storage.comment_rows([comment_id])).get(comment_id)
-        if row is not None and (row.comment.site != site.name or row.thread_key != thread):
-            row = None  # another thread's comment: say nothing about it here
         shown = row is not None and visible_to_anyone(row, site)
         if event == "comment.voted":
             if row is None or not shown:

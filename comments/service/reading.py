@@ -111,6 +111,7 @@ class Reading:
         self._flights: dict[str, asyncio.Future[Entry]] = {}
         self._outage = Outage("thread pages", "pages come from the database", log)
         self.computed = 0  # pages and counts computed from the database
+        self.hits = 0  # anonymous reads answered from this process's copy, before routing
 
     def _now(self) -> float:
         return self._deps.clock().timestamp()
@@ -134,6 +135,7 @@ class Reading:
         entry = pages.local.get(entry_key(site, query.thread, stamp, query.variant))
         if entry is None or (entry.until and self._now() >= entry.until):
             return None
+        self.hits += 1
         return shared_answer(entry)
 
     def cached_counts(self, site: str, keys: list[str]) -> Answer | None:
@@ -143,7 +145,10 @@ class Reading:
         if stamp is None:
             return None
         entry = self._pages.local.get(entry_key(site, None, stamp, _counts_variant(wanted)))
-        return None if entry is None else shared_answer(entry)
+        if entry is None:
+            return None
+        self.hits += 1
+        return shared_answer(entry)
 
     async def shared(self, site: Site, query: PageQuery, *, fresh: bool = False) -> Entry:
         """The anonymous page as cached bytes; `fresh` checks the versions in Redis first

@@ -1,10 +1,9 @@
 """The reader's own parts of a thread in Chromium, after a reload: held comments and votes.
 
 Logged-in reads answer the reader's votes, rights and held comments in one `viewer` block
-beside the shared page. The `viewer` runs also rewrite each answer into that shape in the
-browser when the service still answers the older one (everything inside each comment), so
-the widget is held to the contract's shape either way; the `served` runs take the answer
-as the service sends it.
+beside the shared page (the `served` runs). The widget still reads the older shape too,
+with those parts inside each comment: the `older` runs rewrite each answer into it in the
+browser.
 """
 
 from __future__ import annotations
@@ -14,8 +13,9 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx2 as httpx
 import pytest
@@ -122,45 +122,44 @@ def shown_ids(page: Page, selector: str = W + ".cw-list > li.cw-comment") -> lis
     return [str(el.get_attribute("data-comment-id")) for el in page.locator(selector).all()]
 
 
-def viewer_shape(data: dict[str, Any]) -> dict[str, Any]:
-    """The older answer (per-reader fields inside each comment) in the contract's shape."""
-    if "viewer" in data:
+def older_shape(data: dict[str, Any], sort: str) -> dict[str, Any]:
+    """A page with its `viewer` block put back inside the comments, as the service once
+    answered: each comment's own `my_vote`, `can_edit`, `can_delete`, and the reader's
+    held comments among the others, by time (replies oldest first)."""
+    viewer = data.pop("viewer", None)
+    if viewer is None:
         return data
-    votes: dict[str, int] = {}
-    can_edit: list[str] = []
-    can_delete: list[str] = []
-    own: list[dict[str, Any]] = []
+    votes = viewer["votes"]
+    can_edit, can_delete = set(viewer["can_edit"]), set(viewer["can_delete"])
+    placed: dict[str, list[dict[str, Any]]] = {}
 
-    def shared(comments: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        kept = []
+    def personal(comments: list[dict[str, Any]]) -> None:
         for c in comments:
-            if c.get("my_vote") in (1, -1):
-                votes[c["id"]] = c["my_vote"]
-            if c.get("can_edit"):
-                can_edit.append(c["id"])
-            if c.get("can_delete"):
-                can_delete.append(c["id"])
-            c.update(my_vote=None, can_edit=False, can_delete=False)
-            if c.get("status") in ("pending", "rejected"):
-                own.append(c | {"replies": []})
-                continue
-            kept.append(c | {"replies": shared(c.get("replies") or [])})
-        return kept
+            c.update(
+                my_vote=votes.get(c["id"]),
+                can_edit=c["id"] in can_edit,
+                can_delete=c["id"] in can_delete,
+            )
+            placed[c["id"]] = c["replies"]
+            personal(c["replies"])
 
-    data["comments"] = shared(data.get("comments") or [])
-    data["viewer"] = {
-        "user_id": None,
-        "votes": votes,
-        "can_edit": can_edit,
-        "can_delete": can_delete,
-        "own": own,
-        "badges": [],
-    }
+    personal(data["comments"])
+    for own in viewer["own"]:
+        own["can_edit"] = own["id"] in can_edit or bool(own.get("can_edit"))
+        own["can_delete"] = own["id"] in can_delete or bool(own.get("can_delete"))
+        parent = own.get("parent_id")
+        siblings = data["comments"] if parent is None else placed.get(parent)
+        if siblings is None:
+            continue
+        siblings.append(own)
+        siblings.sort(
+            key=lambda c: str(c["created_at"]), reverse=parent is None and sort == "newest"
+        )
     return data
 
 
-def answer_in_viewer_shape(route: Route) -> None:
-    """Serve a logged-in thread read in the contract's shape, whatever the service sent."""
+def answer_in_older_shape(route: Route, rewritten: list[str]) -> None:
+    """Serve a logged-in thread read in the older shape, whatever the service sent."""
     request = route.request
     if request.method != "GET" or "authorization" not in request.headers:
         route.continue_()
@@ -174,15 +173,23 @@ def answer_in_viewer_shape(route: Route) -> None:
         for key, value in response.headers.items()
         if key.lower() not in ("content-encoding", "content-length", "etag")
     }
-    route.fulfill(status=200, headers=headers, body=json.dumps(viewer_shape(response.json())))
+    data = response.json()
+    if "viewer" in data:
+        rewritten.append(request.url)
+    sort = parse_qs(urlsplit(request.url).query).get("sort", ["oldest"])[0]
+    route.fulfill(status=200, headers=headers, body=json.dumps(older_shape(data, sort)))
 
 
-@pytest.fixture(params=["served", "viewer"])
-def shape(request: pytest.FixtureRequest, page: Page) -> str:
-    """Which answers the page gets: as served, or rewritten into the `viewer` shape."""
-    if request.param == "viewer":
-        page.route(THREAD_PAGE, answer_in_viewer_shape)
-    return str(request.param)
+@pytest.fixture(params=["served", "older"])
+def shape(request: pytest.FixtureRequest, page: Page) -> Iterator[str]:
+    """Which answers the page gets: as served (per-reader parts in the `viewer` block), or
+    rewritten into the older shape (inside each comment), which the widget still reads."""
+    rewritten: list[str] = []
+    if request.param == "older":
+        page.route(THREAD_PAGE, lambda route: answer_in_older_shape(route, rewritten))
+    yield str(request.param)
+    if request.param == "older":
+        assert rewritten, "no logged-in read was rewritten"
 
 
 def test_reader_sees_their_held_comments_where_they_belong_after_reload(

@@ -251,14 +251,22 @@ def test_a_body_does_not_count_towards_the_next_pipelined_head(quick_port: int) 
         assert_ok(client.answer())
 
 
-def test_a_trickled_head_is_cut_off_at_its_deadline(quick_port: int) -> None:
+def trickle(client: Client, request: bytes) -> None:
+    """Send `request` a byte every 50 ms (far past the deadline) until the server speaks."""
+    for byte in request:
+        readable, _, _ = select.select([client.sock], [], [], 0.05)
+        if readable or not client.send(bytes([byte])):
+            return
+    pytest.fail("the server read a trickled head for longer than its deadline")
+
+
+@pytest.mark.parametrize("first", [False, True], ids=["new connection", "kept alive"])
+def test_a_trickled_head_is_cut_off_at_its_deadline(quick_port: int, first: bool) -> None:
     with Client(quick_port) as client:
-        for byte in head(200, path="/"):  # 50 ms a byte: far past the deadline
-            readable, _, _ = select.select([client.sock], [], [], 0.05)
-            if readable or not client.send(bytes([byte])):
-                break
-        else:
-            pytest.fail("the server read a trickled head for longer than its deadline")
+        if first:  # a request answered on this connection before the slow one
+            client.send(head(0, path="/", close=False))
+            assert_ok(client.answer())
+        trickle(client, head(200, path="/"))
         answer = client.answer()
         assert answer is not None and answer.status == 408, answer
         assert answer.headers["connection"] == "close"
