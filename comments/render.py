@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import unescape
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import nh3
-from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it_pyrs import MarkdownIt as FastMarkdownIt
 
@@ -69,15 +69,23 @@ _FAST_RULES = [
     "escape",
     "entity",
 ]
-# What markdown-it-py alone linkifies, normalises or trims: `mailto:` in text, a `//host`
-# link, punycode (shown decoded), a fence (an unclosed one keeps no final newline there),
-# NUL, and non-ASCII white space at the edge of a line (stripped from a paragraph's ends).
+# What markdown-it-py alone linkifies, normalises, parses or trims: `mailto:` in text, a
+# `//host` link, punycode (shown decoded), a fence (an unclosed one keeps no final newline
+# there), a reference definition (`[x]: ` takes more destinations there), NUL, a lone
+# carriage return, line and paragraph separators, and non-ASCII white space at the edge of a line (stripped from a
+# paragraph's ends there).
 _UNICODE_SPACE = "".join(c for c in map(chr, range(0x1C, 0x3001)) if c.isspace() and c > " ")
 _SLOW_TEXT = re.compile(
-    r"mailto:|(?<![:/])//|xn--|```|~~~|\x00"
-    rf"|^[ \t>*+\-\d.)]*[{_UNICODE_SPACE}]|[{_UNICODE_SPACE}][ \t]*$",
+    r"mailto:|(?<![:/])//|xn--|```|~~~|\]:|[\x00\x85\u2028\u2029]|\r(?!\n)"
+    rf"|(?:^|\r)[ \t>*+\-\d.)]*[{_UNICODE_SPACE}]|[{_UNICODE_SPACE}][ \t]*(?:$|\r)",
     re.I | re.M,
 )
+# An ordered list item numbered other than 1, or an empty item, ends a quote's lazy
+# paragraph in markdown-it-py only (CommonMark, and the Rust renderer, keep the line).
+_QUOTED_ITEM = re.compile(
+    r"^[ \t]*(?:(?!0*1[.)])\d{1,9}[.)]|(?:[-*+]|\d{1,9}[.)])[ \t\r]*$)", re.M
+)
+_QUOTE_LINE = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>")
 # A URL's scheme and host, taken out before looking for bare domains; what is left is
 # searched with linkify-it's own pre-test, so a miss here costs time, never a difference.
 _SCHEME_HOST = re.compile(r"\b(?:https?|ftp)://[\w.:@\[\]-]*", re.I)
@@ -95,6 +103,12 @@ _DEEP = 90
 # nh3 writes every attribute double-quoted and escaped, an anchor's href first.
 _HREF = re.compile(r'<a href="([^"]*)"')
 _EMPTY_QUOTE = "<blockquote>\n</blockquote>"
+
+
+class _SchemaTest(Protocol):
+    def test_schema_at(self, text: str, name: str, position: int) -> int:
+        """How many characters after `position` linkify-it takes as the scheme's tail."""
+        ...
 
 
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
@@ -133,7 +147,7 @@ class Renderer:
         linkify = self._md.linkify
         if linkify is None:
             raise RuntimeError("markdown-it-py needs linkify-it-py: markdown-it-py[linkify]")
-        self._linkify: LinkifyIt = linkify
+        self._linkify: _SchemaTest = linkify
         # linkify-it's own quick test for a bare domain, e-mail address or IP address.
         self._bare_host = re.compile(linkify.re["host_fuzzy_test"], re.I)
         self._cleaner = nh3.Cleaner(
@@ -189,6 +203,8 @@ class Renderer:
         # a backtick); the panic is caught, but each one writes a Rust backtrace to stderr.
         if "`" in source and source.find("[") in range(source.rfind("`")):
             return None
+        if ">" in source and _QUOTED_ITEM.search(source) and _item_after_quote(source):
+            return None
         if self._bare_host.search(_SCHEME_HOST.sub(" ", source)):
             return None
         expected: list[tuple[bool, str]] = []
@@ -216,6 +232,19 @@ class Renderer:
                 expected.append((True, url))
             at = source.find("://", at + 3)
         return expected
+
+
+def _item_after_quote(source: str) -> bool:
+    """Whether a line `_QUOTED_ITEM` matches follows a quote with no blank line between."""
+    quoted = False
+    for line in source.split("\n"):
+        if not line.strip(" \t\r"):
+            quoted = False
+        elif _QUOTE_LINE.match(line):
+            quoted = True
+        elif quoted and _QUOTED_ITEM.match(line):
+            return True
+    return False
 
 
 def _anchors(raw: str) -> list[tuple[bool, str]]:

@@ -15,9 +15,9 @@ from tests.faults.cluster import RedisServer
 MB = 1 << 20
 
 
-async def until(check: object, timeout: float = 3.0) -> None:
+async def until(check: object, within: float = 3.0) -> None:
     """Wait for `check()` to be true (a few milliseconds, normally)."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while not check():  # type: ignore[operator]
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("not within the time allowed")
@@ -124,7 +124,7 @@ async def test_after_redis_comes_back_nothing_cached_before_is_used(tmp_path: ob
             await until(lambda: not pages.trusted)
             assert pages.known_stamp("news", ["union"]) is None  # nothing trusted meanwhile
             server.restart()
-            await until(lambda: pages.trusted, timeout=10)
+            await until(lambda: pages.trusted, within=10)
             again = await pages.stamp("news", ["union"], fresh=False)
             assert again != stamp  # a new epoch: the old key cannot be asked for again
             assert pages.local.get(key) is None

@@ -156,7 +156,9 @@
       loginUrl: (provider, origin) =>
         base + "/auth/" + encodeURIComponent(provider) + "/login?site=" +
         encodeURIComponent(site) + "&origin=" + encodeURIComponent(origin),
-      eventsUrl: (thread) => base + sitePath + "/events?thread=" + encodeURIComponent(thread),
+      eventsUrl: (thread, after) =>
+        base + sitePath + "/events?thread=" + encodeURIComponent(thread) +
+        (after ? "&last_event_id=" + encodeURIComponent(after) : ""),
       providers: () => request("GET", "/auth/providers", { query: { site } }),
       me: () => request("GET", "/api/v1/me", { query: { site } }),
       logout: () => request("POST", "/auth/logout"),
@@ -1268,7 +1270,10 @@
       if (this.stream || this.streamTimer || this.destroyed || typeof EventSource !== "function") return;
       let source;
       try {
-        source = new EventSource(this.api.eventsUrl(this.config.thread)); // no cookies, no token
+        // Resume from the page's own moment (the events since it was made) or from the
+        // last event seen; no cookies, no token.
+        const after = this.lastEventId || (this.thread && this.thread.last_event_id) || null;
+        source = new EventSource(this.api.eventsUrl(this.config.thread, after));
       } catch {
         return;
       }
@@ -1311,6 +1316,7 @@
 
     onStreamEvent(source, name, event) {
       if (source !== this.stream || this.destroyed) return;
+      if (event.lastEventId) this.lastEventId = event.lastEventId;
       if (name === "ready") {
         this.setLive("on");
         this.streamOpened = true;

@@ -27,6 +27,11 @@ def channel(site: str) -> str:
     return f"moderation:{site}"
 
 
+def thread_channel(site: str, thread: str) -> str:
+    """The live channel of one thread's readers (site names hold no colon)."""
+    return f"{site}:{thread}"
+
+
 class Consequences:
     """Makes audit entries and outbox items with the service's ids and clock."""
 

@@ -26,6 +26,7 @@ from comments.errors import NotFound
 from comments.models import CommentRow, Site
 from comments.realtime import Logged, LogUnavailable, parse_id
 from comments.service.context import Deps
+from comments.service.effects import thread_channel
 from comments.service.public import comment_json
 from comments.service.reading import thread_closed
 from comments.service.sites import Sites
@@ -42,7 +43,7 @@ EVENTS = COMMENT_EVENTS | {"comment.removed", "comment.voted", "thread.updated"}
 
 def channel(site: str, thread: str) -> str:
     """The live channel of one thread (site names hold no colon)."""
-    return f"{site}:{thread}"
+    return thread_channel(site, thread)
 
 
 def visible_to_anyone(row: CommentRow, site: Site) -> bool:

@@ -58,6 +58,7 @@ def page_json(page: CommentPage) -> dict[str, Any]:
             "title": info.title,
             "closed": info.closed,
             "count": info.count,
+            "last_event_id": info.last_event_id,
         },
         "comments": [comment_json(view) for view in page.comments],
         "next_cursor": page.next_cursor,

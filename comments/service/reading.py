@@ -15,7 +15,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from comments.ids import looks_like_id
 from comments.models import CommentRow, Site, Sort, Thread
 from comments.pages import Entry, PageCache, entry_key, thread_hash
 from comments.service.context import Deps
+from comments.service.effects import thread_channel as live_channel
 from comments.service.public import comment_json, page_json
 from comments.service.sessions import Viewer
 from comments.service.views import (
@@ -250,11 +251,21 @@ class Reading:
         return entry
 
     async def _page_entry(self, site: Site, query: PageQuery) -> Entry:
-        """The anonymous page from the database, with the facts the viewer block needs."""
+        """The anonymous page from the database, with the facts the viewer block needs.
+
+        The thread's last live event is read first: a stream opened after it misses
+        nothing the page does not show (at worst it repeats what the page has).
+        """
+        head: str | None = None
+        try:
+            head = await self._deps.event_log.head(live_channel(site.name, query.thread))
+        except Exception:  # Redis away: the widget's stream starts from its own moment
+            log.debug("no live head for a page", exc_info=True)
         page = await self.page(
             site, query.thread, None, sort=query.sort, limit=query.limit,
             cursor=query.cursor, parent_id=query.parent,
         )  # fmt: skip
+        page = replace(page, thread=replace(page.thread, last_event_id=head))
         listed: list[list[Any]] = []
         _listed(page.comments, listed)
         until = 0.0

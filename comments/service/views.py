@@ -40,6 +40,7 @@ class ThreadInfo:
     count: int
     thread_id: str | None = None
     created_at: datetime | None = None
+    last_event_id: str | None = None  # the thread's live events before the page was read
 
     @classmethod
     def of(cls, thread: Thread | None, key: str, closed: bool, count: int) -> ThreadInfo:

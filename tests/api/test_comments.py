@@ -17,6 +17,9 @@ def test_posted_comment_is_published_and_listed_with_its_author(harness: Harness
     assert comment["can_edit"] and comment["can_delete"]
 
     page = harness.thread()
+    # Where the thread's live events stood when the page was made: the widget's stream
+    # starts there, so nothing between the read and the stream is missed.
+    assert isinstance(page["thread"].pop("last_event_id"), str)
     assert page["thread"] == {
         "key": "union",
         "url": ARTICLE,
@@ -39,6 +42,7 @@ def test_unknown_thread_is_an_empty_page(harness: Harness) -> None:
             "title": None,
             "closed": False,
             "count": 0,
+            "last_event_id": "0-0",  # before any event
         },
         "comments": [],
         "next_cursor": None,
