@@ -82,13 +82,8 @@ _SLOW_TEXT = re.compile(
 )
 # An ordered list item numbered other than 1, or an empty item, ends a quote's lazy
 # paragraph in markdown-it-py only (CommonMark, and the Rust renderer, keep the line).
-_QUOTED_ITEM = re.compile(
-    r"^[ \t]*(?:(?!0*1[.)])\d{1,9}[.)]|(?:[-*+]|\d{1,9}[.)])[ \t\r]*$)", re.M
-)
-_QUOTE_LINE = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>")
-# A URL's scheme and host, taken out before looking for bare domains; what is left is
-# searched with linkify-it's own pre-test, so a miss here costs time, never a difference.
-_SCHEME_HOST = re.compile(r"\b(?:https?|ftp)://[\w.:@\[\]-]*", re.I)
+_QUOTED_ITEM = re.compile(r"[ \t]*(?:(?!0*1[.)])\d{1,9}[.)]|(?:[-*+]|\d{1,9}[.)])[ \t\r]*$)")
+_QUOTE_MARKERS = re.compile(r"(?:[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*>)+")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.")
 # What may come before a URL both renderers link alike: nothing, white space, `(`.
 _LEADS = frozenset({"", " ", "\t", "\n", "\r", "("})
@@ -200,14 +195,18 @@ class Renderer:
         if _SLOW_TEXT.search(source):
             return None
         # markdown-it-pyrs 0.4 panics on an unclosed code span in a link label (`[` then
-        # a backtick); the panic is caught, but each one writes a Rust backtrace to stderr.
+        # a backtick; the panic is caught, but each one writes a Rust backtrace to stderr),
+        # and a URL it linkifies after an unclosed `[` eats as many characters before the
+        # `[` as the URL's scheme has.
         if "`" in source and source.find("[") in range(source.rfind("`")):
             return None
-        if ">" in source and _QUOTED_ITEM.search(source) and _item_after_quote(source):
+        if "[" in source and _open_bracket_before_url(source):
             return None
-        if self._bare_host.search(_SCHEME_HOST.sub(" ", source)):
+        if ">" in source and _item_after_quote(source):
             return None
         expected: list[tuple[bool, str]] = []
+        outside: list[str] = []  # the source without its URLs, for the bare-domain test
+        done = 0
         at = source.find("://")
         while at >= 0:
             start = at
@@ -221,7 +220,8 @@ class Renderer:
                 destination = _DESTINATION.match(source, start)
                 if destination is None:
                     return None
-                expected.append((False, destination[1]))
+                url = destination[1]
+                expected.append((False, url))
             else:
                 # What markdown-it-py's inline linkify rule takes: linkify-it's match of
                 # the scheme's tail, without a closing `*`.
@@ -230,19 +230,40 @@ class Renderer:
                 if not length or not _PLAIN_URL.fullmatch(url):
                     return None
                 expected.append((True, url))
-            at = source.find("://", at + 3)
+            outside.append(source[done:start])
+            done = start + len(url)
+            at = source.find("://", max(done, at + 3))
+        outside.append(source[done:])
+        if self._bare_host.search(" ".join(outside)):
+            return None
         return expected
 
 
 def _item_after_quote(source: str) -> bool:
-    """Whether a line `_QUOTED_ITEM` matches follows a quote with no blank line between."""
-    quoted = False
+    """Whether a line `_QUOTED_ITEM` matches continues a deeper quote's paragraph."""
+    depth = 0  # of the paragraph the last line belongs to; 0 after a blank line
     for line in source.split("\n"):
-        if not line.strip(" \t\r"):
-            quoted = False
-        elif _QUOTE_LINE.match(line):
-            quoted = True
-        elif quoted and _QUOTED_ITEM.match(line):
+        markers = _QUOTE_MARKERS.match(line)
+        level = markers[0].count(">") if markers else 0
+        rest = line[markers.end() :] if markers else line
+        if not rest.strip(" \t\r"):
+            depth = 0
+        elif level < depth:
+            if _QUOTED_ITEM.match(rest):
+                return True
+        else:
+            depth = level
+    return False
+
+
+def _open_bracket_before_url(source: str) -> bool:
+    """Whether a `[` with no `]` yet comes before a `://`."""
+    bracket_open = False
+    for chunk in source.split("://")[:-1]:
+        opening, closing = chunk.rfind("["), chunk.rfind("]")
+        if opening != closing:
+            bracket_open = opening > closing
+        if bracket_open:
             return True
     return False
 

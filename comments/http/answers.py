@@ -19,13 +19,19 @@ VARY = "Authorization, Accept-Encoding"
 COMPRESS_FROM = 1400  # bytes: below one packet, compressing a reader's answer saves nothing
 
 
-def accepts_gzip(headers: Headers) -> bool:
-    """Whether `Accept-Encoding` names gzip without refusing it (`gzip;q=0`)."""
-    for part in headers.get("accept-encoding", "").lower().split(","):
+def takes_gzip(accept_encoding: str) -> bool:
+    """Whether an `Accept-Encoding` value names gzip without refusing it (`gzip;q=0`)."""
+    for part in accept_encoding.lower().split(","):
         coding, _, params = part.strip().partition(";")
         if coding.strip() in ("gzip", "*") and params.replace(" ", "") not in ("q=0", "q=0.0"):
             return True
     return False
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Whether an `If-None-Match` value names this ETag (or `*`)."""
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return etag in tags or "*" in tags
 
 
 def cache_control(answer: Answer) -> str:
@@ -37,15 +43,6 @@ def cache_control(answer: Answer) -> str:
     return "public, no-cache"
 
 
-def not_modified(headers: Headers, etag: str) -> bool:
-    """Whether `If-None-Match` names this ETag (or `*`)."""
-    given = headers.get("if-none-match")
-    if not given:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in given.split(",")}
-    return etag in tags or "*" in tags
-
-
 def answer_headers(answer: Answer) -> dict[str, str]:
     """The headers every form of this answer carries."""
     return {"ETag": answer.etag, "Cache-Control": cache_control(answer), "Vary": VARY}
@@ -54,10 +51,11 @@ def answer_headers(answer: Answer) -> dict[str, str]:
 def send(headers: Headers, answer: Answer) -> Response:
     """The response for this request: 304, gzip'd bytes or plain bytes."""
     fields = answer_headers(answer)
-    if not_modified(headers, answer.etag):
+    given = headers.get("if-none-match")
+    if given and etag_matches(given, answer.etag):
         return Response(status_code=304, headers=fields)
     body = answer.plain
-    if accepts_gzip(headers):
+    if takes_gzip(headers.get("accept-encoding", "")):
         if answer.gz is not None:
             body = answer.gz
             fields["Content-Encoding"] = "gzip"

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from comments.http.answers import VARY, cache_control
+from comments.http.answers import VARY, cache_control, etag_matches, takes_gzip
 from comments.service import Answer, PageQuery, Service
 
 _PAGE = re.compile(r"/api/v1/sites/([a-z0-9][a-z0-9_-]{0,63})/(comments|counts)")
@@ -92,18 +92,18 @@ class CachedReads:
 
 async def _send(scope: Scope, send: Send, answer: Answer) -> None:
     gzip_ok = False
-    match: bytes | None = None
+    match: str | None = None
     for name, value in scope["headers"]:
         if name == b"accept-encoding":
-            gzip_ok = _takes_gzip(value)
+            gzip_ok = takes_gzip(value.decode("latin-1"))
         elif name == b"if-none-match":
-            match = value
+            match = value.decode("latin-1")
     headers: list[tuple[bytes, bytes]] = [
         (b"etag", answer.etag.encode()),
         (b"cache-control", cache_control(answer).encode()),
         (b"vary", VARY.encode()),
     ]
-    if match is not None and _matches(match, answer.etag):
+    if match is not None and etag_matches(match, answer.etag):
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         return
@@ -118,19 +118,3 @@ async def _send(scope: Scope, send: Send, answer: Answer) -> None:
     start: dict[str, Any] = {"type": "http.response.start", "status": 200, "headers": headers}
     await send(start)
     await send({"type": "http.response.body", "body": body})
-
-
-def _takes_gzip(value: bytes) -> bool:
-    for part in value.lower().split(b","):
-        coding, _, params = part.strip().partition(b";")
-        if coding.strip() in (b"gzip", b"*") and params.replace(b" ", b"") not in (
-            b"q=0",
-            b"q=0.0",
-        ):
-            return True
-    return False
-
-
-def _matches(given: bytes, etag: str) -> bool:
-    tags = {tag.strip().removeprefix(b"W/") for tag in given.split(b",")}
-    return etag.encode() in tags or b"*" in tags
