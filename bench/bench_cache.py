@@ -928,8 +928,10 @@ def report(
             except KeyError:  # a part not run (--only)
                 return
         verdict = "met" if all(ok(v) for v in values) else "MISSED"
+        if target.startswith("("):  # context, no target: no verdict
+            verdict = ""
         cells = "".join(f"{v:>10.2f}" for v in values)
-        print(f"{label:<52}{cells}   {target} ({verdict})")
+        print(f"{label:<52}{cells}   {target}" + (f" ({verdict})" if verdict else ""))
 
     rps = tally.rps
     line(
@@ -953,13 +955,13 @@ def report(
     line(
         "  the same by CPU per request (bare µs / ours µs)",
         lambda c: tally.cpu(BARE_100, c) / tally.cpu(OURS_100, c),
-        "(no other load)",
+        "(as on a core of its own)",
         lambda v: True,
     )
     line(
         "  the same with PostgreSQL's and Redis's CPU",
         lambda c: tally.cpu(BARE_100, c, True) / tally.cpu(OURS_100, c, True),
-        "(no other load)",
+        "(as on a core of its own)",
         lambda v: True,
     )
     line(
@@ -971,7 +973,7 @@ def report(
     line(
         "  the same by CPU per request, with PG and Redis",
         lambda c: tally.cpu(BARE_100, c, True) / tally.cpu(OURS_LOGGED, c, True),
-        "(no other load)",
+        "(as on a core of its own)",
         lambda v: True,
     )
     line(
@@ -983,7 +985,7 @@ def report(
     line(
         "  CPU per request, 10,000 first page / 100 page",
         lambda c: tally.cpu(OURS_10K, c) / tally.cpu(OURS_100, c),
-        "(no other load)",
+        "(as on a core of its own)",
         lambda v: True,
     )
     line(
@@ -995,7 +997,7 @@ def report(
     line(
         "  the same by CPU per post, ours with PG and Redis",
         lambda c: tally.cpu(ISSO_POST, c) / tally.cpu(OURS_POST, c, True),
-        "(no other load)",
+        "(as on a core of its own)",
         lambda v: True,
     )
     last = connections[-1]

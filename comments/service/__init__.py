@@ -33,6 +33,15 @@ log = logging.getLogger(__name__)
 METRICS_WAIT_SECONDS = 2.0  # a scrape waits this long for the database's count, no more
 
 
+CLOSE_SECONDS = 5.0
+
+
+async def _ended(task: asyncio.Task[None] | None) -> None:
+    if task is not None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 class Service:
     """Every use case, sharing one set of engines."""
 
@@ -66,19 +75,29 @@ class Service:
         return await self.deps.pages.flush(site, thread)
 
     async def close(self) -> None:
-        """Stop delivering and listening, then close the engines."""
-        await self.dispatcher.stop()
+        """Stop delivering and listening, then close the engines.
+
+        Each step gets a few seconds: a shutdown must end even if an engine hangs (it
+        is named in the log).
+        """
         task, self._listening = self._listening, None
         if task is not None:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await self.deps.pages.close()
-        await self.deps.storage.close()
-        await self.deps.cache.close()
-        await self.deps.broker.close()
-        await self.deps.event_log.close()
-        await self.deps.classifier.close()
+        steps = [
+            ("dispatcher", self.dispatcher.stop()),
+            ("page-cache listener", _ended(task)),
+            ("page cache", self.deps.pages.close()),
+            ("storage", self.deps.storage.close()),
+            ("cache", self.deps.cache.close()),
+            ("broker", self.deps.broker.close()),
+            ("event log", self.deps.event_log.close()),
+            ("classifier", self.deps.classifier.close()),
+        ]
+        for name, step in steps:
+            try:
+                await asyncio.wait_for(step, CLOSE_SECONDS)
+            except TimeoutError:
+                log.error("closing the %s took over %.0f s; going on", name, CLOSE_SECONDS)
 
     async def moderation_events(
         self, viewer: Viewer, site: str

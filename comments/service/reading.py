@@ -11,6 +11,7 @@ from the database (logged once, counted) and nothing is cached.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 import json
 import logging
@@ -92,6 +93,11 @@ def shared_answer(entry: Entry) -> Answer:
     return Answer(entry.etag, entry.plain, entry.gz, False, entry.cdn)
 
 
+def _reader_etag(entry: Entry, block: bytes) -> str:
+    mine = hashlib.blake2b(block, digest_size=8).hexdigest()
+    return f'"{entry.etag.strip(chr(34))}.{mine}"'
+
+
 def _counts_variant(wanted: list[str]) -> str:
     return "counts|" + thread_hash("\x1f".join(wanted))
 
@@ -166,10 +172,9 @@ class Reading:
         entry, key = await self._through_cache(
             site, [query.thread], query.variant, True, lambda: self._page_entry(site, query)
         )
-        block = await self._block(site, viewer, entry, key)
-        plain = b'{"viewer":' + block + b"," + entry.plain[1:]
-        mine = hashlib.blake2b(block, digest_size=8).hexdigest()
-        return Answer(f'"{entry.etag.strip(chr(34))}.{mine}"', plain, None, True)
+        kept = await self._block(site, viewer, entry, key)
+        plain = b'{"viewer":' + kept.plain + b"," + entry.plain[1:]
+        return Answer(kept.etag, plain, kept.gz or None, True)
 
     async def counts_answer(self, site: Site, keys: list[str]) -> Answer:
         """Published counts of these threads, cached under all their versions."""
@@ -183,21 +188,26 @@ class Reading:
         entry, _key = await self._through_cache(site, wanted, variant, False, compute, one=False)
         return shared_answer(entry)
 
-    async def _block(self, site: Site, viewer: Viewer, entry: Entry, key: str | None) -> bytes:
-        """The reader's block, kept in this process beside the page it was made for (its
-        key carries the page's versions, so any write in the thread makes a new one)."""
-        if key is None:
-            return to_json((await self._viewer_block(site, viewer, entry.meta))[0])
+    async def _block(self, site: Site, viewer: Viewer, entry: Entry, key: str | None) -> Entry:
+        """The reader's block (`plain`) with the whole answer gzip'd (`gz`) and its ETag,
+        kept in this process beside the page it was made for: its key carries the page's
+        versions, so any write in the thread makes a new one."""
+        if key is None:  # Redis away: made for this request only, compressed if asked
+            block = to_json((await self._viewer_block(site, viewer, entry.meta))[0])
+            return Entry(_reader_etag(entry, block), block, b"")
         local = self._pages.local
         roles = ",".join(sorted(viewer.roles))
         mine = f"vb:{key}|{viewer.user.id}|{int(viewer.is_moderator)}|{roles}"
         kept = local.get(mine)
         if kept is not None and not (kept.until and self._now() >= kept.until):
-            return kept.plain
-        block, until = await self._viewer_block(site, viewer, entry.meta)
-        plain = to_json(block)
-        local.put(mine, Entry(etag="", plain=plain, gz=b"", until=until))
-        return plain
+            return kept
+        found, until = await self._viewer_block(site, viewer, entry.meta)
+        block = to_json(found)
+        whole = b'{"viewer":' + block + b"," + entry.plain[1:]
+        kept = Entry(_reader_etag(entry, block), block, gzip.compress(whole, 6, mtime=0),
+                     until=until)  # fmt: skip
+        local.put(mine, kept)
+        return kept
 
     async def _through_cache(
         self,

@@ -6,7 +6,7 @@ that user check their caller again at once (comments/service/streams.py). The si
 only hastens what the streams' own periodic checks find anyway, so a lost one costs
 seconds, never access.
 
-Reader sessions are also remembered in each process for up to `REMEMBER_SECONDS`, so a
+Reader and API sessions are also remembered in each process for up to `REMEMBER_SECONDS`, so a
 logged-in read of a hot thread costs no database query: each use checks one small key
 in Redis, the user's sessions version, which every revocation (logout, logout
 everywhere, a visible ban, erasure) moves on before it answers. Without an answer from
@@ -38,6 +38,8 @@ MAX_TOKEN = 200
 REVOKED = "session.revoked"
 REMEMBER_SECONDS = 60.0
 REMEMBERED = 50_000  # sessions kept per process
+# Widget and API tokens; dashboard sessions (cookies, CSRF) are always looked up.
+REMEMBERED_KINDS: frozenset[SessionKind] = frozenset({"reader", "api"})
 VERSION_TTL = 86400  # seconds; far longer than anything remembered
 
 log = logging.getLogger(__name__)
@@ -138,7 +140,7 @@ class Sessions:
         if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN:
             raise LoginRequired("Your login is not valid. Please log in again.")
         token_hash = hash_token(token)
-        if "reader" not in kinds:
+        if not set(kinds) <= REMEMBERED_KINDS:
             return await self._resolve(token_hash, site, kinds, extend=True)
         return await self._reader(token_hash, site, kinds)
 
@@ -178,7 +180,7 @@ class Sessions:
     def _remember(
         self, token_hash: str, viewer: Viewer, version: str | None, *, looked_up: float | None
     ) -> None:
-        if viewer.session.kind != "reader":
+        if viewer.session.kind not in REMEMBERED_KINDS:
             return
         self._known[token_hash] = (viewer, looked_up, version)
         self._known.move_to_end(token_hash)
