@@ -214,6 +214,13 @@ class PageCache(Protocol):
     async def stamp(self, site: str, threads: Sequence[str], *, fresh: bool) -> str:
         """The current stamp; `fresh` always asks the shared store. Raises `UNAVAILABLE`."""
 
+    async def stamp_and(
+        self, site: str, thread: str, others: Sequence[str]
+    ) -> tuple[str, list[str | None]] | None:
+        """The fresh stamp of a thread and, read in the same call, the values of other
+        keys of the shared cache (`comments.cache` keys); None where that cannot be done
+        in one call (no shared store). Raises `UNAVAILABLE`."""
+
     async def fetch(self, key: str) -> Entry | None:
         """The local copy, else the shared one (then kept locally)."""
 
@@ -264,6 +271,12 @@ class MemoryPages:
         assert stamp is not None
         return stamp
 
+    async def stamp_and(
+        self, site: str, thread: str, others: Sequence[str]
+    ) -> tuple[str, list[str | None]] | None:
+        """Not in one call here: the other keys live in another in-process store."""
+        return None
+
     async def fetch(self, key: str) -> Entry | None:
         """The local copy."""
         return self.local.get(key)
@@ -303,12 +316,17 @@ class MemoryPages:
         self.local.drop()
 
 
-# Reads the epoch and the versions in one call. A missing one (never set, expired, or
-# evicted under memory pressure) gets a new random token, never an old value again: no
-# copy cached under what it was before can match.
+# Reads the epoch and the versions in one call (the first ARGV[3] keys; plain GETs of the
+# rest, '' when absent). A missing version (never set, expired, or evicted under memory
+# pressure) gets a new random token, never an old value again: no copy cached under what
+# it was before can match.
 _STAMP = """
 local out = {}
-for i = 1, #KEYS do
+local versions = tonumber(ARGV[3] or #KEYS)
+for i = versions + 1, #KEYS do
+  out[i] = redis.call('GET', KEYS[i]) or ''
+end
+for i = 1, versions do
   local value = redis.call('GET', KEYS[i])
   if not value then
     value = ARGV[1] .. i
@@ -404,6 +422,19 @@ class RedisPages:
             for name, token in zip(names, tokens, strict=True):
                 self.versions.learn(name, token, asked_at)
         return combine(epoch, tokens)
+
+    async def stamp_and(
+        self, site: str, thread: str, others: Sequence[str]
+    ) -> tuple[str, list[str | None]] | None:
+        """The fresh stamp and the other keys' values, in one script call."""
+        names = self._names(site, (thread,))
+        keys = [self._prefix + "pv:epoch", *(self._prefix + "pv:" + n for n in names)]
+        versions = len(keys)
+        keys += [self._prefix + other for other in others]
+        answer = await self._stamp(keys=keys, args=[secrets.token_hex(8), VERSION_TTL, versions])
+        values = [value.decode() for value in answer]
+        epoch, *tokens = values[:versions]
+        return combine(epoch, tokens), [value or None for value in values[versions:]]
 
     def _new_epoch(self, epoch: str) -> None:
         self.versions.clear()

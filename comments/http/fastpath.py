@@ -1,9 +1,12 @@
-"""Anonymous reads of cached pages and counts, answered before routing.
+"""Cached reads of thread pages and counts, answered before routing.
 
 A hot thread is read thousands of times a minute by people who are not logged in; their
 answer is the same bytes for everyone, already in this process's copy of the cache. This
 layer sits innermost (request id, security headers and CORS still wrap it) and answers
-such a read with no parsing beyond the query string, no database and no Redis. Anything
+such a read with no parsing beyond the query string, no database and no Redis. A
+logged-in read is answered here too when the process remembers the reader's session and
+keeps their block beside the page: one Redis call then checks the thread's versions and
+the reader's sessions version together (a logout moves it before answering). Anything
 it does not recognise exactly, and every miss, goes on to the router unchanged, which
 computes the page and fills the cache: a hit can only exist for a request the router
 already accepted, so this layer never decides what is valid.
@@ -65,24 +68,31 @@ class CachedReads:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
-            answer = self._cached(scope)
+            answer = await self._cached(scope)
             if answer is not None:
                 await _send(scope, send, answer)
                 return
         await self.app(scope, receive, send)
 
-    def _cached(self, scope: Scope) -> Answer | None:
+    async def _cached(self, scope: Scope) -> Answer | None:
         match = _PAGE.fullmatch(scope["path"])
         if match is None:
             return None
-        for name, _ in scope["headers"]:
+        authorization: bytes | None = None
+        for name, value in scope["headers"]:
             if name == b"authorization":
-                return None
+                authorization = value
         context = getattr(scope["app"].state, "context", None)
         if context is None:
             return None
         service: Service = context.service
         site, what = match.group(1), match.group(2)
+        if authorization is not None:
+            scheme, _, token = authorization.decode("latin-1").partition(" ")
+            query = page_query(scope["query_string"]) if what == "comments" else None
+            if query is None or scheme.lower() != "bearer" or not token.strip():
+                return None
+            return await service.reading.cached_for(site, query, token.strip())
         if what == "comments":
             query = page_query(scope["query_string"])
             return None if query is None else service.reading.cached(site, query)

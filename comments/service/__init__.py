@@ -51,7 +51,7 @@ class Service:
         self.sites = Sites(deps)
         self.sessions = Sessions(deps)
         self.account = Account(deps)
-        self.reading = Reading(deps)
+        self.reading = Reading(deps, self.sessions)
         limits = RateLimits(deps)
         self.screening = Screening(deps, limits)
         self.moderation = Moderation(deps, self.sites, self.sessions, self.screening)

@@ -28,7 +28,7 @@ from comments.pages import Entry, PageCache, entry_key, thread_hash
 from comments.service.context import Deps
 from comments.service.effects import thread_channel as live_channel
 from comments.service.public import comment_json, page_json
-from comments.service.sessions import Viewer
+from comments.service.sessions import Sessions, Viewer
 from comments.service.views import (
     CommentPage,
     CommentView,
@@ -93,6 +93,12 @@ def shared_answer(entry: Entry) -> Answer:
     return Answer(entry.etag, entry.plain, entry.gz, False, entry.cdn)
 
 
+def _block_key(key: str, viewer: Viewer) -> str:
+    """Where a reader's block for the page under `key` is kept."""
+    roles = ",".join(sorted(viewer.roles))
+    return f"vb:{key}|{viewer.user.id}|{int(viewer.is_moderator)}|{roles}"
+
+
 def _reader_etag(entry: Entry, block: bytes) -> str:
     mine = hashlib.blake2b(block, digest_size=8).hexdigest()
     return f'"{entry.etag.strip(chr(34))}.{mine}"'
@@ -113,8 +119,9 @@ def _listed(views: list[CommentView], out: list[list[Any]]) -> None:
 class Reading:
     """Thread pages as a given viewer sees them."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, sessions: Sessions) -> None:
         self._deps = deps
+        self._sessions = sessions
         self._flights: dict[str, asyncio.Future[Entry]] = {}
         self._outage = Outage("thread pages", "pages come from the database", log)
         self.computed = 0  # pages and counts computed from the database
@@ -144,6 +151,33 @@ class Reading:
             return None
         self.hits += 1
         return shared_answer(entry)
+
+    async def cached_for(self, site: str, query: PageQuery, token: str) -> Answer | None:
+        """A logged-in read from this process's copies, with one Redis call (the thread's
+        versions and the reader's sessions version together); None unless every part is
+        there and still true (then the router answers, and fills what was missing)."""
+        remembered = self._sessions.remembered(token, site)
+        if remembered is None:
+            return None
+        viewer, version_key, version = remembered
+        try:
+            found = await self._pages.stamp_and(site, query.thread, [version_key])
+        except UNAVAILABLE:
+            return None
+        if found is None or found[1][0] != version:
+            return None
+        key = entry_key(site, query.thread, found[0], query.variant)
+        local = self._pages.local
+        entry = local.get(key)
+        kept = local.get(_block_key(key, viewer))
+        now = self._now()
+        if entry is None or kept is None or (entry.until and now >= entry.until):
+            return None
+        if kept.until and now >= kept.until:
+            return None
+        self.hits += 1
+        plain = b'{"viewer":' + kept.plain + b"," + entry.plain[1:]
+        return Answer(kept.etag, plain, kept.gz or None, True)
 
     def cached_counts(self, site: str, keys: list[str]) -> Answer | None:
         """Counts from this process's copy, without any I/O; None on a miss."""
@@ -196,8 +230,7 @@ class Reading:
             block = to_json((await self._viewer_block(site, viewer, entry.meta))[0])
             return Entry(_reader_etag(entry, block), block, b"")
         local = self._pages.local
-        roles = ",".join(sorted(viewer.roles))
-        mine = f"vb:{key}|{viewer.user.id}|{int(viewer.is_moderator)}|{roles}"
+        mine = _block_key(key, viewer)
         kept = local.get(mine)
         if kept is not None and not (kept.until and self._now() >= kept.until):
             return kept

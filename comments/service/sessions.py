@@ -177,6 +177,27 @@ class Sessions:
         self._remember(token_hash, viewer, now_version, looked_up=self._monotonic())
         return viewer
 
+    def remembered(self, token: str, site: str) -> tuple[Viewer, str, str | None] | None:
+        """What this process remembers of a reader's or API token on `site`, without any
+        I/O: the viewer, the key of the user's sessions version and the version it was
+        remembered under. The caller must find that version unchanged in Redis before
+        using the viewer (comments/service/reading.py does, in the same call as the page
+        versions); None when nothing usable is remembered."""
+        if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN:
+            return None
+        known = self._known.get(hash_token(token))
+        if known is None:
+            return None
+        viewer, looked_up, version = known
+        if (
+            looked_up is None
+            or self._monotonic() - looked_up >= REMEMBER_SECONDS
+            or viewer.session.expires_at <= self._deps.clock()
+            or viewer.session.site not in (None, site)
+        ):
+            return None
+        return viewer, version_key(viewer.user.id), version
+
     def _remember(
         self, token_hash: str, viewer: Viewer, version: str | None, *, looked_up: float | None
     ) -> None:

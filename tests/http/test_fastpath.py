@@ -71,3 +71,31 @@ def test_a_logged_in_read_never_leaves_from_the_anonymous_copy(quick: Harness) -
     assert quick.service.reading.hits == hits
     assert mine.json()["viewer"]["user_id"] == "dev:reader"
     assert mine.headers["cache-control"] == "private, no-cache"
+
+
+def test_a_remembered_reader_is_answered_from_the_copy_until_they_log_out(
+    sqlite_url: str, redis_clean_url: str
+) -> None:
+    with Harness.start(sqlite_url, redis_url=redis_clean_url) as h:
+        token = h.token("dev:reader")
+        posted = h.post(h.token("dev:author"), "Hello").json()
+        reading = h.service.reading
+        answers = []
+        for _ in range(3):  # learnt, remembered with its version, then answered here
+            answers.append(h.client.get(PAGE, params={"thread": "union"}, headers=h.auth(token)))
+        hits = reading.hits
+        answers.append(h.client.get(PAGE, params={"thread": "union"}, headers=h.auth(token)))
+        assert reading.hits == hits + 1
+        assert answers[-1].content == answers[-2].content
+        assert answers[-1].headers["etag"] == answers[-2].headers["etag"]
+        assert answers[-1].json()["viewer"]["user_id"] == "dev:reader"
+        # A write in the thread: the reader's next read is the router's, with it in.
+        vote = h.client.put(
+            f"/api/v1/comments/{posted['id']}/vote", json={"value": 1}, headers=h.auth(token)
+        )
+        assert vote.status_code == 200
+        after = h.client.get(PAGE, params={"thread": "union"}, headers=h.auth(token))
+        assert after.json()["viewer"]["votes"] == {posted["id"]: 1}
+        assert h.client.post("/auth/logout", headers=h.auth(token)).status_code in (200, 204)
+        gone = h.client.get(PAGE, params={"thread": "union"}, headers=h.auth(token))
+        assert gone.status_code == 401
