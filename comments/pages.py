@@ -39,8 +39,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 
 from comments.redis_options import UNAVAILABLE, redis_client
 
@@ -379,10 +377,7 @@ class RedisPages:
         The listener never retries: redis-py would otherwise reconnect and resubscribe
         quietly, and the bumps announced in between would be lost without notice.
         """
-        listener = Redis.from_url(
-            url, retry=Retry(NoBackoff(), 0), socket_connect_timeout=2, socket_keepalive=True
-        )
-        return cls(redis_client(url), listener, max_bytes)
+        return cls(redis_client(url), redis_client(url, retries=False), max_bytes)
 
     @property
     def trusted(self) -> bool:

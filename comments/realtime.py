@@ -22,13 +22,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from comments.redis_options import redis_client
 
 log = logging.getLogger(__name__)
 
@@ -100,19 +99,7 @@ class RedisBroker:
     @classmethod
     def from_url(cls, url: str) -> RedisBroker:
         """A broker over a new client for `url`."""
-        return cls(
-            Redis.from_url(
-                url,
-                decode_responses=True,
-                # As in comments.cache (a sibling this module does not import).
-                retry=Retry(ExponentialBackoff(cap=0.25, base=0.01), 3),
-                retry_on_error=[RedisConnectionError, RedisTimeoutError],
-                health_check_interval=10,
-                socket_connect_timeout=2,
-                socket_timeout=5,  # subscribers' blocking reads wait without it
-                socket_keepalive=True,
-            )
-        )
+        return cls(redis_client(url, decode_responses=True))
 
     async def publish(self, channel: str, event: str, data: dict[str, Any]) -> None:
         """Send an event to every current subscriber of `channel`."""
@@ -595,27 +582,6 @@ class _Subscriber:
         self._drop()
 
 
-POOL_SIZE = 50  # Redis connections for the log's commands; more callers wait their turn
-POOL_WAIT_SECONDS = 5.0
-
-
-def _redis_client(url: str, *, retries: int) -> Redis:
-    """A client whose pool waits for a free connection (thousands of streams opening at
-    once must queue for a few connections, not fail or open thousands)."""
-    pool = BlockingConnectionPool.from_url(
-        url,
-        max_connections=POOL_SIZE,
-        timeout=POOL_WAIT_SECONDS,
-        decode_responses=True,
-        retry=Retry(ExponentialBackoff(cap=0.25, base=0.01), retries),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError] if retries else [],
-        socket_connect_timeout=2,
-        socket_timeout=5,
-        socket_keepalive=True,
-    )
-    return Redis.from_pool(pool)
-
-
 class RedisEventLog:
     """The event log in Redis: a stream per channel, one pub/sub connection per process."""
 
@@ -628,7 +594,9 @@ class RedisEventLog:
         counter_ttl: float = COUNTER_TTL_SECONDS,
         inbox: int = INBOX_SIZE,
     ) -> None:
-        self._redis = _redis_client(url, retries=3)
+        # The pool waits for a free connection: thousands of streams opening at once
+        # queue for a few connections rather than failing or opening thousands.
+        self._redis = redis_client(url, decode_responses=True)
         self._prefix = prefix
         self._keep = keep
         self._ttl_ms = int(ttl * 1000)
@@ -636,7 +604,9 @@ class RedisEventLog:
         self._append = self._redis.register_script(_APPEND)
         # No retries on the subscriber's client: a silent reconnect would lose events
         # unseen; the subscriber notices instead, and its listeners resume.
-        self.subscriber = _Subscriber(lambda: _redis_client(url, retries=0), inbox)
+        self.subscriber = _Subscriber(
+            lambda: redis_client(url, decode_responses=True, retries=False), inbox
+        )
 
     def _keys(self, channel: str) -> tuple[str, str, str]:
         """Pub/sub channel, counter hash, stream: one hash tag, one Cluster slot."""

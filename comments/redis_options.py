@@ -9,7 +9,7 @@ from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
+from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -22,9 +22,21 @@ POOL_SIZE = 64  # connections per client and process
 POOL_WAIT_SECONDS = 5.0
 
 
-def redis_options() -> dict[str, Any]:
+def redis_options(*, retries: bool = True) -> dict[str, Any]:
     """Client options that survive a Redis restart: the first command on each stale
-    pooled connection is retried on a fresh one instead of failing the request."""
+    pooled connection is retried on a fresh one instead of failing the request.
+
+    `retries=False` is for listeners (pub/sub): redis-py would otherwise reconnect and
+    resubscribe quietly, and what was published in between would be lost without notice;
+    they check their own connection, so they get no health checks either.
+    """
+    if not retries:
+        return {
+            "retry": Retry(NoBackoff(), 0),
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+            "socket_keepalive": True,
+        }
     return {
         "retry": Retry(ExponentialBackoff(cap=0.25, base=0.01), 3),
         "retry_on_error": [RedisConnectionError, RedisTimeoutError],
@@ -35,7 +47,7 @@ def redis_options() -> dict[str, Any]:
     }
 
 
-def redis_client(url: str, *, decode_responses: bool = False) -> Redis:
+def redis_client(url: str, *, decode_responses: bool = False, retries: bool = True) -> Redis:
     """A client with `redis_options()` whose pool waits for a free connection: a burst of
     requests queues for a few connections rather than failing (redis-py's default pool
     refuses past its limit) or opening thousands."""
@@ -44,6 +56,6 @@ def redis_client(url: str, *, decode_responses: bool = False) -> Redis:
         max_connections=POOL_SIZE,
         timeout=POOL_WAIT_SECONDS,
         decode_responses=decode_responses,
-        **redis_options(),
+        **redis_options(retries=retries),
     )
     return Redis.from_pool(pool)  # closing the client closes its pool

@@ -127,6 +127,13 @@ class Reading:
         self.computed = 0  # pages and counts computed from the database
         self.hits = 0  # anonymous reads answered from this process's copy, before routing
 
+    def _still_true(self, entry: Entry | None) -> bool:
+        """Whether a kept entry may be served: there, and not past the time it turns
+        false by itself (an auto-close, an edit window)."""
+        return entry is not None and not (
+            entry.until and self._deps.clock().timestamp() >= entry.until
+        )
+
     def _now(self) -> float:
         return self._deps.clock().timestamp()
 
@@ -147,7 +154,7 @@ class Reading:
         if stamp is None:
             return None
         entry = pages.local.get(entry_key(site, query.thread, stamp, query.variant))
-        if entry is None or (entry.until and self._now() >= entry.until):
+        if entry is None or not self._still_true(entry):
             return None
         self.hits += 1
         return shared_answer(entry)
@@ -170,10 +177,11 @@ class Reading:
         local = self._pages.local
         entry = local.get(key)
         kept = local.get(_block_key(key, viewer))
-        now = self._now()
-        if entry is None or kept is None or (entry.until and now >= entry.until):
-            return None
-        if kept.until and now >= kept.until:
+        if (
+            entry is None
+            or kept is None
+            or not (self._still_true(entry) and self._still_true(kept))
+        ):
             return None
         self.hits += 1
         plain = b'{"viewer":' + kept.plain + b"," + entry.plain[1:]
@@ -232,7 +240,7 @@ class Reading:
         local = self._pages.local
         mine = _block_key(key, viewer)
         kept = local.get(mine)
-        if kept is not None and not (kept.until and self._now() >= kept.until):
+        if kept is not None and self._still_true(kept):
             return kept
         found, until = await self._viewer_block(site, viewer, entry.meta)
         block = to_json(found)
@@ -266,7 +274,7 @@ class Reading:
             outage.failed(exc)
             return await self._computed(compute), None
         outage.answered()
-        if entry is not None and not (entry.until and self._now() >= entry.until):
+        if entry is not None and self._still_true(entry):
             return entry, key
         flight = self._flights.get(key)
         if flight is not None:

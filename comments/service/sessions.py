@@ -158,20 +158,12 @@ class Sessions:
             viewer = await self._resolve(token_hash, site, kinds, extend=True)
             self._remember(token_hash, viewer, None, looked_up=None)
             return viewer
-        before, looked_up, version = known
+        before, _looked_up, version = known
         try:
             now_version = await self._deps.cache.get(version_key(before.user.id))
         except UNAVAILABLE:
             return await self._resolve(token_hash, site, kinds, extend=True)
-        now = self._deps.clock()
-        if (
-            looked_up is not None
-            and self._monotonic() - looked_up < REMEMBER_SECONDS
-            and now_version == version
-            and before.session.expires_at > now
-            and before.session.kind in kinds
-            and (site is None or before.session.site in (None, site))
-        ):
+        if now_version == version and self._usable(known, site) and before.session.kind in kinds:
             return before
         viewer = await self._resolve(token_hash, site, kinds, extend=True)
         self._remember(token_hash, viewer, now_version, looked_up=self._monotonic())
@@ -186,17 +178,21 @@ class Sessions:
         if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN:
             return None
         known = self._known.get(hash_token(token))
-        if known is None:
+        if known is None or not self._usable(known, site):
             return None
-        viewer, looked_up, version = known
-        if (
-            looked_up is None
-            or self._monotonic() - looked_up >= REMEMBER_SECONDS
-            or viewer.session.expires_at <= self._deps.clock()
-            or viewer.session.site not in (None, site)
-        ):
-            return None
+        viewer, _looked_up, version = known
         return viewer, version_key(viewer.user.id), version
+
+    def _usable(self, known: tuple[Viewer, float | None, str | None], site: str | None) -> bool:
+        """Whether a remembered session may stand for a lookup on `site` (its sessions
+        version still to be checked): learnt with its version, recently, not expired."""
+        viewer, looked_up, _version = known
+        return (
+            looked_up is not None
+            and self._monotonic() - looked_up < REMEMBER_SECONDS
+            and viewer.session.expires_at > self._deps.clock()
+            and (site is None or viewer.session.site in (None, site))
+        )
 
     def _remember(
         self, token_hash: str, viewer: Viewer, version: str | None, *, looked_up: float | None
