@@ -31,7 +31,7 @@ from comments.api import metrics as metrics_api
 from comments.api import moderation as moderation_api
 from comments.auth import routes as auth_routes
 from comments.cache import make_cache
-from comments.demo import article
+from comments.demo import article, article_ru
 from comments.http.client import parse_networks
 from comments.http.context import AppContext, context_of
 from comments.http.cors import SiteCors
@@ -218,6 +218,7 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
     ]
     if demo:
         routes.append(Route("/", article, methods=["GET"]))
+        routes.append(Route("/ru", article_ru, methods=["GET"]))
     app = Starlette(
         routes=routes,
         lifespan=lifespan,

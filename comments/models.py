@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from comments.urls import https_or_loopback
 
@@ -28,6 +35,12 @@ MAX_SITE_NAME = 64
 MAX_ORIGINS = 50
 MAX_LIST_WORDS = 10_000
 WordAction = Literal["hold", "reject", "mask"]
+Tier = Literal["mild", "strong", "slur"]
+"""How bad a built-in word is: mild (hell, damn, crap), strong (obscenities), slur."""
+TierAction = Literal["publish", "mask", "hold", "reject"]
+Language = Literal["en", "ru", "uk", "be"]
+LANGUAGES: tuple[Language, ...] = ("en", "ru", "uk", "be")
+"""The languages the built-in word lists and reason messages come in."""
 
 ProviderName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{0,19}$")]
 ListedWord = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -57,10 +70,19 @@ class SitePolicy(BaseModel):
         (), max_length=50, description="Login providers offered on this site (empty: all enabled)"
     )
     profanity_list: bool = Field(
-        True, description="Match the built-in profanity list (better-profanity's words)"
+        True, description="Match the built-in word lists (by language, below)"
     )
-    profanity_action: WordAction = Field(
-        "hold", description="For built-in list words: hold, reject, or publish them masked"
+    profanity_languages: tuple[Language, ...] = Field(
+        LANGUAGES, max_length=len(LANGUAGES), description="Languages whose built-in lists apply"
+    )
+    profanity_mild: TierAction = Field(
+        "publish", description="Mild built-in words (hell, damn, crap): publish, mask, hold, reject"
+    )
+    profanity_strong: TierAction = Field(
+        "hold", description="Strong built-in words (obscenities): publish, mask, hold, reject"
+    )
+    profanity_slur: TierAction = Field(
+        "hold", description="Built-in slurs: publish, mask, hold, or reject"
     )
     banned_words: tuple[ListedWord, ...] = Field(
         (), max_length=MAX_LIST_WORDS, description="The site's own words and phrases to refuse"
@@ -146,6 +168,24 @@ class SitePolicy(BaseModel):
         "(s-maxage); anonymous readers behind it may see a write that much later",
     )
 
+    profanity_action: TierAction | None = Field(
+        None,
+        exclude=True,
+        description="Deprecated: one action for every built-in word, sets all three tiers",
+    )
+
+    @model_validator(mode="after")
+    def _one_action_for_every_tier(self) -> SitePolicy:
+        """`profanity_action`, from before the tiers, sets all three (scripts still send it)."""
+        action = self.profanity_action
+        if action is None:
+            return self
+        for tier in ("profanity_mild", "profanity_strong", "profanity_slur"):
+            if tier not in self.model_fields_set:
+                object.__setattr__(self, tier, action)  # still being built: frozen after
+        object.__setattr__(self, "profanity_action", None)
+        return self
+
     @field_validator("classifier_url")
     @classmethod
     def _classifier_url(cls, value: str | None) -> str | None:
@@ -212,15 +252,24 @@ class Reason:
     message: str
     action: Literal["allow", "hold", "reject"]
     span: tuple[int, int] | None = None
+    tier: Tier | None = None
+    params: tuple[tuple[str, str | int], ...] = ()
+    """What the message names (a host, a count), so it can be said again in another language."""
 
     def to_json(self) -> dict[str, object]:
-        """The stored and public form."""
-        return {
+        """The stored and public form; `message` is English, the reader's language is chosen
+        when it is shown (`comments.messages`)."""
+        data: dict[str, object] = {
             "code": self.code,
             "message": self.message,
             "action": self.action,
             "span": list(self.span) if self.span else None,
         }
+        if self.tier is not None:
+            data["tier"] = self.tier
+        if self.params:
+            data["params"] = dict(self.params)
+        return data
 
 
 @dataclass(frozen=True)

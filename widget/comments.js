@@ -101,7 +101,11 @@
     }
   }
 
-  function createApi(base, site, getToken, signal) {
+  // A language tag only (no list, no q-values): the header then stays CORS-safelisted.
+  const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+
+  function createApi(base, site, getToken, signal, lang) {
+    const language = LANGUAGE_TAG.test(lang || "") ? lang : "";
     const sitePath = "/api/v1/sites/" + encodeURIComponent(site);
     const commentPath = (id) => "/api/v1/comments/" + encodeURIComponent(id);
 
@@ -114,6 +118,7 @@
         }
       }
       const headers = { Accept: "application/json" };
+      if (language) headers["Accept-Language"] = language; // reasons come back in it
       if (body !== undefined) headers["Content-Type"] = "application/json";
       const token = getToken();
       if (token) headers.Authorization = "Bearer " + token;
@@ -471,7 +476,9 @@
       this.tokens = createTokenStore(
         "comments:token:" + this.config.origin + ":" + this.config.site
       );
-      this.api = createApi(this.config.base, this.config.site, () => this.tokens.get(), this.aborter.signal);
+      this.api = createApi(
+        this.config.base, this.config.site, () => this.tokens.get(), this.aborter.signal, this.config.lang
+      );
       this.user = null;
       this.providers = null;
       this.providersError = null;

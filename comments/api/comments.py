@@ -12,6 +12,7 @@ from comments.http.answers import send
 from comments.http.client import client_address
 from comments.http.context import context_of
 from comments.http.inputs import free_text
+from comments.http.language import language_of, varies_by_language
 from comments.http.present import comment_json
 from comments.http.routing import Endpoint
 from comments.models import MAX_BODY, MAX_THREAD_KEY, MAX_TITLE, MAX_URL, Site
@@ -103,7 +104,8 @@ async def list_comments(
         cursor=query.cursor,
         parent=query.parent,
     )
-    answer = await context_of(request).service.reading.answer(site, page, viewer)
+    reading = context_of(request).service.reading
+    answer = await reading.answer(site, page, viewer, language_of(request.headers))
     return send(request.headers, answer)
 
 
@@ -123,7 +125,9 @@ async def post_comment(request: Request, site: Site, body: PostBody, viewer: Vie
         client_address(request, context.trusted_networks),
         idempotency_key=checked_key(request.headers.get(IDEMPOTENCY_HEADER)),
     )
-    return JSONResponse(comment_json(view), status_code=201)
+    response = JSONResponse(comment_json(view, language_of(request.headers)), status_code=201)
+    varies_by_language(response.headers)
+    return response
 
 
 async def edit_comment(
@@ -131,7 +135,9 @@ async def edit_comment(
 ) -> Response:
     """The author edits within the site's edit window."""
     view = await context_of(request).service.posting.edit(comment_id, viewer, body.body)
-    return JSONResponse(comment_json(view))
+    response = JSONResponse(comment_json(view, language_of(request.headers)))
+    varies_by_language(response.headers)
+    return response
 
 
 async def delete_comment(request: Request, comment_id: str, viewer: Viewer) -> Response:

@@ -15,8 +15,10 @@ from starlette.responses import JSONResponse, Response
 
 from comments.http.context import context_of
 from comments.http.inputs import free_text
+from comments.http.language import VARY_LANGUAGE, language_of
 from comments.http.present import iso
 from comments.http.routing import Endpoint
+from comments.messages import shown
 from comments.models import Role, SitePolicy
 from comments.service import ThreadChange, Viewer
 from comments.service.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -138,14 +140,15 @@ async def queue(request: Request, site: str, query: QueueQueryParams, viewer: Vi
         reason=query.reason,
         text=query.q,
     )
+    language = language_of(request.headers)
     return JSONResponse(
         {
-            "items": [queue_item_json(item) for item in page.items],
+            "items": [queue_item_json(item, language) for item in page.items],
             "next_cursor": page.next_cursor,
             "counts": page.counts,
             "oldest_pending_at": iso(page.oldest_pending_at),
         },
-        headers={"Cache-Control": "no-store"},
+        headers={"Cache-Control": "no-store", "Vary": VARY_LANGUAGE},
     )
 
 
@@ -333,15 +336,14 @@ async def put_roles(
 async def check(request: Request, site: str, body: CheckBody, viewer: Viewer) -> Response:
     """The "test this text" box: the filters' verdict, nothing stored."""
     decision = await context_of(request).service.moderation.check(viewer, site, body.body)
+    language = language_of(request.headers)
     return JSONResponse(
         {
             "action": decision.action,
             "masked": any(r.code == "MASKED" for r in decision.reasons),
-            "reasons": [
-                {"code": r.code, "message": r.message, "span": list(r.span) if r.span else None}
-                for r in decision.reasons
-            ],
-        }
+            "reasons": [shown(r.to_json(), language, "span") for r in decision.reasons],
+        },
+        headers={"Vary": VARY_LANGUAGE},
     )
 
 

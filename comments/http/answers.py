@@ -3,7 +3,8 @@
 Anonymous answers are the same bytes for everyone: shared caches may store them but must
 ask again every time (`no-cache`; the ETag makes asking cheap), unless the site allows a
 CDN a few seconds (`s-maxage`), which is then how much later its readers may see a write.
-A logged-in reader's answer is theirs alone: browsers may keep it but must revalidate.
+A logged-in reader's answer is theirs alone: browsers may keep it but must revalidate,
+and it is in the reader's language (the reasons of their held comments), so it varies by it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from starlette.responses import Response
 from comments.service import Answer
 
 VARY = "Authorization, Accept-Encoding"
+READER_VARY = VARY + ", Accept-Language"
 COMPRESS_FROM = 1400  # bytes: below one packet, compressing a reader's answer saves nothing
 
 
@@ -43,9 +45,14 @@ def cache_control(answer: Answer) -> str:
     return "public, no-cache"
 
 
+def vary(answer: Answer) -> str:
+    """What the answer's body depends on besides its URL."""
+    return READER_VARY if answer.private else VARY
+
+
 def answer_headers(answer: Answer) -> dict[str, str]:
     """The headers every form of this answer carries."""
-    return {"ETag": answer.etag, "Cache-Control": cache_control(answer), "Vary": VARY}
+    return {"ETag": answer.etag, "Cache-Control": cache_control(answer), "Vary": vary(answer)}
 
 
 def send(headers: Headers, answer: Answer) -> Response:

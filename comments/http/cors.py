@@ -19,7 +19,8 @@ OriginsFor = Callable[[str | None], Awaitable[frozenset[str]]]
 
 _SITE_IN_PATH = re.compile(r"^/api/v1/sites/([^/]+)/")
 ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE"
-ALLOW_HEADERS = "Authorization, Content-Type, Idempotency-Key, Last-Event-ID"
+# Accept-Language needs no preflight as the widget sends it; named for clients that do.
+ALLOW_HEADERS = "Accept-Language, Authorization, Content-Type, Idempotency-Key, Last-Event-ID"
 CORS_PREFIXES = ("/api/", "/auth/providers", "/auth/logout", "/auth/sso")
 
 

@@ -5,11 +5,12 @@ answer is the same bytes for everyone, already in this process's copy of the cac
 layer sits innermost (request id, security headers and CORS still wrap it) and answers
 such a read with no parsing beyond the query string, no database and no Redis. A
 logged-in read is answered here too when the process remembers the reader's session and
-keeps their block beside the page: one Redis call then checks the thread's versions and
-the reader's sessions version together (a logout moves it before answering). Anything
-it does not recognise exactly, and every miss, goes on to the router unchanged, which
-computes the page and fills the cache: a hit can only exist for a request the router
-already accepted, so this layer never decides what is valid.
+keeps their block beside the page, in the request's language (blocks are kept per
+language): one Redis call then checks the thread's versions and the reader's sessions
+version together (a logout moves it before answering). Anything it does not recognise
+exactly, and every miss, goes on to the router unchanged, which computes the page and
+fills the cache: a hit can only exist for a request the router already accepted, so this
+layer never decides what is valid.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from comments.http.answers import VARY, cache_control, etag_matches, takes_gzip
+from comments.http.answers import cache_control, etag_matches, takes_gzip, vary
+from comments.messages import negotiate
 from comments.service import Answer, PageQuery, Service
 
 _PAGE = re.compile(r"/api/v1/sites/([a-z0-9][a-z0-9_-]{0,63})/(comments|counts)")
@@ -79,9 +81,12 @@ class CachedReads:
         if match is None:
             return None
         authorization: bytes | None = None
+        accept_language: bytes | None = None
         for name, value in scope["headers"]:
             if name == b"authorization":
                 authorization = value
+            elif name == b"accept-language" and accept_language is None:
+                accept_language = value  # the first, as the router's `headers.get` reads it
         context = getattr(scope["app"].state, "context", None)
         if context is None:
             return None
@@ -92,7 +97,8 @@ class CachedReads:
             query = page_query(scope["query_string"]) if what == "comments" else None
             if query is None or scheme.lower() != "bearer" or not token.strip():
                 return None
-            return await service.reading.cached_for(site, query, token.strip())
+            language = negotiate(accept_language.decode("latin-1") if accept_language else None)
+            return await service.reading.cached_for(site, query, token.strip(), language)
         if what == "comments":
             query = page_query(scope["query_string"])
             return None if query is None else service.reading.cached(site, query)
@@ -111,7 +117,7 @@ async def _send(scope: Scope, send: Send, answer: Answer) -> None:
     headers: list[tuple[bytes, bytes]] = [
         (b"etag", answer.etag.encode()),
         (b"cache-control", cache_control(answer).encode()),
-        (b"vary", VARY.encode()),
+        (b"vary", vary(answer).encode()),
     ]
     if match is not None and etag_matches(match, answer.etag):
         await send({"type": "http.response.start", "status": 304, "headers": headers})

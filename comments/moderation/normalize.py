@@ -57,7 +57,8 @@ def _letterlike() -> Mapping[str, str]:
     )
     table.update(zip("ıȷɑɡƒøłđħŧɨʉƀɛɩɵ", "ijagfoldhtiubeio", strict=True))
     table["ß"] = "ss"
-    for first in (0x1F150, 0x1F170):  # negative circled and negative squared capitals
+    # negative circled and negative squared capitals, regional indicators (`🇫🇺🇨🇰`)
+    for first in (0x1F150, 0x1F170, 0x1F1E6):
         table.update({chr(first + i): chr(ord("a") + i) for i in range(26)})
     return MappingProxyType(table)
 
@@ -81,6 +82,10 @@ _TO_LATIN = _table(
 )
 _FOREIGN_LOOKALIKES = frozenset("ѕһјԁԛԝӏ")
 _TO_CYRILLIC = _table("aа bв cс eе hн kк mм nп oо pр rг tт uи xх yу")
+# Latin letters typed for the Cyrillic letters they sound like (`пиzдец`, `xyй` aside).
+_SOUNDS_CYRILLIC = _table(
+    "aа bб cс dд eе fф gг hх iи jй kк lл mм nн oо pп rр sс tт uу vв xх yу zз"
+)
 _SCRIPTS = (
     re.compile(r"[a-z\u00e0-\u024f\u1e00-\u1eff]"),
     re.compile(r"[\u0400-\u052f]"),
@@ -204,12 +209,14 @@ def mixes_scripts(word: str) -> bool:
 
 
 def fold_mixed(word: str) -> tuple[str, ...]:
-    """For a word that mixes scripts, its look-alikes read as Latin and as Cyrillic; else ()."""
+    """For a word that mixes scripts, its look-alikes read as Latin and as Cyrillic, and its
+    Latin letters read as the Cyrillic ones they sound like; else ()."""
     if not mixes_scripts(word):
         return ()
     latin = word.translate(_TO_LATIN)
     cyrillic = word.translate(_TO_CYRILLIC)
-    return (latin,) if latin == cyrillic else (latin, cyrillic)
+    sounded = word.translate(_SOUNDS_CYRILLIC)
+    return tuple(dict.fromkeys((latin, cyrillic, sounded)))
 
 
 def visible(text: str) -> str:
@@ -238,6 +245,7 @@ _RUN3 = re.compile(r"(.)\1\1")
 _SYMBOL = re.compile(r"[@$+|€¢*#]")
 _INNER_BANG = re.compile(rf"!(?:(?<=[^\W_]!)|(?<=[@$+|€¢*#]!))!*(?={_TC})")
 _DIGIT_LETTER = re.compile(r"\d(?:(?<=[^\W\d_]\d)|(?=[^\W\d_]))")
+_LATIN_LETTER = re.compile(r"[a-z]")
 _LATIN_RUN = re.compile(r"[a-z\u00e0-\u024f\u1e00-\u1eff]+")
 _LATIN_EXTENDED = re.compile(r"[\u00e0-\u024f\u1e00-\u1eff]")
 _NON_ASCII_RUN = re.compile(r"[^\W_\x00-\x7f]+")  # letters and digits
@@ -248,10 +256,13 @@ _LOOKALIKE_RUN = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff\u0530-\u058fѕһјԁԛ
 # one (`he's`) belongs to its word, not to the spaced letters that follow.
 TIGHT = ".-_·•~/\\"
 _GAP = ' \t\n\r.,-_·•~/\\:;"“”()[]{}<>=^'
-_TIGHT_JOINT = re.compile(rf"[{re.escape(TIGHT)}](?<={_TC}.)(?={_TC})")
+# Any other symbol or emoji joins too (`f❤u❤c❤k`, `sh→it`): no word is written with one.
+_OTHER = r"[^\w\s'’\"“”«»,;:!?()\[\]{}<>@$+|€¢*#]"
+_TIGHT_JOINT = re.compile(rf"(?:[{re.escape(TIGHT)}]|{_OTHER})(?<={_TC}.)(?={_TC})")
+_JOINER = rf"(?:[{re.escape(_GAP)}]|{_OTHER})"
 _SPACED_JOINT = re.compile(
-    rf"[{re.escape(_GAP)}](?<=(?<![^\W_])(?<![@$+|€¢*#!])(?<![^\W_]['’]){_TC}.)"
-    rf"[{re.escape(_GAP)}]{{0,2}}+(?={_TC}(?![^\W_])(?![@$+|€¢*#])(?!!+{_TC}))"
+    rf"{_JOINER}(?<=(?<![^\W_])(?<![@$+|€¢*#!])(?<![^\W_]['’]){_TC}.)"
+    rf"{_JOINER}{{0,2}}+(?={_TC}(?![^\W_])(?![@$+|€¢*#])(?!!+{_TC}))"
 )
 _NON_TOKEN = re.compile(r"(?:[^\w@$+|€¢*#]|_)+")
 
@@ -277,6 +288,22 @@ def _ascii_classes() -> dict[int, str]:
 
 
 _ASCII_CLASSES = MappingProxyType(str.maketrans(_ascii_classes()))
+# The same classes over UTF-8 bytes: every byte of a multi-byte character is a letter,
+# and the lead bytes of U+0400-U+047F are dropped, so a text of ASCII and Cyrillic
+# letters projects to one class per character, in one C-speed pass.
+_BYTE_CLASSES = bytes(
+    ord(_ascii_classes()[code]) if code < 128 else ord("a") for code in range(256)
+)
+_CYRILLIC_LEADS = b"\xd0\xd1"
+
+
+def classes(canonical: str) -> str | None:
+    """`canonical` as one class code per character (see `_ascii_classes`), when it is
+    ASCII, or ASCII and Cyrillic letters; None for other texts (the slower reading)."""
+    if canonical.isascii():
+        return canonical.translate(_ASCII_CLASSES)
+    projected = canonical.encode().translate(_BYTE_CLASSES, _CYRILLIC_LEADS)
+    return projected.decode("ascii") if len(projected) == len(canonical) else None
 _CLASS_LETTER_DIGIT = re.compile("a0")
 _CLASS_DIGIT_LETTER = re.compile("0a")
 _CLASS_SYMBOL = re.compile(r"\$")
@@ -301,7 +328,7 @@ def is_token_char(char: str) -> bool:
     return char.isalnum() or char in SYMBOLS
 
 
-def odd_tokens(canonical: str) -> list[tuple[int, str]]:
+def odd_tokens(canonical: str, projection: str | None = None) -> list[tuple[int, str]]:
     """Tokens that may read as something other than their letters, as (start, text).
 
     Those with leet or censoring symbols, digits touching letters, a run of three
@@ -310,15 +337,20 @@ def odd_tokens(canonical: str) -> list[tuple[int, str]]:
     the walk is linear too.
     """
     spots = [match.start() for match in _RUN3.finditer(canonical) if match.group(1).isalpha()]
-    if canonical.isascii():
-        classes = canonical.translate(_ASCII_CLASSES)
-        if "0" in classes:
-            spots += [match.start() for match in _CLASS_LETTER_DIGIT.finditer(classes)]
-            spots += [match.start() for match in _CLASS_DIGIT_LETTER.finditer(classes)]
-        if "$" in classes:
-            spots += [match.start() for match in _CLASS_SYMBOL.finditer(classes)]
-        if "!" in classes:
-            spots += [match.start() for match in _CLASS_BANG.finditer(classes)]
+    projected = classes(canonical) if projection is None else projection
+    if projected is not None:
+        if "0" in projected:
+            spots += [match.start() for match in _CLASS_LETTER_DIGIT.finditer(projected)]
+            spots += [match.start() for match in _CLASS_DIGIT_LETTER.finditer(projected)]
+        if "$" in projected:
+            spots += [match.start() for match in _CLASS_SYMBOL.finditer(projected)]
+        if "!" in projected:
+            spots += [match.start() for match in _CLASS_BANG.finditer(projected)]
+        if not canonical.isascii():  # Cyrillic: where Latin letters touch it, look-alikes
+            if _LATIN_LETTER.search(canonical):
+                spots += _mixed_spots(canonical)
+            if "ѕ" in canonical or "ј" in canonical:
+                spots += [match.start() for match in _LOOKALIKE_RUN.finditer(canonical)]
     else:
         spots += [match.start() for match in _DIGIT_LETTER.finditer(canonical)]
         spots += [match.start() for match in _SYMBOL.finditer(canonical)]
@@ -387,6 +419,11 @@ def whole_tokens(canonical: str, word: str) -> Iterator[int]:
         start = canonical.find(word, start + 1)
 
 
+def is_whole(canonical: str, start: int, end: int) -> bool:
+    """Whether `canonical[start:end]` stands as a whole token."""
+    return not _joined(canonical, start, -1) and not _joined(canonical, end, 1)
+
+
 def _joined(canonical: str, edge: int, step: int) -> bool:
     """Whether the token at `edge` goes on past it, looking back (-1) or ahead (1).
 
@@ -412,13 +449,16 @@ def next_token(canonical: str, end: int, gap: int) -> re.Match[str] | None:
     return TOKEN.match(canonical, between.end())
 
 
-def chains(canonical: str) -> Iterator[list[tuple[int, str]]]:
+def chains(
+    canonical: str, projection: str | None = None
+) -> Iterator[list[tuple[int, str]]]:
     """Runs of two or more tokens that may be pieces of one word, as (start, text) pairs."""
-    if canonical.isascii():
-        classes = " " + canonical.translate(_ASCII_CLASSES)  # a gap before the first token
-        joints = {m.start() - 1: m.end() - 1 for m in _CLASS_TIGHT.finditer(classes)}
-        if _CLASS_SINGLES.search(classes):
-            joints |= {m.start() - 1: m.end() - 1 for m in _CLASS_SPACED.finditer(classes)}
+    projected = classes(canonical) if projection is None else projection
+    if projected is not None:
+        spaced = " " + projected  # a gap before the first token
+        joints = {m.start() - 1: m.end() - 1 for m in _CLASS_TIGHT.finditer(spaced)}
+        if _CLASS_SINGLES.search(spaced):
+            joints |= {m.start() - 1: m.end() - 1 for m in _CLASS_SPACED.finditer(spaced)}
     else:
         joints = {m.start(): m.end() for m in _TIGHT_JOINT.finditer(canonical)}
         joints |= {m.start(): m.end() for m in _SPACED_JOINT.finditer(canonical)}

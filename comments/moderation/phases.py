@@ -13,13 +13,15 @@ then whether the site reviews first (premoderation, reports), then the text itse
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from comments.models import SitePolicy
+from comments.moderation.normalize import classes
+from comments.moderation.roots import TIER_ORDER
 from comments.moderation.verdicts import Facts, ReasonCode, Submission, Verdict, Wait
+from comments.moderation.words import WordHit
 
 Filter = Callable[[Submission, Facts], Verdict | None]
 
@@ -34,39 +36,60 @@ WORD_MESSAGES = {
     "hold": "Your comment contains a word a moderator will look at before publishing.",
     "mask": "Some words in your comment were masked.",
 }
+TIER_WORDS = {"mild": "a mild swear word", "strong": "an obscenity", "slur": "a slur"}
+TIER_MESSAGES = {
+    "reject": "Your comment contains {what}, which this site does not allow.",
+    "hold": "Your comment contains {what}; a moderator will look at it before publishing.",
+    "mask": "Your comment contains {what}; it was masked.",
+}
+_RANK = {"publish": -1, "mask": 0, "hold": 1, "reject": 2}
 
 
-def word_action(list_name: str, policy: SitePolicy) -> str:
-    """What the site does with a word from this list: hold, reject or mask."""
-    return {
-        "default": policy.profanity_action,
-        "banned": policy.banned_action,
-        "suspect": policy.suspect_action,
-    }.get(list_name, "hold")
+def word_action(hit: WordHit, policy: SitePolicy) -> str:
+    """What the site does with this hit: publish, mask, hold or reject.
+
+    Built-in words go by their tier; the site's own lists by the list's action.
+    """
+    if hit.list_name == "default":
+        tier = hit.tier or "strong"
+        return {
+            "mild": policy.profanity_mild,
+            "strong": policy.profanity_strong,
+            "slur": policy.profanity_slur,
+        }[tier]
+    return {"banned": policy.banned_action, "suspect": policy.suspect_action}.get(
+        hit.list_name, "hold"
+    )
 
 
 def word_lists(submission: Submission, facts: Facts) -> Verdict | None:
-    """Profanity and the site's banned and suspect words, after normalisation; the
-    strictest list decides, its first match is the span shown to moderators."""
-    worst: Verdict | None = None
-    rank = {"mask": 0, "hold": 1, "reject": 2}
+    """Built-in words by tier and the site's banned and suspect words, after
+    normalisation; the strictest action decides, its first match is the span shown to
+    moderators (and, between equals, the worse tier)."""
+    worst: tuple[int, int, WordHit] | None = None
     for hit in facts.word_hits:
-        action = word_action(hit.list_name, facts.policy)
-        if worst is not None and rank[action] <= rank[_word_rank(worst)]:
+        action = word_action(hit, facts.policy)
+        rank = (_RANK[action], TIER_ORDER[hit.tier] if hit.tier else -1)
+        if rank[0] < 0 or (worst is not None and rank <= worst[:2]):
             continue
-        worst = Verdict(
-            "allow" if action == "mask" else action,  # type: ignore[arg-type]
-            WORD_CODES.get(hit.list_name, ReasonCode.LISTED_WORD)
-            if action != "mask"
-            else ReasonCode.MASKED,
-            WORD_MESSAGES[action],
-            hit.span,
-        )
-    return worst
-
-
-def _word_rank(verdict: Verdict) -> str:
-    return "mask" if verdict.code == ReasonCode.MASKED else verdict.action
+        worst = (*rank, hit)
+    if worst is None:
+        return None
+    hit = worst[2]
+    action = word_action(hit, facts.policy)
+    if hit.tier is not None:
+        message = TIER_MESSAGES[action].format(what=TIER_WORDS[hit.tier])
+    else:
+        message = WORD_MESSAGES[action]
+    return Verdict(
+        "allow" if action == "mask" else action,  # type: ignore[arg-type]
+        WORD_CODES.get(hit.list_name, ReasonCode.LISTED_WORD)
+        if action != "mask"
+        else ReasonCode.MASKED,
+        message,
+        hit.span,
+        tier=hit.tier,
+    )
 
 
 def too_many_links(submission: Submission, facts: Facts) -> Verdict | None:
@@ -78,6 +101,7 @@ def too_many_links(submission: Submission, facts: Facts) -> Verdict | None:
             ReasonCode.TOO_MANY_LINKS,
             f"Your comment has {submission.link_count} links; this site reviews comments "
             f"with more than {limit} before publishing them.",
+            params=(("count", submission.link_count), ("limit", limit)),
         )
     return None
 
@@ -106,6 +130,7 @@ def link_rules(submission: Submission, facts: Facts) -> Verdict | None:
                 ReasonCode.BLOCKED_DOMAIN,
                 f"Links to {host} are not allowed on this site.",
                 _span(submission.body, host),
+                params=(("host", host),),
             )
     if not submission.links or facts.trusted:
         return None
@@ -118,6 +143,7 @@ def link_rules(submission: Submission, facts: Facts) -> Verdict | None:
                     ReasonCode.LINK_DOMAIN,
                     f"Links to {host} are checked by a moderator before publishing.",
                     _span(submission.body, host),
+                    params=(("host", host),),
                 )
     if facts.author_approved < policy.link_min_approved:
         return Verdict(
@@ -148,14 +174,23 @@ def duplicate_text(submission: Submission, facts: Facts) -> Verdict | None:
     return None
 
 
+_CAPITALS = re.compile(r"[A-Z\u0400-\u042f]")
+
+
 def shouting(submission: Submission, facts: Facts) -> Verdict | None:
-    """Mostly capital letters (of at least 20 letters)."""
+    """Mostly capital letters (of at least 20 letters).
+
+    A text of ASCII and Cyrillic (most comments) is counted by two C-speed passes: its
+    capitals by pattern, its letters on its class projection; any other text letter by
+    letter.
+    """
     body = submission.body
-    upper = sum(map(str.isupper, body))
-    if upper < 20 * facts.policy.shouting_ratio:
-        return None  # too few capitals to matter: the usual case, decided cheaply
-    letters = sum(map(str.isalpha, body))
-    if letters >= 20 and upper / letters >= facts.policy.shouting_ratio:
+    projection = classes(body)
+    if projection is not None:
+        upper, letters = len(_CAPITALS.findall(body)), projection.count("a")
+    else:
+        upper, letters = sum(map(str.isupper, body)), sum(map(str.isalpha, body))
+    if letters >= 20 and upper >= facts.policy.shouting_ratio * letters:
         return Verdict(
             "hold",
             ReasonCode.SHOUTING,
@@ -164,22 +199,33 @@ def shouting(submission: Submission, facts: Facts) -> Verdict | None:
     return None
 
 
-@functools.lru_cache(maxsize=16)
-def _run_of(length: int) -> re.Pattern[str]:
-    return re.compile(rf"(.)\1{{{length - 1},}}", re.DOTALL)
+_DOUBLE = re.compile(r"(.)\1", re.DOTALL)
 
 
 def repeated_characters(submission: Submission, facts: Facts) -> Verdict | None:
-    """A long run of one character (keyboard mashing, padding)."""
-    match = _run_of(facts.policy.max_char_run).search(submission.body)
-    if match:
-        return Verdict(
-            "hold",
-            ReasonCode.REPEATED_CHARACTERS,
-            "Your comment repeats one character many times; a moderator will look at it.",
-            match.span(),
-        )
-    return None
+    """A long run of one character (keyboard mashing, padding).
+
+    A run of `2k` holds two neighbours of every `k`-th character, so only a character
+    doubled in that sample can make one; each is looked for with one `str.find`.
+    """
+    body, length = submission.body, facts.policy.max_char_run
+    starts = [
+        at
+        for char in set(_DOUBLE.findall(body[:: length // 2]))
+        if (at := body.find(char * length)) >= 0
+    ]
+    if not starts:
+        return None
+    start = min(starts)
+    end = start + length
+    while end < len(body) and body[end] == body[start]:
+        end += 1
+    return Verdict(
+        "hold",
+        ReasonCode.REPEATED_CHARACTERS,
+        "Your comment repeats one character many times; a moderator will look at it.",
+        (start, end),
+    )
 
 
 def external_classifier(submission: Submission, facts: Facts) -> Verdict | None:

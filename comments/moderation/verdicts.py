@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from comments.models import Reason, SitePolicy
+from comments.models import Reason, SitePolicy, Tier
 from comments.moderation.words import WordHit
 
 Action = Literal["allow", "hold", "reject", "refuse"]
@@ -101,10 +101,19 @@ class Verdict:
     span: tuple[int, int] | None = None
     refusal: Refusal | None = None
     retry_after: int | None = None
+    tier: Tier | None = None
+    params: tuple[tuple[str, str | int], ...] = ()
 
     def reason(self) -> Reason:
         """The stored form."""
         action: Literal["allow", "hold", "reject"] = (
             "reject" if self.action == "refuse" else self.action
         )
-        return Reason(code=self.code, message=self.message, action=action, span=self.span)
+        return Reason(
+            code=self.code,
+            message=self.message,
+            action=action,
+            span=self.span,
+            tier=self.tier,
+            params=self.params,
+        )

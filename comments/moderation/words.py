@@ -21,26 +21,38 @@ What counts as the same word:
 An allowed word is removed from every list; an allowed phrase (`Dick Van Dyke`) clears
 the hits inside it.
 
-The default list is better-profanity's, read from its package, minus ordinary news words
-(`NEWS_VOCABULARY`): a news site discussing a murder trial must not wait for a moderator.
+The built-in lists come one module a language (`comments.moderation.languages`), each
+word with a tier (mild, strong, slur); their `ROOTS` rules (`comments.moderation.roots`)
+find the words a list cannot enumerate: Russian derivations, English compounds and
+hashtags. A hit carries its tier; site lists carry none and keep their own actions.
+
+Numbers are never words: a token with digits and no more letters than digits (`n19`,
+`#17`, `A380`) has no other reading, and an upper-case roman numeral (`XXX`, `LXIX`)
+is a number too. Markdown emphasis (`*no*`) is not self-censoring. Text that a
+right-to-left override displays backwards is read as displayed as well.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, product
-from pathlib import Path
 from types import MappingProxyType
 
+import ahocorasick_rs
+
+from comments.models import LANGUAGES, Language, Tier
+from comments.moderation import languages as builtin
+from comments.moderation.languages.en import NEWS_VOCABULARY
 from comments.moderation.normalize import (
     SYMBOLS,
     TOKEN,
     chains,
+    classes,
     fold_mixed,
+    is_whole,
     next_token,
     normalize,
     odd_tokens,
@@ -48,6 +60,7 @@ from comments.moderation.normalize import (
     visible,
     whole_tokens,
 )
+from comments.moderation.roots import TIER_ORDER, Lemmas, RootMatcher
 
 MAX_WORDS = 10_000
 """Entries per list (and in the allow list); past it `build` raises ValueError."""
@@ -56,23 +69,6 @@ MAX_ENTRY_LENGTH = 64
 MAX_PHRASE_WORDS = 8
 """Words per phrase entry."""
 DEFAULT_LIST = "default"
-
-NEWS_VOCABULARY = frozenset(
-    """arian aryan breasts bestial cipa cowgirl cowgirls drunk dummy dong enlargement erect
-    facial fat fisted flange foobar gae gai gay gays god guido hemp heroin herpes hitler hiv
-    hoar homey hooch hookah hooker incest kill knob len lesbians leper loin loins lust massa
-    maxi menses menstruate menstruation meth molest murder naked napalm nappy nazi nazism
-    niggle nimrod opiate opium oral orally organ ovary ovum ovums paddy pastie pasty pawn pcp
-    pedophile pedophilia pedophiliac penetrate penetration perversion peyote playboy pms
-    pollock pornography pot potty prostitute punky puss queer queers racy rape raped raping
-    rapist reich revue rum rump sadism sadist sandbar screw screwed screwing seaman seamen
-    seduce sex sexual shota slave slope snatch sniper snuff sodom souse soused spac sperm
-    steamy stoned strip stroke stupid suck sucked sucking tampon tawdry thrust tinkle titi
-    tramp transsexual ugly unwed urinal urine uterus uzi valium virgin vixen vodka vomit
-    vulgar wad wang weed weiner whiz willies willy womb woody xx yury""".split()
-) | {"cow girl", "cow girls"}
-"""Entries of better-profanity's list left out of the default list: everyday news words,
-names and identity terms that would hold ordinary comments."""
 
 DEFAULT_ALLOWED = (
     "Dick Van Dyke",
@@ -89,6 +85,11 @@ DEFAULT_ALLOWED = (
     "Pussy Riot",
     "chink in the armour",
     "chink in the armor",
+    "spick and span",
+    "homo erectus",
+    "homo habilis",
+    "homo neanderthalensis",
+    "ecce homo",
 )
 """Names and set phrases that contain a default-list word, allowed with the default list."""
 
@@ -96,10 +97,24 @@ _LEET = MappingProxyType(
     {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"}
     | {"@": "a", "$": "s", "!": "il", "+": "t", "|": "li", "€": "e", "¢": "c", "#": "*"}
 )
+_CYRILLIC_LEET = MappingProxyType(
+    str.maketrans(
+        {"0": "о", "3": "з", "4": "ч", "6": "б", "9": "я", "@": "а", "$": "с", "#": "*"}
+        | {"1": "и", "!": "и", "|": "и", "+": "т", "€": "е", "¢": "с", "8": "в", "5": "s"}
+    )
+)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_SPACERS = SYMBOLS + "!"
+_LOOKALIKE_LETTERS = frozenset("aceopxyhkmtb")  # Latin letters a Cyrillic word may borrow
+_ROMAN = re.compile(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_OVERRIDE = re.compile("\u202e([^\u202a-\u202e\u2066-\u2069\n]*)")
+_EMPHASIS = re.compile(r"(\*{1,3})([^*]+)\1")
+_DASHES = re.compile(r"(?<=[^\W\d_])-{2,3}(?=[^\W\d_])")
+_NAMED = re.compile(r"[^\W\d_]+\.?\s+(?:[A-Z]\.\s*)*[A-Z][a-z]")
 _LEET_FIRST = MappingProxyType(str.maketrans({key: value[0] for key, value in _LEET.items()}))
 _MAX_AMBIGUOUS = 3  # leet characters read two ways per token; later ones one way
 _MAX_CANDIDATES = 64  # entries checked per look-up, phrases per keyword, trie nodes per step
-_MAX_LOCATED = 16  # distinct words found by `str.find`; past it, one pass over all tokens
+_MAX_LOCATED = 64  # distinct words found by `str.find`; past it, one pass over all tokens
 _STOP_LETTERS = frozenset("aiавикосуя")  # one-letter words that may flank spaced letters
 _PHRASE_GAP = 3  # characters between the words of a phrase
 _RUN3 = re.compile(r"(.)\1\1")
@@ -108,17 +123,22 @@ _RUN = re.compile(r"(.)\1*")
 
 @dataclass(frozen=True, slots=True)
 class WordHit:
-    """A listed word or phrase found in a comment, with its span in the comment as written."""
+    """A listed word or phrase found in a comment, with its span in the comment as written.
+
+    `tier` is set for the built-in lists' words and roots, None for a site's own lists.
+    """
 
     list_name: str
     word: str
     span: tuple[int, int]
+    tier: Tier | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _Listed:
     list_name: str
     word: str
+    tier: Tier | None = None
 
 
 _Hit = tuple[int, int, _Listed]  # a canonical span and the entry found there
@@ -193,6 +213,7 @@ class _Tables:
     spelled: dict[str, list[_Listed]] = field(default_factory=dict)  # `s.o.b.`: joins only
     phrases: _Phrases = field(default_factory=_Phrases)
     allowed: _Phrases = field(default_factory=_Phrases)
+    names: frozenset[str] = frozenset()  # entries that are also first names (`Dick`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,25 +224,43 @@ class _Reading:
     words: set[str]
     odd: list[tuple[int, str, list[str]]]
     present: set[str]  # the words and every reading of the odd tokens
+    positions: dict[str, list[int]] | None = None  # where each word stands, when known
+    projection: str | None = None  # one class code per character (see `classes`)
 
     @classmethod
-    def of(cls, canonical: str) -> _Reading:
-        """Look at the canonical text once for every later question."""
-        words = set(plain_words(canonical))
+    def of(cls, canonical: str, vocabulary: _Vocabulary | None = None) -> _Reading:
+        """Look at the canonical text once for every later question.
+
+        A text in Latin letters is split into its words (a few C-speed passes); in a
+        mostly Cyrillic one only the words the lists know are looked for, by one pass of
+        an automaton.
+        """
+        projection = classes(canonical)
+        positions: dict[str, list[int]] | None = None
+        # Mostly Cyrillic (two bytes a letter): the lists' words are few and far between.
+        if vocabulary is None or 3 * len(canonical.encode()) < 4 * len(canonical):
+            words = set(plain_words(canonical))
+        else:
+            positions = vocabulary.find(canonical)
+            words = set(positions)
         read: dict[str, list[str]] = {}  # a token repeated is read once
         odd = [
             (start, raw, read[raw] if raw in read else read.setdefault(raw, _text_forms(raw)))
-            for start, raw in odd_tokens(canonical)
+            for start, raw in odd_tokens(canonical, projection)
         ]
         present = words.union(*(forms for _, _, forms in odd)) if odd else words
-        return cls(canonical, words, odd, present)
+        return cls(canonical, words, odd, present, positions, projection)
 
     def locate(self, wanted: set[str]) -> Iterator[tuple[int, str, list[str]]]:
         """The tokens that are, or read as, one of `wanted`: (start, text, forms)."""
         if not wanted:
             return
         plain = wanted & self.words
-        if len(plain) > _MAX_LOCATED:
+        if self.positions is not None:
+            for word in plain:
+                for start in self.positions[word]:
+                    yield start, word, [word]
+        elif len(plain) > _MAX_LOCATED:
             for match in TOKEN.finditer(self.text):
                 if match.group() in plain:
                     yield match.start(), match.group(), [match.group()]
@@ -234,34 +273,57 @@ class _Reading:
                 yield start, raw, forms
 
 
-def bundled_words() -> tuple[str, ...]:
-    """better-profanity's word list as shipped.
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    """Every word form the lists know, in one automaton: found where they stand whole."""
 
-    Read from the installed package's directory without importing it: its import builds
-    a global matcher of its own (about 16 ms and megabytes) that we never use.
-    """
-    spec = importlib.util.find_spec("better_profanity")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("better-profanity is not installed")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    lines = (folder / "profanity_wordlist.txt").read_text("utf-8").splitlines()
-    return tuple(word for line in lines if (word := line.strip()))
+    words: tuple[str, ...]
+    automaton: ahocorasick_rs.AhoCorasick
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> _Vocabulary | None:
+        known = tuple(sorted(set(words)))
+        if not known:
+            return None
+        dfa = ahocorasick_rs.Implementation.DFA
+        return cls(known, ahocorasick_rs.AhoCorasick(known, implementation=dfa))
+
+    def find(self, canonical: str) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for index, start, end in self.automaton.find_matches_as_indexes(
+            canonical, overlapping=True
+        ):
+            if is_whole(canonical, start, end):
+                found.setdefault(self.words[index], []).append(start)
+        return found
 
 
-def default_words(*, news_vocabulary: bool = False) -> tuple[str, ...]:
-    """The default list: better-profanity's, without `NEWS_VOCABULARY` unless asked for."""
-    words = bundled_words()
-    if news_vocabulary:
-        return words
-    return tuple(word for word in words if word.lower() not in NEWS_VOCABULARY)
+def default_words(
+    *, news_vocabulary: bool = False, languages: tuple[Language, ...] = LANGUAGES
+) -> dict[str, Tier]:
+    """The built-in words of these languages with their tiers; English without
+    `NEWS_VOCABULARY` unless asked for."""
+    found = builtin.words(languages)
+    if news_vocabulary and "en" in languages:
+        for word in NEWS_VOCABULARY:
+            found.setdefault(word, "mild")
+    return found
 
 
 class WordMatcher:
     """Compiled word lists; build once per policy change, then `find` in any number of texts."""
 
-    def __init__(self, tables: _Tables) -> None:
+    def __init__(self, tables: _Tables, roots: RootMatcher) -> None:
         """Use `build`."""
         self._t = tables
+        self._roots = roots
+        self._vocabulary = _Vocabulary.of(
+            [
+                *tables.exact,
+                *(w for ps in tables.phrases.by_keyword.values() for p in ps for w in p),
+                *(w for ps in tables.allowed.by_keyword.values() for p in ps for w in p),
+            ]
+        )
 
     @classmethod
     def build(
@@ -271,15 +333,20 @@ class WordMatcher:
         include_default: bool = True,
         *,
         news_vocabulary: bool = False,
+        languages: tuple[Language, ...] = LANGUAGES,
+        lemmas: Lemmas | None = None,
     ) -> WordMatcher:
         """Compile named lists (for example `banned`, `suspect`) and an allow list.
 
-        With `include_default`, better-profanity's list (see `default_words`; with
-        `news_vocabulary`, whole) joins the list named `default`, and `DEFAULT_ALLOWED`
-        joins the allow list. Entries are normalised like comments; blank entries are
-        skipped. Raises ValueError for a list longer than `MAX_WORDS`, an entry longer
-        than `MAX_ENTRY_LENGTH` or with more than `MAX_PHRASE_WORDS` words, an entry with
-        no letters or digits, a one-letter word, or a `*`/`#` wildcard in an entry.
+        With `include_default`, the built-in lists of `languages` (see `default_words`;
+        with `news_vocabulary`, better-profanity's whole) join the list named `default`
+        with their tiers, their root rules apply (Russian ones with `lemmas`, the
+        dictionary that tells ordinary words from obscene derivations), and
+        `DEFAULT_ALLOWED` joins the allow list. Entries are normalised like comments;
+        blank entries are skipped. Raises ValueError for a list longer than `MAX_WORDS`,
+        an entry longer than `MAX_ENTRY_LENGTH` or with more than `MAX_PHRASE_WORDS`
+        words, an entry with no letters or digits, a one-letter word, or a `*`/`#`
+        wildcard in an entry.
         """
         tables = _Tables()
         allowed_words: set[str] = set()
@@ -293,37 +360,71 @@ class WordMatcher:
         named = {name: _entries(name, words) for name, words in lists.items()}
         if include_default:
             named.setdefault(DEFAULT_LIST, [])
-        bundled = default_words(news_vocabulary=news_vocabulary) if include_default else ()
+        tiers = (
+            default_words(news_vocabulary=news_vocabulary, languages=languages)
+            if include_default
+            else {}
+        )
+        bundled = tuple(tiers)
         words: dict[tuple[str, str], str] = {}  # (list, form) -> the entry to report
+        worst: dict[tuple[str, str], Tier] = {}
         for name, entries in named.items():
             for entry, strict in _tagged(entries, bundled if name == DEFAULT_LIST else ()):
                 forms = _entry_forms(entry, strict=strict)
                 if forms is None:
                     continue
+                tier = tiers.get(entry) if name == DEFAULT_LIST else None
+                listed = _Listed(name, entry, tier)
                 if all(len(form) == 1 for form in forms):  # `s.o.b.`: only ever spelled out
                     if "".join(forms) not in allowed_words:
-                        tables.spelled.setdefault("".join(forms), []).append(_Listed(name, entry))
+                        tables.spelled.setdefault("".join(forms), []).append(listed)
                 elif len(forms) > 1:
-                    tables.phrases.add(forms, _Listed(name, entry))
+                    tables.phrases.add(forms, listed)
                 elif forms[0] not in allowed_words:
-                    reported = words.setdefault((name, forms[0]), entry)
+                    key = (name, forms[0])
+                    reported = words.setdefault(key, entry)
                     if _oddness(entry) < _oddness(reported):  # report `shit`, not `sh!+`
-                        words[name, forms[0]] = entry
+                        words[key] = entry
+                    if tier is not None and TIER_ORDER[tier] >= TIER_ORDER[worst.get(key, tier)]:
+                        worst[key] = tier
         for (name, form), entry in words.items():
-            _add_word(tables, form, _Listed(name, entry))
+            tier = worst.get((name, form))
+            _add_word(tables, form, _Listed(name, entry, tier))
+            plural = _plural(form) if tier in ("strong", "slur") else None
+            if plural is not None and (name, plural) not in words and plural not in NEWS_VOCABULARY:
+                _add_word(tables, plural, _Listed(name, entry, tier))
+        if include_default:
+            tables.names = builtin.names(languages)
         _rank(tables)
-        return cls(tables)
+        rules = builtin.roots(languages) if include_default else ()
+        return cls(tables, RootMatcher.build(rules, lemmas if lemmas is not None else Lemmas()))
 
     def find(self, text: str) -> list[WordHit]:
         """Listed words in `text`, in order, with spans in `text`'s code points."""
+        found = self._find(text)
+        if "\u202e" in text:  # also as displayed: an override shows its text reversed
+            displayed, origin = _displayed(text)
+            found += [
+                WordHit(hit.list_name, hit.word, _back(origin, hit.span), hit.tier)
+                for hit in self._find(displayed)
+            ]
+            found = sorted(set(found), key=lambda hit: hit.span)
+        return found
+
+    def _find(self, text: str) -> list[WordHit]:
         normalized = normalize(text)
-        reading = _Reading.of(normalized.text)
+        canonical = normalized.text
+        if "--" in canonical:  # `f--k`: dashes inside a word censor letters, like stars
+            canonical = _DASHES.sub(lambda match: "*" * len(match.group()), canonical)
+        reading = _Reading.of(canonical, self._vocabulary)
         hits = self._scan(reading)
         if not hits:
             return []
         return [
-            WordHit(listed.list_name, listed.word, normalized.span(start, end))
+            WordHit(listed.list_name, listed.word, span, listed.tier)
             for start, end, listed in _drop_nested(self._allow(reading, hits))
+            if not _roman(text, span := normalized.span(start, end))
+            and not (listed.word in self._t.names and _named(text, span))
         ]
 
     def mask(self, text: str, hits: Iterable[WordHit], keep_first: bool = True) -> str:
@@ -351,7 +452,10 @@ class WordMatcher:
     def _scan(self, reading: _Reading) -> list[_Hit]:
         """Every hit with canonical spans: odd tokens, listed words, phrases, joined pieces."""
         canonical = reading.text
-        hits: list[_Hit] = []
+        hits: list[_Hit] = [
+            (start, end, _Listed(DEFAULT_LIST, root.word, root.tier))
+            for start, end, root in self._roots.scan(canonical)
+        ]
         seen: dict[str, list[_Listed]] = {}  # a word repeated is looked up once
         for start, raw, forms in reading.odd:
             for form in forms:
@@ -364,17 +468,25 @@ class WordMatcher:
                 hits += ((start, start + len(raw), e) for e in self._t.exact[raw])
             if not openers.isdisjoint(forms):
                 hits += self._t.phrases.walk(canonical, start, raw, forms)
-        for tokens in chains(canonical):
+        listed_only: dict[str, list[_Listed]] = {}
+        for tokens in chains(canonical, reading.projection):
+            if len(tokens) == 2 and len(tokens[0][1]) == len(tokens[1][1]) == 1:
+                continue  # two letters (`и в`, `a i`): no listed word is that short
+            rooted: list[_Hit] = []
             for first, last in sorted(_candidates(tokens)):
                 joined = "".join(raw for _, raw in tokens[first : last + 1])
                 if joined.isdecimal():
                     continue
                 start, end = tokens[first][0], tokens[last][0] + len(tokens[last][1])
                 for form in _text_forms(joined):
-                    if form not in seen:
-                        seen[form] = self._lookup(form)
-                    found = [*seen[form], *self._t.spelled.get(form, ())]
+                    if form not in listed_only:
+                        listed_only[form] = self._lookup(form, roots=False)
+                    found = [*listed_only[form], *self._t.spelled.get(form, ())]
                     hits += ((start, end, entry) for entry in found)
+                    root = self._roots.check(form) if "*" not in form else None
+                    if root is not None:
+                        rooted.append((start, end, _Listed(DEFAULT_LIST, root.word, root.tier)))
+            hits += _narrowest(rooted)
         return hits
 
     def _allow(self, reading: _Reading, hits: list[_Hit]) -> list[_Hit]:
@@ -396,11 +508,16 @@ class WordMatcher:
             if (index := bisect_right(starts, hit[0]) - 1) < 0 or reach[index] < hit[1]
         ]
 
-    def _lookup(self, form: str) -> list[_Listed]:
-        """Entries this word form stands for: as written, inflated, or censored."""
+    def _lookup(self, form: str, *, roots: bool = True) -> list[_Listed]:
+        """Entries this word form stands for: as written, inflated, censored, or by root."""
         if "*" in form:
-            return self._censored(form)
+            found = self._censored(form)
+            root = None if found or not roots else self._roots.censored(form)
+            return found if root is None else [_Listed(DEFAULT_LIST, root.word, root.tier)]
         found = self._t.exact.get(form, [])
+        root = self._roots.check(form) if roots else None
+        if root is not None:
+            found = [*found, _Listed(DEFAULT_LIST, root.word, root.tier)]
         if _RUN3.search(form) and not form.isdecimal():
             key, runs = _runs(form)
             found = found + [
@@ -473,7 +590,7 @@ def _entry_forms(entry: str, *, strict: bool) -> tuple[str, ...] | None:
 
 def _entry_form(raw: str) -> str:
     """One reading of an entry's word: leet read its first way, mixed scripts as Latin."""
-    if not (raw.isalpha() or raw.isdecimal()):
+    if not (raw.isalpha() or raw.isdecimal() or _is_number(raw)):
         raw = "".join(_LEET.get(char, char)[0] for char in raw)
     folded = fold_mixed(raw)
     return folded[0] if folded else raw
@@ -511,19 +628,88 @@ def _runs(form: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _text_forms(raw: str) -> list[str]:
-    """The readings of a text token: trimmed of edge symbols, leet resolved, scripts unmixed."""
+    """The readings of a text token: trimmed of edge symbols, leet resolved, scripts unmixed.
+
+    A number has none (`n19`, `#17`: digits, and no more letters than digits); markdown
+    emphasis is read as its word (`*no*` is `no`, not `no?`); letters each set off by a
+    symbol are read joined as well (`f+u+c+k`); a Cyrillic token reads its digits as
+    Cyrillic letters (`пи3да`).
+    """
     if raw.isalpha() or raw.isdecimal():
         return [raw, *fold_mixed(raw)] if not raw.isascii() else [raw]
+    if _is_number(raw):
+        return [raw]
+    emphasis = _EMPHASIS.fullmatch(raw)
+    if emphasis is not None and emphasis.group(2).isalnum():
+        return _text_forms(emphasis.group(2))
     forms: list[str] = []
     cuts = (raw, raw.lstrip(SYMBOLS), raw.rstrip(SYMBOLS), raw.strip(SYMBOLS))
+    letters = {char for char in raw if char.isalpha()}
+    cyrillic = _CYRILLIC.search(raw) is not None or (
+        bool(letters) and letters <= _LOOKALIKE_LETTERS and any(c.isdigit() for c in raw)
+    )
     for cut in dict.fromkeys(cuts) if cuts[3] != raw else (raw,):
-        if not cut or cut.isdecimal():
+        if not cut or cut.isdecimal() or _is_number(cut):
             continue
         readings = [cut] if cut.isalpha() else _leet(cut)
+        if cyrillic and not cut.isalpha():
+            readings.append(cut.translate(_CYRILLIC_LEET))
+        if len(cut) >= 5 and all(c in _SPACERS for c in cut[1::2]) and cut[::2].isalpha():
+            readings.append(cut[::2])
         for reading in readings:
             if "*" not in reading or any(char != "*" for char in reading):
                 forms += [reading, *fold_mixed(reading)]
     return list(dict.fromkeys(forms))
+
+
+def _plural(form: str) -> str | None:
+    """The English plural of a strong word the list gives only in the singular."""
+    if not form.isascii() or not form.isalpha() or form.endswith("s"):
+        return None
+    return form + ("es" if form.endswith(("sh", "ch", "x", "z")) else "s")
+
+
+def _named(text: str, span: tuple[int, int]) -> bool:
+    """Whether a word that is also a first name is written as one (`Dick Francis`)."""
+    written = text[span[0] : span[1]]
+    return written[:1].isupper() and written[1:].islower() and bool(
+        _NAMED.match(text, span[0])
+    )
+
+
+def _is_number(token: str) -> bool:
+    """Digits, and no more letters than digits: a code, a count, a model (`n19`, `A380`)."""
+    digits = sum(char.isdigit() for char in token)
+    return digits > 0 and sum(char.isalpha() for char in token) <= digits
+
+
+def _roman(text: str, span: tuple[int, int]) -> bool:
+    """Whether the text behind a hit is an upper-case roman numeral (`XXX`, `LXIX`)."""
+    written = text[span[0] : span[1]].strip()
+    return len(written) > 1 and written.isupper() and _ROMAN.fullmatch(written) is not None
+
+
+def _displayed(text: str) -> tuple[str, list[int]]:
+    """The text as a right-to-left override shows it, and where each character came from."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    position = 0
+    for match in _OVERRIDE.finditer(text):
+        start, end = match.span(1)
+        pieces.append(text[position:start])
+        origin += range(position, start)
+        pieces.append(match.group(1)[::-1])
+        origin += range(end - 1, start - 1, -1)
+        position = end
+    pieces.append(text[position:])
+    origin += range(position, len(text))
+    return "".join(pieces), origin
+
+
+def _back(origin: list[int], span: tuple[int, int]) -> tuple[int, int]:
+    """A span of the displayed text as the span of the stored characters behind it."""
+    inside = origin[span[0] : span[1]] or [0]
+    return min(inside), max(inside) + 1
 
 
 def _leet(cut: str) -> list[str]:
@@ -581,6 +767,19 @@ def _stop_letters(tokens: list[tuple[int, str]]) -> int:
             break
         count += 1
     return count
+
+
+def _narrowest(hits: list[_Hit]) -> list[_Hit]:
+    """Root hits of one chain that hold no other: `f u c k` in `a f u c k`."""
+    return [
+        hit
+        for hit in hits
+        if not any(
+            other is not hit and hit[0] <= other[0] and other[1] <= hit[1]
+            and (other[0], other[1]) != (hit[0], hit[1])
+            for other in hits
+        )
+    ]
 
 
 def _drop_nested(hits: list[_Hit]) -> list[_Hit]:

@@ -81,7 +81,8 @@ class Dispatcher:
             await broker.publish(channel(item.site), payload["event"], payload["data"])
         elif item.kind == "moderation.queue_added":
             site = await self._sites.get(item.site)
-            data = await self._queues.item_json(site, str(payload["comment_id"]))
+            # One event for every moderator watching: in the default language.
+            data = await self._queues.item_json(site, str(payload["comment_id"]), "en")
             if data is not None:
                 status = str(payload.get("status", "pending"))
                 await broker.publish(

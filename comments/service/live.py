@@ -60,7 +60,7 @@ def public_comment(row: CommentRow) -> dict[str, Any]:
     # No reader's own vote, exactly as in the shared page (`my_vote` keeps its value 0).
     anonymous = replace(row, my_vote=0)
     view = CommentView(row=anonymous, can_edit=False, can_delete=False, own=False, replies=[])
-    return comment_json(view)
+    return comment_json(view, "en")  # no reasons: only a comment's author sees those
 
 
 class Live:

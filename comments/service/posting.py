@@ -122,7 +122,7 @@ class Posting:
     async def _html(self, site: Site, screened: Screened) -> str:
         """The published HTML, from the parse screening made: masked words starred out."""
         policy = site.policy
-        masked = [hit for hit in screened.hits if word_action(hit.list_name, policy) == "mask"]
+        masked = [hit for hit in screened.hits if word_action(hit, policy) == "mask"]
         if not masked:
             return self._deps.renderer.html(screened.parsed)
         body = (await self._deps.words.matcher(policy)).mask(screened.parsed.source, masked)

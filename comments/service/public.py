@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from comments.models import User, iso
+from comments.messages import shown
+from comments.models import Language, User, iso
 from comments.service.views import CommentPage, CommentView
 
 __all__ = ["comment_json", "iso", "page_json", "user_json"]
 
 
-def comment_json(view: CommentView) -> dict[str, Any]:
-    """A public comment; its author alone also gets `body` and the moderation reasons."""
+def comment_json(view: CommentView, language: Language) -> dict[str, Any]:
+    """A public comment; its author alone also gets `body` and the moderation reasons,
+    in `language` (the request's: nothing else in a comment depends on it)."""
     comment, author = view.row.comment, view.row.author
     deleted = comment.status == "deleted"
     data: dict[str, Any] = {
@@ -31,7 +33,7 @@ def comment_json(view: CommentView) -> dict[str, Any]:
         "my_vote": view.row.my_vote,
         "status": comment.status,
         "reply_count": view.reply_count,
-        "replies": [comment_json(reply) for reply in view.replies],
+        "replies": [comment_json(reply, language) for reply in view.replies],
         "replies_next_cursor": view.replies_next_cursor,
         "can_edit": view.can_edit,
         "can_delete": view.can_delete,
@@ -40,16 +42,15 @@ def comment_json(view: CommentView) -> dict[str, Any]:
         data["body"] = comment.body
         data["moderation"] = {
             "reasons": [
-                {"code": r["code"], "message": r["message"]}
-                for r in comment.reasons
-                if r.get("action") != "allow"
+                shown(r, language) for r in comment.reasons if r.get("action") != "allow"
             ]
         }
     return data
 
 
 def page_json(page: CommentPage) -> dict[str, Any]:
-    """A page of a thread."""
+    """A page of a thread as anonymous readers see it: the same bytes in every language
+    (no reasons in it; a reader's own comments come in their `viewer` block)."""
     info = page.thread
     return {
         "thread": {
@@ -60,7 +61,7 @@ def page_json(page: CommentPage) -> dict[str, Any]:
             "count": info.count,
             "last_event_id": info.last_event_id,
         },
-        "comments": [comment_json(view) for view in page.comments],
+        "comments": [comment_json(view, "en") for view in page.comments],
         "next_cursor": page.next_cursor,
     }
 

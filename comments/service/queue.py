@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from comments.errors import invalid
 from comments.ids import looks_like_id
-from comments.models import AuthorStats, CommentRow, Site, Thread, iso
+from comments.messages import shown
+from comments.models import AuthorStats, CommentRow, Language, Site, Thread, iso
 from comments.service.context import Deps
 from comments.service.sessions import Viewer
 from comments.service.staff import Staff
@@ -132,16 +133,19 @@ class Queues:
             )
         return items
 
-    async def item_json(self, site: Site, comment_id: str) -> dict[str, Any] | None:
+    async def item_json(
+        self, site: Site, comment_id: str, language: Language
+    ) -> dict[str, Any] | None:
         """One comment as a queue item, or None when it is gone."""
         rows = await self._deps.storage.comment_rows([comment_id])
         if comment_id not in rows:
             return None
-        return queue_item_json((await self.items(site, [rows[comment_id]]))[0])
+        return queue_item_json((await self.items(site, [rows[comment_id]]))[0], language)
 
 
-def queue_item_json(item: QueueItem) -> dict[str, Any]:
-    """The JSON of a queue item, for the queue endpoint and the live stream alike."""
+def queue_item_json(item: QueueItem, language: Language) -> dict[str, Any]:
+    """The JSON of a queue item, for the queue endpoint and the live stream alike; its
+    reasons' messages in `language`."""
     comment, author = item.row.comment, item.row.author
     reasons: dict[str, int] = {}
     for reason, _note in item.reports:
@@ -184,15 +188,7 @@ def queue_item_json(item: QueueItem) -> dict[str, Any]:
         }
         if parent
         else None,
-        "reasons": [
-            {
-                "code": r.get("code"),
-                "message": r.get("message"),
-                "action": r.get("action"),
-                "span": r.get("span"),
-            }
-            for r in comment.reasons
-        ],
+        "reasons": [shown(r, language, "action", "span") for r in comment.reasons],
         "reports": {
             "count": len(item.reports),
             "reasons": reasons,

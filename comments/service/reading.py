@@ -4,8 +4,10 @@ Pages are the anonymous view, cached as bytes (comments/pages.py): computed once
 version of the thread and site (single flight), kept gzip-compressed beside, and shared
 by every reader. A logged-in reader gets the same bytes plus one `viewer` block of their
 own parts (votes, what they may edit or delete, their comments others do not see), so
-the shared bytes are never re-made per reader. While Redis is down, pages come straight
-from the database (logged once, counted) and nothing is cached.
+the shared bytes are never re-made per reader. The block alone depends on the request's
+language (the reasons of the reader's held comments), so it is kept per language too.
+While Redis is down, pages come straight from the database (logged once, counted) and
+nothing is cached.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 from comments.cache import UNAVAILABLE, Outage
 from comments.errors import NotFound
 from comments.ids import looks_like_id
-from comments.models import CommentRow, Site, Sort, Thread
+from comments.models import CommentRow, Language, Site, Sort, Thread
 from comments.pages import Entry, PageCache, entry_key, thread_hash
 from comments.service.context import Deps
 from comments.service.effects import thread_channel as live_channel
@@ -93,10 +95,10 @@ def shared_answer(entry: Entry) -> Answer:
     return Answer(entry.etag, entry.plain, entry.gz, False, entry.cdn)
 
 
-def _block_key(key: str, viewer: Viewer) -> str:
-    """Where a reader's block for the page under `key` is kept."""
+def _block_key(key: str, viewer: Viewer, language: Language) -> str:
+    """Where a reader's block for the page under `key`, in `language`, is kept."""
     roles = ",".join(sorted(viewer.roles))
-    return f"vb:{key}|{viewer.user.id}|{int(viewer.is_moderator)}|{roles}"
+    return f"vb:{key}|{viewer.user.id}|{int(viewer.is_moderator)}|{roles}|{language}"
 
 
 def _reader_etag(entry: Entry, block: bytes) -> str:
@@ -159,7 +161,9 @@ class Reading:
         self.hits += 1
         return shared_answer(entry)
 
-    async def cached_for(self, site: str, query: PageQuery, token: str) -> Answer | None:
+    async def cached_for(
+        self, site: str, query: PageQuery, token: str, language: Language
+    ) -> Answer | None:
         """A logged-in read from this process's copies, with one Redis call (the thread's
         versions and the reader's sessions version together); None unless every part is
         there and still true (then the router answers, and fills what was missing)."""
@@ -176,7 +180,7 @@ class Reading:
         key = entry_key(site, query.thread, found[0], query.variant)
         local = self._pages.local
         entry = local.get(key)
-        kept = local.get(_block_key(key, viewer))
+        kept = local.get(_block_key(key, viewer, language))
         if (
             entry is None
             or kept is None
@@ -207,14 +211,17 @@ class Reading:
         )
         return entry
 
-    async def answer(self, site: Site, query: PageQuery, viewer: Viewer | None) -> Answer:
-        """A page for this reader: the shared bytes, plus their `viewer` block if logged in."""
+    async def answer(
+        self, site: Site, query: PageQuery, viewer: Viewer | None, language: Language
+    ) -> Answer:
+        """A page for this reader: the shared bytes, plus their `viewer` block if logged in
+        (its reasons in `language`)."""
         if viewer is None:
             return shared_answer(await self.shared(site, query))
         entry, key = await self._through_cache(
             site, [query.thread], query.variant, True, lambda: self._page_entry(site, query)
         )
-        kept = await self._block(site, viewer, entry, key)
+        kept = await self._block(site, viewer, entry, key, language)
         plain = b'{"viewer":' + kept.plain + b"," + entry.plain[1:]
         return Answer(kept.etag, plain, kept.gz or None, True)
 
@@ -230,19 +237,21 @@ class Reading:
         entry, _key = await self._through_cache(site, wanted, variant, False, compute, one=False)
         return shared_answer(entry)
 
-    async def _block(self, site: Site, viewer: Viewer, entry: Entry, key: str | None) -> Entry:
+    async def _block(
+        self, site: Site, viewer: Viewer, entry: Entry, key: str | None, language: Language
+    ) -> Entry:
         """The reader's block (`plain`) with the whole answer gzip'd (`gz`) and its ETag,
         kept in this process beside the page it was made for: its key carries the page's
         versions, so any write in the thread makes a new one."""
         if key is None:  # Redis away: made for this request only, compressed if asked
-            block = to_json((await self._viewer_block(site, viewer, entry.meta))[0])
+            block = to_json((await self._viewer_block(site, viewer, entry.meta, language))[0])
             return Entry(_reader_etag(entry, block), block, b"")
         local = self._pages.local
-        mine = _block_key(key, viewer)
+        mine = _block_key(key, viewer, language)
         kept = local.get(mine)
         if kept is not None and self._still_true(kept):
             return kept
-        found, until = await self._viewer_block(site, viewer, entry.meta)
+        found, until = await self._viewer_block(site, viewer, entry.meta, language)
         block = to_json(found)
         whole = b'{"viewer":' + block + b"," + entry.plain[1:]
         kept = Entry(_reader_etag(entry, block), block, gzip.compress(whole, 6, mtime=0),
@@ -328,7 +337,7 @@ class Reading:
         return Entry.of(to_json(page_json(page)), meta, until, cdn=site.policy.cdn_seconds)
 
     async def _viewer_block(
-        self, site: Site, viewer: Viewer, meta: bytes
+        self, site: Site, viewer: Viewer, meta: bytes, language: Language
     ) -> tuple[dict[str, Any], float]:
         """One reader's parts of a page (never in the shared bytes), and the time its
         `can_edit` changes by itself (an edit window closing), or 0."""
@@ -359,7 +368,7 @@ class Reading:
                     closing.append(row.comment.created_at.timestamp() + window)
                 if view.can_delete and row.comment.status != "rejected":
                     can_delete.append(row.comment.id)
-                own.append(comment_json(view))
+                own.append(comment_json(view, language))
         badges = sorted(viewer.roles & {"moderator", "admin"})
         block = {
             "user_id": user_id,

@@ -13,6 +13,7 @@ from collections import OrderedDict
 import anyio
 
 from comments.models import SitePolicy
+from comments.moderation.roots import Lemmas
 from comments.moderation.words import WordHit, WordMatcher
 
 CACHED = 32
@@ -20,7 +21,13 @@ LONG_TEXT = 2_000
 
 
 def _key(policy: SitePolicy) -> str:
-    lists = [policy.profanity_list, policy.banned_words, policy.suspect_words, policy.allowed_words]
+    lists = [
+        policy.profanity_list,
+        policy.profanity_languages,
+        policy.banned_words,
+        policy.suspect_words,
+        policy.allowed_words,
+    ]
     return hashlib.sha256(json.dumps(lists).encode()).hexdigest()
 
 
@@ -30,6 +37,7 @@ class WordLists:
     def __init__(self) -> None:
         self._built: OrderedDict[str, WordMatcher] = OrderedDict()
         self._lock = anyio.Lock()
+        self._lemmas = Lemmas()  # one dictionary for every matcher of the process
 
     async def matcher(self, policy: SitePolicy) -> WordMatcher:
         """The matcher for these lists, built now if no comment needed it yet."""
@@ -40,7 +48,11 @@ class WordLists:
                 lists = {"banned": policy.banned_words, "suspect": policy.suspect_words}
                 found = await anyio.to_thread.run_sync(
                     lambda: WordMatcher.build(
-                        lists, policy.allowed_words, include_default=policy.profanity_list
+                        lists,
+                        policy.allowed_words,
+                        include_default=policy.profanity_list,
+                        languages=policy.profanity_languages,
+                        lemmas=self._lemmas,
                     )
                 )
                 self._built[key] = found

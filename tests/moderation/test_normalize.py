@@ -94,7 +94,8 @@ def test_lone_surrogates_are_dropped() -> None:
 
 
 def test_words_that_mix_scripts_read_both_as_latin_and_as_cyrillic() -> None:
-    assert fold_mixed("fuсk") == ("fuck", "fиск")  # Cyrillic с in a Latin word
+    assert fold_mixed("fuсk")[:2] == ("fuck", "fиск")  # Cyrillic с in a Latin word
+    assert "пиздец" in fold_mixed("пиzдец")  # a Latin letter for the Cyrillic one it sounds like
     assert "хуй" in fold_mixed("хyй")
     assert "fuck" in fold_mixed("fυck")  # Greek upsilon
 
