@@ -18,6 +18,8 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TypeVar, cast
 
+from pydantic import ValidationError
+
 from comments.app import app_from_environment, build_service, create_app
 from comments.errors import ApiError
 from comments.http.access_log import ACCESS_LOGGER, QueryFreeAccessLog
@@ -63,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     update.add_argument("--edit-window", type=int, help="seconds")
     update.add_argument("--reply-depth", type=int)
     update.add_argument("--auto-close-days", type=int)
+    tiers = ["publish", "mask", "hold", "reject"]
+    for tier in ("mild", "strong", "slur"):
+        update.add_argument(f"--profanity-{tier}", choices=tiers, help=f"for {tier} words")
+    update.add_argument(
+        "--languages", help="built-in lists that apply, comma-separated (en,ru,uk,be)"
+    )
     sites.add_parser("list", help="list sites")
 
     roles = commands.add_parser("roles", help="manage roles").add_subparsers(
@@ -117,11 +125,25 @@ def _policy_changes(args: argparse.Namespace, current: SitePolicy) -> SitePolicy
         "edit_window_seconds": args.edit_window,
         "reply_depth": args.reply_depth,
         "auto_close_days": args.auto_close_days,
+        "profanity_mild": args.profanity_mild,
+        "profanity_strong": args.profanity_strong,
+        "profanity_slur": args.profanity_slur,
+        "profanity_languages": [
+            code.strip() for code in args.languages.split(",") if code.strip()
+        ]
+        if args.languages is not None
+        else None,
     }
     given = {k: v for k, v in changes.items() if v is not None}
     if not given:
         return None
-    return SitePolicy.model_validate(current.model_dump() | given)
+    try:
+        return SitePolicy.model_validate(current.model_dump() | given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
+        )
+        raise SettingsError(f"sites update: {problems}") from None
 
 
 def _sites(settings: Settings, args: argparse.Namespace) -> None:

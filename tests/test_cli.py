@@ -3,6 +3,7 @@ and the server limits `serve` and `demo` share."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -19,7 +20,9 @@ from starlette.types import Receive, Scope, Send
 
 from comments import app as app_module
 from comments.cli import main, uvicorn_options
+from comments.models import SitePolicy
 from comments.settings import Settings
+from comments.storage.sql import SqlStorage
 from tests.harness import PUBLIC, Harness
 
 PYTHON = sys.executable
@@ -73,6 +76,47 @@ def test_migrate_then_manage_sites_roles_and_tokens(env: dict[str, str]) -> None
         "roles", "grant", "--site", "daily", "--user", "dev:mod", "--role", "admin", env=env
     )
     assert granted.returncode == 0, granted.stderr
+
+
+def test_sites_update_sets_the_tiers_and_languages_and_refuses_unknown_ones(
+    env: dict[str, str],
+) -> None:
+    assert comments("migrate", env=env).returncode == 0
+    added = comments("sites", "add", "daily", "--origin", "https://d.example", env=env)
+    assert added.returncode == 0, added.stderr
+    updated = comments(
+        "sites",
+        "update",
+        "daily",
+        "--profanity-mild",
+        "hold",
+        "--profanity-slur",
+        "reject",
+        "--languages",
+        "en,ru",
+        env=env,
+    )
+    assert updated.returncode == 0, updated.stderr
+
+    async def stored() -> SitePolicy:
+        store = SqlStorage.from_url(env["COMMENTS_DATABASE_URL"])
+        try:
+            site = await store.get_site("daily")
+            assert site is not None
+            return site.policy
+        finally:
+            await store.close()
+
+    policy = asyncio.run(stored())
+    assert (policy.profanity_mild, policy.profanity_strong, policy.profanity_slur) == (
+        "hold",
+        "hold",
+        "reject",
+    )
+    assert policy.profanity_languages == ("en", "ru")
+    wrong = comments("sites", "update", "daily", "--languages", "en,xx", env=env)
+    assert wrong.returncode == 2
+    assert "profanity_languages" in wrong.stderr and "Traceback" not in wrong.stderr
 
 
 def test_token_printed_by_the_cli_works_against_the_api(sqlite_url: str) -> None:

@@ -245,7 +245,7 @@ _RUN3 = re.compile(r"(.)\1\1")
 _SYMBOL = re.compile(r"[@$+|€¢*#]")
 _INNER_BANG = re.compile(rf"!(?:(?<=[^\W_]!)|(?<=[@$+|€¢*#]!))!*(?={_TC})")
 _DIGIT_LETTER = re.compile(r"\d(?:(?<=[^\W\d_]\d)|(?=[^\W\d_]))")
-_LATIN_LETTER = re.compile(r"[a-z]")
+_NOT_LATIN_LETTERS = bytes(code for code in range(256) if not 97 <= code <= 122)
 _LATIN_RUN = re.compile(r"[a-z\u00e0-\u024f\u1e00-\u1eff]+")
 _LATIN_EXTENDED = re.compile(r"[\u00e0-\u024f\u1e00-\u1eff]")
 _NON_ASCII_RUN = re.compile(r"[^\W_\x00-\x7f]+")  # letters and digits
@@ -309,8 +309,9 @@ _CLASS_DIGIT_LETTER = re.compile("0a")
 _CLASS_SYMBOL = re.compile(r"\$")
 _CLASS_BANG = re.compile(r"!(?<=[a0$]!)!*(?=[a0$])")
 _CLASS_TIGHT = re.compile(r"\.(?<=[a0$]\.)(?=[a0$])")
-# A quick look for two one-character tokens close together (a superset of the next one).
-_CLASS_SINGLES = re.compile(r"[ .x'](?<![a0]')[a0$][ .]{1,3}[a0$](?![a0$])")
+# A quick look for three one-character tokens close together: two alone (`и в`, `a I`)
+# spell nothing a list holds, so most texts need no look for spaced letters at all.
+_CLASS_SINGLES = re.compile(r"[ .x'](?<![a0]')[a0$](?:[ .]{1,3}[a0$]){2}(?![a0$])")
 _CLASS_SPACED = re.compile(
     r"[ .](?<=(?:[ .x]|(?<![a0])')[a0$][ .])[ .]{0,2}+(?=[a0$](?![a0$])(?!!+[a0$]))"
 )
@@ -347,7 +348,7 @@ def odd_tokens(canonical: str, projection: str | None = None) -> list[tuple[int,
         if "!" in projected:
             spots += [match.start() for match in _CLASS_BANG.finditer(projected)]
         if not canonical.isascii():  # Cyrillic: where Latin letters touch it, look-alikes
-            if _LATIN_LETTER.search(canonical):
+            if canonical.encode().translate(None, _NOT_LATIN_LETTERS):
                 spots += _mixed_spots(canonical)
             if "ѕ" in canonical or "ј" in canonical:
                 spots += [match.start() for match in _LOOKALIKE_RUN.finditer(canonical)]

@@ -175,22 +175,28 @@ def duplicate_text(submission: Submission, facts: Facts) -> Verdict | None:
 
 
 _CAPITALS = re.compile(r"[A-Z\u0400-\u042f]")
+_OTHER_CASED = re.compile(r"[\u00c0-\u024f\u0370-\u03ff\u0460-\u052f\u1e00-\u1fff\uff21-\uff3a]")
 
 
 def shouting(submission: Submission, facts: Facts) -> Verdict | None:
     """Mostly capital letters (of at least 20 letters).
 
-    A text of ASCII and Cyrillic (most comments) is counted by two C-speed passes: its
-    capitals by pattern, its letters on its class projection; any other text letter by
-    letter.
+    A text of ASCII and Cyrillic is counted by two C-speed passes: its capitals by
+    pattern, its letters on its class projection; any other text only once it has
+    enough capitals to matter, letter by letter.
     """
-    body = submission.body
+    body, ratio = submission.body, facts.policy.shouting_ratio
     projection = classes(body)
     if projection is not None:
         upper, letters = len(_CAPITALS.findall(body)), projection.count("a")
     else:
-        upper, letters = sum(map(str.isupper, body)), sum(map(str.isalpha, body))
-    if letters >= 20 and upper >= facts.policy.shouting_ratio * letters:
+        upper = len(_CAPITALS.findall(body))
+        if _OTHER_CASED.search(body):
+            upper = sum(map(str.isupper, body))
+        if upper < 20 * ratio:
+            return None  # too few capitals to matter, however many letters
+        letters = sum(map(str.isalpha, body))
+    if letters >= 20 and upper >= ratio * letters:
         return Verdict(
             "hold",
             ReasonCode.SHOUTING,

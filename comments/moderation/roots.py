@@ -16,6 +16,7 @@ window, so no pattern can run away on a 10,000-letter token.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -26,6 +27,7 @@ import ahocorasick_rs
 from comments.models import Tier
 from comments.moderation.normalize import TOKEN, is_token_char
 
+log = logging.getLogger(__name__)
 TIER_ORDER: dict[Tier, int] = {"mild": 0, "strong": 1, "slur": 2}
 _WINDOW = 24  # characters either side of a core looked at in a very long token
 _LONG_TOKEN = 64
@@ -57,22 +59,33 @@ class Lemmas:
 
     def __init__(self) -> None:
         self._analyzer: object | None = None
+        self._failed = False
         self._lock = threading.Lock()
 
     def of(self, word: str) -> tuple[str, ...] | None:
-        """The lemmas of a dictionary word; None for a word the dictionary does not know."""
+        """The lemmas of a dictionary word; None for a word the dictionary does not know.
+
+        Without the dictionary every word is unknown: a flagged word then stays flagged,
+        so a comment waits for a moderator rather than slipping through.
+        """
         analyzer = self._load()
+        if analyzer is None:
+            return None
         parses = analyzer.parse(word)  # type: ignore[attr-defined]
         known = [p.normal_form.replace("ё", "е") for p in parses if p.is_known]
         return tuple(dict.fromkeys(known)) if known else None
 
-    def _load(self) -> object:
-        if self._analyzer is None:
+    def _load(self) -> object | None:
+        if self._analyzer is None and not self._failed:
             with self._lock:
-                if self._analyzer is None:
-                    import pymorphy3  # type: ignore[import-untyped]
+                if self._analyzer is None and not self._failed:
+                    try:
+                        import pymorphy3  # type: ignore[import-untyped]
 
-                    self._analyzer = pymorphy3.MorphAnalyzer(lang="ru")
+                        self._analyzer = pymorphy3.MorphAnalyzer(lang="ru")
+                    except Exception:
+                        self._failed = True
+                        log.exception("the Russian dictionary did not load; flagged words stay")
         return self._analyzer
 
 

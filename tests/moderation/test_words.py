@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from comments.moderation.languages.en import NEWS_VOCABULARY, bundled_words
+from comments.moderation.roots import Lemmas, Root, RootMatcher
 from comments.moderation.words import (
     DEFAULT_LIST,
     MAX_ENTRY_LENGTH,
@@ -339,3 +340,15 @@ def test_every_word_found_alone_is_found_in_any_company(matcher: WordMatcher) ->
             position = start + len(piece)
             if matcher.find(piece):
                 assert any(s < position and start < e for s, e in (h.span for h in spans))
+
+
+def test_a_dictionary_word_whose_lemma_no_rule_matches_is_ordinary(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`страхуй` holds the root of `хуй` but its lemma is `страховать`: with the dictionary
+    it is ordinary; without it (it failed to load) the rule stands and a moderator looks."""
+    rule = Root("хуй", "strong", ("хуй",), r"ху[йя]", morph=True)
+    assert RootMatcher.build([rule], Lemmas()).check("страхуй") is None
+    assert RootMatcher.build([rule], Lemmas()).check("хуй") == rule
+    monkeypatch.setitem(sys.modules, "pymorphy3", None)  # its import now fails
+    assert RootMatcher.build([rule], Lemmas()).check("страхуй") == rule
