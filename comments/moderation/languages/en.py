@@ -93,13 +93,17 @@ def tier_of(word: str) -> Tier:
 
 def words(*, news_vocabulary: bool = False) -> Mapping[Tier, tuple[str, ...]]:
     """The list by tier, without `NEWS_VOCABULARY` unless asked for."""
-    found: dict[Tier, list[str]] = {"mild": [], "strong": [], "slur": []}
-    for word in bundled_words():
-        if news_vocabulary or word.lower() not in NEWS_VOCABULARY:
-            found[tier_of(word)].append(word)
+    tiers: dict[str, Tier] = {
+        word: tier_of(word)
+        for word in bundled_words()
+        if news_vocabulary or word.lower() not in NEWS_VOCABULARY
+    }
     for tier, added in ADDED.items():
-        found[tier] += added
-    return {tier: tuple(entries) for tier, entries in found.items()}
+        tiers.update(dict.fromkeys(added, tier))  # ours decide where both list a word
+    return {
+        tier: tuple(word for word, its in tiers.items() if its == tier)
+        for tier in ("mild", "strong", "slur")
+    }
 
 
 _AFTER = r"(?:ing?|in|en|ed|er+s?|ahs?|az|s|off|wit|face|tard|head|k+)?"
