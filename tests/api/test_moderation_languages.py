@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from comments.models import SitePolicy
 from tests.harness import Harness
 
@@ -180,41 +178,28 @@ def test_an_old_script_sending_one_action_sets_every_tier(harness: Harness) -> N
     assert harness.post(harness.token(), "Damn.").json()["status"] == "rejected"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "а" * 10_000,
-        "\u200b" * 10_000,
-        "е" + "\u0301" * 9_999,
-        "хуйfuckпизда" * 800,
-        "😀" * 5_000,
-        "\u202e" + "שלום עולם " * 900,
-        "\ud800" * 10,
-        "*" * 10_000,
-        "f u c k " * 1_200,
-    ],
-    ids=[
-        "one-letter",
-        "invisible",
-        "combining",
-        "mixed-scripts",
-        "emoji",
-        "right-to-left",
-        "lone-surrogates",
-        "stars",
-        "spaced-letters",
-    ],
-)
-def test_hostile_texts_get_an_answer_and_never_an_error(
-    harness: Harness, text: str
-) -> None:
+HOSTILE = {
+    "one letter": "а" * 10_000,
+    "invisible": "\u200b" * 10_000,
+    "combining": "е" + "\u0301" * 9_999,
+    "mixed scripts": "хуйfuckпизда" * 800,
+    "emoji": "😀" * 5_000,
+    "right-to-left": "\u202e" + "שלום עולם " * 900,
+    "lone surrogates": "\ud800" * 10,
+    "stars": "*" * 10_000,
+    "spaced letters": "f u c k " * 1_200,
+}
+
+
+def test_hostile_texts_get_an_answer_and_never_an_error(harness: Harness) -> None:
     policy(harness, max_char_run=10_000)
     mod = harness.moderator()
-    r = harness.client.post(
-        CHECK,
-        content=json.dumps({"body": text}),  # escapes lone surrogates as JSON allows
-        headers=harness.auth(mod) | {"Content-Type": "application/json"},
-    )
-    assert r.status_code in (200, 422), r.text
-    if r.status_code == 422:
-        assert r.json()["error"]["code"] == "invalid"
+    for name, text in HOSTILE.items():
+        r = harness.client.post(
+            CHECK,
+            content=json.dumps({"body": text}),  # escapes lone surrogates as JSON allows
+            headers=harness.auth(mod) | {"Content-Type": "application/json"},
+        )
+        assert r.status_code in (200, 422), (name, r.text)
+        if r.status_code == 422:
+            assert r.json()["error"]["code"] == "invalid", name
