@@ -285,8 +285,11 @@ class _Vocabulary:
         known = tuple(sorted(set(words)))
         if not known:
             return None
-        dfa = ahocorasick_rs.Implementation.DFA
-        return cls(known, ahocorasick_rs.AhoCorasick(known, implementation=dfa))
+        # A DFA for a few hundred words; a compact automaton for a site's thousands,
+        # whose DFA would push the rest of the work out of the processor's caches.
+        kind = ahocorasick_rs.Implementation
+        implementation = kind.DFA if len(known) <= 2_000 else kind.ContiguousNFA
+        return cls(known, ahocorasick_rs.AhoCorasick(known, implementation=implementation))
 
     def find(self, canonical: str) -> dict[str, list[int]]:
         found: dict[str, list[int]] = {}
