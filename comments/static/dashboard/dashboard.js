@@ -65,6 +65,12 @@
     ["threads", "Threads and editing"],
     ["other", "Other settings"],
   ]);
+  const LIST_ACTIONS = Object.freeze([
+    ["hold", "Hold for review"],
+    ["reject", "Reject"],
+    ["mask", "Publish with the word starred out"],
+  ]);
+  const TIER_ACTIONS = Object.freeze([["publish", "Publish"], ...LIST_ACTIONS]);
   /* Known policy fields; anything else the server sends is rendered by its type. */
   const POLICY_FIELDS = Object.freeze({
     premoderation: {
@@ -72,7 +78,14 @@
       choices: [["off", "Off — publish at once"], ["new", "New authors — hold until they are established"], ["all", "All — hold every comment"]],
     },
     new_author_comments: { group: "review", label: "An author is new until this many comments are approved", kind: "int" },
+    profanity_list: { group: "words", label: "Use the built-in word lists", help: "English, Russian, Ukrainian and Belarusian words and roots, each with a tier." },
+    profanity_languages: { group: "words", label: "Languages of the built-in lists", kind: "lines", help: "One code per line: en, ru, uk, be." },
+    profanity_mild: { group: "words", label: "Mild words (hell, damn, crap)", choices: TIER_ACTIONS },
+    profanity_strong: { group: "words", label: "Strong words (obscenities)", choices: TIER_ACTIONS },
+    profanity_slur: { group: "words", label: "Slurs", choices: TIER_ACTIONS },
     banned_words: { group: "words", label: "Banned words", kind: "lines", help: "One per line. A comment containing one is rejected." },
+    banned_action: { group: "words", label: "For banned words", choices: LIST_ACTIONS },
+    suspect_action: { group: "words", label: "For suspect words", choices: LIST_ACTIONS },
     suspect_words: { group: "words", label: "Suspect words", kind: "lines", help: "One per line. A comment containing one is held for review." },
     allowed_words: { group: "words", label: "Allowed words", kind: "lines", help: "One per line. Exceptions to the lists above." },
     report_threshold: { group: "review", label: "Reports that put a comment in the queue", kind: "int", help: "From this many different readers." },
