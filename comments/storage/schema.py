@@ -75,6 +75,7 @@ users = Table(
     Column("avatar_url", String(2048), nullable=True),
     Column("email", String(320), nullable=True),
     Column("created_at", TS, nullable=False),
+    Column("language", String(8), nullable=True),
 )
 
 roles = Table(
@@ -141,6 +142,8 @@ comments = Table(
     Column("decided_by", String(300), nullable=True),
     Column("decided_at", TS, nullable=True),
     Column("body_hash", String(64), nullable=False, server_default=""),
+    Column("featured_at", TS, nullable=True),
+    Column("featured_by", String(300), nullable=True),
     Index("ix_comments_thread_status_id", "thread_id", "status", "id"),
     Index("ix_comments_site_body_hash", "site", "body_hash"),
     Index("ix_comments_site_status_id", "site", "status", "id"),
