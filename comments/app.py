@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -29,6 +30,8 @@ from comments.api import live as live_api
 from comments.api import me as me_api
 from comments.api import metrics as metrics_api
 from comments.api import moderation as moderation_api
+from comments.api import preview as preview_api
+from comments.api import users as users_api
 from comments.auth import routes as auth_routes
 from comments.cache import make_cache
 from comments.demo import article, article_ru
@@ -58,6 +61,8 @@ PACKAGE = Path(__file__).resolve().parent
 ENDPOINTS: list[Endpoint] = [
     *comments_api.ENDPOINTS,
     *me_api.ENDPOINTS,
+    *preview_api.ENDPOINTS,
+    *users_api.ENDPOINTS,
     *moderation_api.ENDPOINTS,
     *auth_routes.ENDPOINTS,
 ]
@@ -71,7 +76,12 @@ def widget_dir() -> Path:
 
 
 class PublicFiles(StaticFiles):
-    """Static files any page may load (the widget), cached briefly."""
+    """Static files any page may load (the widget), cached briefly.
+
+    The widget imports its ES modules (core/, i18n/) from the publisher's page, and a
+    module from another origin needs CORS: the asking origin is named (public files, no
+    credentials, so any origin may read them), never `*`, with `Vary: Origin`.
+    """
 
     def file_response(self, *args: Any, **kwargs: Any) -> Response:
         response = super().file_response(*args, **kwargs)
@@ -81,13 +91,18 @@ class PublicFiles(StaticFiles):
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         try:
-            return await super().get_response(path, scope)
+            response = await super().get_response(path, scope)
         except HTTPException as exc:
-            if exc.status_code == 404:
-                return JSONResponse(
-                    {"error": {"code": "not_found", "message": "There is no such file."}}, 404
-                )
-            raise
+            if exc.status_code != 404:
+                raise
+            response = JSONResponse(
+                {"error": {"code": "not_found", "message": "There is no such file."}}, 404
+            )
+        origin = Headers(scope=scope).get("origin")
+        response.headers.append("Vary", "Origin")
+        if origin:
+            response.headers["Access-Control-Allow-Origin"] = origin
+        return response
 
 
 def configured_providers(settings: Settings) -> dict[str, Provider]:

@@ -212,6 +212,7 @@ class User:
     avatar_url: str | None
     created_at: datetime
     email: str | None = None
+    language: Language | None = None  # the reader's last negotiated language, None until known
 
 
 @dataclass(frozen=True)
@@ -295,6 +296,13 @@ class Comment:
     reviewed_reports: int = 0
     decided_by: str | None = None
     decided_at: datetime | None = None
+    featured_at: datetime | None = None
+    featured_by: str | None = None
+
+    @property
+    def featured(self) -> bool:
+        """Pinned by staff and still published: a comment hidden since is not shown pinned."""
+        return self.featured_at is not None and self.status == "approved"
 
 
 @dataclass(frozen=True)

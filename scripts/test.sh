@@ -2,7 +2,8 @@
 # The project's single test command. Run from anywhere, as root on a fresh Debian
 # machine with Python 3.11+ (or as a user who already has the system packages).
 # Installs what is missing, then runs, stopping at the first failure:
-#   ruff check, mypy, lint-imports, pytest (extra arguments go to pytest).
+#   ruff check, mypy, lint-imports, the widget's JavaScript tests (node --test),
+#   pytest (extra arguments go to pytest).
 # The tests start their own throwaway Redis and PostgreSQL servers.
 set -euo pipefail
 
@@ -20,6 +21,7 @@ have_postgres_server() {
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 have_postgres_server || missing+=(postgresql)
 if [ ! -x .venv/bin/python ] && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
@@ -53,6 +55,9 @@ step "mypy"
 
 step "lint-imports"
 .venv/bin/lint-imports
+
+step "node --test (the widget)"
+node --test tests/js/
 
 step "pytest"
 status=0

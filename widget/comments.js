@@ -20,7 +20,13 @@
  * Single-page sites: `Comments.createInstance(element, options)` returns an
  * instance with `destroy()`; `Comments.mountAll()` scans the page again.
  * Options (camelCase) override the element's data-* attributes: site, thread,
- * threadUrl, threadTitle, sort, theme, lang, ssoToken, base.
+ * threadUrl, threadTitle, sort, theme, lang, ssoToken, base, strings.
+ *
+ * Its words come from ES modules beside this script: core/i18n.js picks the
+ * language (`lang`, else the page's <html lang>, else the reader's browser) and
+ * i18n/<language>.js holds the text, both imported while the first requests are
+ * on their way. A publisher rewords any text with `data-strings` (JSON, key →
+ * text or plural forms; invalid JSON is ignored) or the `strings` option.
  *
  * All state lives on instances (and the element they are mounted on); the only
  * global is the `window.Comments` registry object.
@@ -35,11 +41,7 @@
   const DATA = Symbol("comments.data"); // on each rendered <li>: the comment as shown
   const MAX_LENGTH = 10000;
   const PAGE_SIZE = 20;
-  const SORTS = Object.freeze([
-    ["oldest", "Oldest first"],
-    ["newest", "Newest first"],
-    ["top", "Top rated"],
-  ]);
+  const SORTS = Object.freeze(["oldest", "newest", "top"]); // named by "sort.<key>"
   const THEMES = Object.freeze(["light", "dark", "auto"]);
   const LIVE_EVENTS = Object.freeze([
     "ready", "reset", "comment.created", "comment.updated", "comment.removed",
@@ -48,18 +50,13 @@
   // A stream the service refused (an HTTP error) is not retried by the browser: try again later.
   const STREAM_RETRY_MS = 15 * 1000;
   const STREAM_RETRY_MAX_MS = 5 * 60 * 1000;
-  const REPORT_REASONS = Object.freeze([
-    ["spam", "Spam or advertising"],
-    ["abuse", "Abuse or harassment"],
-    ["off_topic", "Off topic"],
-    ["other", "Something else"],
-  ]);
+  const REPORT_REASONS = Object.freeze(["spam", "abuse", "off_topic", "other"]); // "reason.<key>"
 
   /* ------------------------------------------------------------------ *
    * Where the service lives: this script's own URL minus SCRIPT_PATH.   *
    * ------------------------------------------------------------------ */
 
-  function findServiceBase() {
+  function findScript() {
     let src = document.currentScript && document.currentScript.src;
     if (!src) {
       for (const script of document.querySelectorAll("script[src]")) {
@@ -69,8 +66,12 @@
         }
       }
     }
+    return src ? new URL(src, location.href).href : null;
+  }
+
+  function serviceBaseOf(src) {
     if (!src) return null;
-    const url = new URL(src, location.href);
+    const url = new URL(src);
     const path = url.pathname.endsWith(SCRIPT_PATH)
       ? url.pathname.slice(0, -SCRIPT_PATH.length)
       : "";
@@ -85,19 +86,23 @@
     }
   }
 
-  const SERVICE_BASE = findServiceBase(); // constant once the script has run
+  const SCRIPT_URL = findScript(); // constant once the script has run
+  const SERVICE_BASE = serviceBaseOf(SCRIPT_URL);
 
   /* ------------------------------------------------------------------ *
    * HTTP: every request the widget makes goes through this object.      *
    * ------------------------------------------------------------------ */
 
+  /** `message` is the service's own (already in the reader's language); else `key` words it. */
   class ApiError extends Error {
-    constructor(status, code, message, fields) {
-      super(message);
+    constructor(status, code, message, fields, key = "error.generic", params = null) {
+      super(message || "");
       this.name = "ApiError";
       this.status = status;
       this.code = code;
       this.fields = fields || null;
+      this.key = key;
+      this.params = params;
     }
   }
 
@@ -135,7 +140,7 @@
         });
       } catch (error) {
         if (error && error.name === "AbortError") throw error;
-        throw new ApiError(0, "network", "Could not reach the comment service. Check your connection and try again.");
+        throw new ApiError(0, "network", "", null, "error.network");
       }
       if (response.status === 204) return null;
       let data = null;
@@ -150,8 +155,10 @@
         throw new ApiError(
           response.status,
           detail.code || "http_" + response.status,
-          detail.message || "Something went wrong (" + response.status + "). Please try again.",
-          detail.fields
+          detail.message || "",
+          detail.fields,
+          "error.status",
+          { status: response.status }
         );
       }
       return data;
@@ -236,18 +243,6 @@
   const POPUP_GRACE_MS = 1000;
   // The service forgets a login's state after ten minutes: no answer can come later than that.
   const POPUP_TIMEOUT_MS = 10 * 60 * 1000;
-  const POPUP_LOST = Object.freeze({
-    closed: "The login window was closed before the login finished. Try again whenever you like.",
-    severed:
-      "This page cut the link to the login window (its Cross-Origin-Opener-Policy header " +
-      "blocks pop-up windows), so logging in cannot finish here. Close the login window; " +
-      "the site's team can fix this.",
-    unknown:
-      "The login window was closed, or lost its link to this page, before the login finished. " +
-      "Close it if it is still open, and try again.",
-    timeout: "The login took too long and was stopped. Try again whenever you like.",
-  });
-
   /** Calls `onLost("closed" | "timeout")` once unless stopped first; returns the stop function. */
   function watchPopup(popup, onLost) {
     let grace = null;
@@ -297,7 +292,7 @@
     }
   }
 
-  /** Why a login window went quiet, in the words of POPUP_LOST's keys. */
+  /** Why a login window went quiet: "closed", "severed", "unknown" or "timeout" ("login.lost.<why>"). */
   async function diagnoseLostPopup(reason, signal) {
     if (reason !== "closed") return reason;
     const policy = await pageOpenerPolicy(signal);
@@ -333,10 +328,6 @@
     } catch {
       return String(n);
     }
-  }
-
-  function countLabel(n, lang) {
-    return formatNumber(n, lang) + (n === 1 ? " comment" : " comments");
   }
 
   function relativeTime(iso, lang) {
@@ -445,11 +436,72 @@
       origin: new URL(base).origin,
       threadUrl: pick("threadUrl") || defaultThreadUrl(),
       threadTitle: pick("threadTitle") || document.title || "",
-      sort: SORTS.some(([key]) => key === sort) ? sort : "oldest",
+      sort: SORTS.includes(sort) ? sort : "oldest",
       theme: THEMES.includes(theme) ? theme : "page",
       lang: pick("lang") || document.documentElement.lang || navigator.language || "",
+      // What core/i18n.js chooses the widget's language from.
+      language: Object.freeze({
+        explicit: pick("lang"),
+        page: document.documentElement.lang || "",
+        browser: Object.freeze(Array.from(navigator.languages || [navigator.language || ""])),
+      }),
+      // The publisher's rewording: an object (option) or JSON text (data-strings), read by the core.
+      strings: options.strings !== undefined ? options.strings : data.strings,
       ssoToken: pick("ssoToken") || null, // the publisher's own login, exchanged at start
     });
+  }
+
+  /* ------------------------------------------------------------------ *
+   * Words: ES modules beside this script, imported on demand.           *
+   * ------------------------------------------------------------------ */
+
+  /** The folder of the widget's own files: where this script came from, else the service's. */
+  function widgetDir(config) {
+    return SCRIPT_URL ? new URL(".", SCRIPT_URL).href : config.base + "/widget/";
+  }
+
+  /**
+   * The translator for `config`: the core and English at once, then the chosen language's
+   * file. Null when the core or English can't be loaded; a language file that can't be
+   * leaves the widget in English.
+   */
+  async function loadTranslator(config) {
+    const dir = widgetDir(config);
+    const failed = (error) => {
+      console.warn("Comments: could not load the widget's words from " + dir + ".", error);
+      return null;
+    };
+    const english = import(new URL("i18n/en.js", dir).href).catch(failed);
+    let core;
+    try {
+      core = await import(new URL("core/i18n.js", dir).href);
+    } catch (error) {
+      return failed(error);
+    }
+    const language = core.chooseLanguage(config.language);
+    const own = language === core.FALLBACK
+      ? null
+      : import(new URL("i18n/" + language + ".js", dir).href).catch(failed);
+    const [en, table] = await Promise.all([english, own]);
+    if (!en) return null;
+    return core.createTranslator({
+      language: table ? language : core.FALLBACK,
+      strings: table ? table.default : en.default,
+      fallback: en.default,
+      overrides: config.strings,
+      locale: config.lang,
+    });
+  }
+
+  /** A request already on its way, held as {data} or {error} until it is taken. */
+  function settle(promise) {
+    return promise.then((data) => ({ data }), (error) => ({ error }));
+  }
+
+  async function take(settled) {
+    const result = await settled;
+    if ("error" in result) throw result.error;
+    return result.data;
   }
 
   /** Light or dark, from the first opaque background behind the element. */
@@ -504,10 +556,12 @@
       this.streamOpened = false; // a stream has said `ready` once
       this.streamLost = false; // events may have been missed: reload when the next one is ready
 
+      this.i18n = null; // the translator; the shell is built once it has loaded
+      this.shell = null;
+
       this.root = el.shadowRoot || el.attachShadow({ mode: "open" });
       this.root.replaceChildren();
       applyStyles(this.root);
-      this.buildShell();
 
       this.onMessage = this.onMessage.bind(this);
       this.onStorage = this.onStorage.bind(this);
@@ -559,6 +613,23 @@
       return "cw-" + prefix + "-" + this.idSeq;
     }
 
+    /** The text for `key` in the widget's language (see core/i18n.js). */
+    t(key, params) {
+      return this.i18n.t(key, params);
+    }
+
+    /** A role or badge in words; one the widget has no words for shows as it came. */
+    roleName(role) {
+      const key = "role." + role;
+      return this.i18n.has(key) ? this.t(key) : String(role);
+    }
+
+    /** What to tell the reader about a failure: the service's own words, else the widget's. */
+    explain(error) {
+      if (!(error instanceof ApiError)) return this.t("error.generic");
+      return error.message || this.t(error.key, error.params);
+    }
+
     /* ---------------- shell ---------------- */
 
     buildShell() {
@@ -568,7 +639,7 @@
       this.sortSelect = h(
         "select",
         { id: sortId, class: "cw-select", "data-action": "sort" },
-        SORTS.map(([key, label]) => h("option", { value: key, selected: key === this.sort }, label))
+        SORTS.map((key) => h("option", { value: key, selected: key === this.sort }, this.t("sort." + key)))
       );
       this.sortSelect.addEventListener("change", () => {
         this.sort = this.sortSelect.value;
@@ -577,12 +648,12 @@
       this.accountEl = h("div", { class: "cw-account" });
       this.composerEl = h("div", { class: "cw-composer" });
       this.statusEl = h("p", { class: "cw-status", role: "status", "aria-live": "polite" });
-      this.listEl = h("ol", { class: "cw-list", "aria-label": "Comments" });
-      this.emptyEl = h("p", { class: "cw-empty", hidden: true }, "No comments yet. Be the first to share your view.");
+      this.listEl = h("ol", { class: "cw-list", "aria-label": this.t("list.label") });
+      this.emptyEl = h("p", { class: "cw-empty", hidden: true }, this.t("list.empty"));
       this.moreButton = h(
         "button",
         { type: "button", class: "cw-btn cw-btn-wide", "data-action": "load-more", hidden: true },
-        "Load more comments"
+        this.t("list.more")
       );
       this.moreButton.addEventListener("click", () => this.loadMore());
       this.freshButton = h(
@@ -597,8 +668,8 @@
         h(
           "header",
           { class: "cw-head" },
-          h("h2", { id: headingId, class: "cw-heading" }, h("span", null, "Comments"), " ", this.countEl),
-          h("div", { class: "cw-sort" }, h("label", { for: sortId }, "Sort by"), this.sortSelect)
+          h("h2", { id: headingId, class: "cw-heading" }, h("span", null, this.t("heading")), " ", this.countEl),
+          h("div", { class: "cw-sort" }, h("label", { for: sortId }, this.t("sort.label")), this.sortSelect)
         ),
         this.accountEl,
         this.composerEl,
@@ -625,26 +696,51 @@
 
     /* ---------------- start-up and session ---------------- */
 
+    /**
+     * The words and the first requests at once: the translator's modules load while the
+     * login options, the reader and the first page are fetched (the page waits when the
+     * publisher's login must run first). Nothing is shown before the words are there.
+     */
     async start() {
+      const words = loadTranslator(this.config);
+      const token = this.tokens.get();
+      const early = {
+        providers: settle(this.api.providers()),
+        me: token ? { token, sort: null, result: settle(this.api.me()) } : null,
+        page: this.config.ssoToken
+          ? null
+          : { token, sort: this.sort, result: settle(this.api.list(this.config.thread, this.sort, null)) },
+      };
+      const translator = await words;
+      if (this.destroyed || !translator) return; // without words, a warning in the console
+      this.i18n = translator;
+      this.buildShell();
       this.renderAccount();
-      const providers = this.loadProviders();
-      if (this.tokens.get()) await this.confirmUser();
+      const providers = this.loadProviders(early.providers);
+      if (this.tokens.get()) await this.confirmUser(this.stillGood(early.me));
       if (this.config.ssoToken && !this.signedOnAs(this.config.ssoToken)) {
         await this.signOnWithPublisher(this.config.ssoToken);
       }
       this.renderAccount();
-      await Promise.all([providers, this.loadThread()]);
+      await Promise.all([providers, this.loadThread(this.stillGood(early.page))]);
     }
 
-    async loadProviders() {
+    /** An early request's answer, if it was asked with the token (and sort) still in use. */
+    stillGood(early) {
+      if (!early || early.token !== this.tokens.get()) return null;
+      if (early.sort !== null && early.sort !== this.sort) return null;
+      return early.result;
+    }
+
+    async loadProviders(early = null) {
       try {
-        const data = await this.api.providers();
+        const data = await (early ? take(early) : this.api.providers());
         this.providers = (data && Array.isArray(data.providers)) ? data.providers : [];
         this.providersError = null;
       } catch (error) {
         if (this.ignorable(error)) return;
         this.providers = [];
-        this.providersError = error.message;
+        this.providersError = this.explain(error);
       }
       this.renderAccount();
     }
@@ -670,14 +766,14 @@
         await this.confirmUser();
       } catch (error) {
         if (this.ignorable(error)) return;
-        this.say(error.message, "error");
+        this.say(this.explain(error), "error");
       }
     }
 
     /** Asks the service who the stored token belongs to; drops it when rejected. */
-    async confirmUser() {
+    async confirmUser(early = null) {
       try {
-        const data = await this.api.me();
+        const data = await (early ? take(early) : this.api.me());
         this.user = (data && data.user) || null;
         if (!this.user) this.tokens.clear();
       } catch (error) {
@@ -686,7 +782,7 @@
           this.tokens.clear();
           this.user = null;
         } else {
-          this.say(error.message, "error");
+          this.say(this.explain(error), "error");
         }
       }
     }
@@ -701,7 +797,7 @@
       this.user = null;
       this.renderAccount();
       this.renderComposer();
-      this.say(message || "Your session has ended. Please log in again.", "error");
+      this.say(message || this.t("session.ended"), "error");
     }
 
     ignorable(error) {
@@ -715,7 +811,7 @@
         this.dropSession(error.message);
         return;
       }
-      const message = error instanceof ApiError ? error.message : "Something went wrong. Please try again.";
+      const message = this.explain(error);
       if (target) {
         target.textContent = message;
       } else {
@@ -736,7 +832,7 @@
       const el = this.accountEl;
       if (this.loggedIn()) {
         const roles = Array.isArray(this.user.roles) ? this.user.roles : [];
-        const logout = h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "logout" }, "Log out");
+        const logout = h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "logout" }, this.t("account.logout"));
         logout.addEventListener("click", () => this.logout());
         el.replaceChildren(
           h(
@@ -746,9 +842,10 @@
             h(
               "p",
               { class: "cw-me-name" },
-              "Logged in as ",
-              h("strong", { class: "cw-me-user" }, this.user.name || "reader"),
-              roles.map((role) => [" ", h("span", { class: "cw-badge" }, role)])
+              this.i18n.parts("account.as", {
+                name: h("strong", { class: "cw-me-user" }, this.user.name || this.t("account.reader")),
+              }),
+              roles.map((role) => [" ", h("span", { class: "cw-badge" }, this.roleName(role))])
             ),
             logout
           )
@@ -765,20 +862,20 @@
             "data-provider": provider.id,
             disabled: Boolean(this.waiting),
           },
-          "Log in with " + (provider.name || provider.id)
+          this.t("login.with", { provider: provider.name || provider.id })
         );
         button.addEventListener("click", () => this.login(provider));
         return button;
       });
       let note;
-      if (this.providers === null) note = "Loading login options…";
+      if (this.providers === null) note = this.t("login.loading");
       else if (this.providersError) note = this.providersError;
-      else if (!buttons.length) note = "Logging in is not available for this site right now.";
+      else if (!buttons.length) note = this.t("login.unavailable");
       el.replaceChildren(
         h(
           "div",
           { class: "cw-login" },
-          h("p", { class: "cw-login-text" }, "Log in to join the discussion."),
+          h("p", { class: "cw-login-text" }, this.t("login.prompt")),
           buttons.length ? h("div", { class: "cw-providers" }, buttons) : null,
           note ? h("p", { class: "cw-muted" }, note) : null,
           this.renderLoginWait()
@@ -789,18 +886,18 @@
     /** While a login window is open: what to do there, and a way out; after one is lost: why, and a retry. */
     renderLoginWait() {
       if (this.waiting) {
-        const cancel = h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "login-cancel" }, "Cancel");
+        const cancel = h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "login-cancel" }, this.t("cancel"));
         cancel.addEventListener("click", () => this.cancelLogin());
         return h(
           "div",
           { class: "cw-login-wait" },
-          h("p", { class: "cw-muted" }, "Finish logging in in the window that opened."),
+          h("p", { class: "cw-muted" }, this.t("login.wait")),
           cancel
         );
       }
       if (this.loginNotice) {
         const { provider, text } = this.loginNotice;
-        const retry = h("button", { type: "button", class: "cw-btn", "data-action": "login-retry" }, "Try again");
+        const retry = h("button", { type: "button", class: "cw-btn", "data-action": "login-retry" }, this.t("login.retry"));
         retry.addEventListener("click", () => this.login(provider));
         return h("div", { class: "cw-login-wait" }, h("p", { class: "cw-login-lost", role: "alert" }, text), retry);
       }
@@ -812,7 +909,7 @@
       const url = this.api.loginUrl(provider.id, location.origin);
       const popup = window.open(url, "comments-login", "width=480,height=640");
       if (!popup) {
-        this.say("Your browser blocked the login window. Allow pop-ups for this page and try again.", "error");
+        this.say(this.t("login.blocked"), "error");
         return;
       }
       this.endLoginWait();
@@ -858,7 +955,7 @@
       this.renderAccount();
       const kind = await diagnoseLostPopup(reason, this.aborter.signal);
       if (this.destroyed || seq !== this.loginSeq || this.waiting || this.loggedIn()) return;
-      this.loginNotice = { provider, text: POPUP_LOST[kind] };
+      this.loginNotice = { provider, text: this.t("login.lost." + kind) };
       this.renderAccount();
     }
 
@@ -887,12 +984,12 @@
         this.loginNotice = null;
       }
       this.renderAccount();
-      if (this.loggedIn()) this.say("You are logged in as " + (this.user.name || "reader") + ".");
+      if (this.loggedIn()) this.say(this.t("login.done", { name: this.user.name || this.t("account.reader") }));
       await this.loadThread();
     }
 
     onStorage(event) {
-      if (event.key !== this.tokens.key) return;
+      if (!this.shell || event.key !== this.tokens.key) return; // before the shell, start() reads it
       if (event.newValue) this.afterLogin();
       else if (this.user) {
         this.user = null;
@@ -913,7 +1010,7 @@
       this.tokens.clear();
       this.user = null;
       this.renderAccount();
-      this.say("You are logged out.");
+      this.say(this.t("logout.done"));
       await this.loadThread();
     }
 
@@ -923,7 +1020,7 @@
       const count = Number.isFinite(n) ? n : 0;
       this.countEl.textContent = formatNumber(count, this.config.lang);
       this.countEl.setAttribute("data-count", String(count));
-      this.countEl.setAttribute("aria-label", countLabel(count, this.config.lang));
+      this.countEl.setAttribute("aria-label", this.t("count.comments", { n: count }));
     }
 
     bumpCount(delta) {
@@ -932,25 +1029,27 @@
       this.setCount(this.thread.count);
     }
 
-    /** The first page (again); live events arriving meanwhile are applied after it. */
-    async loadThread() {
+    /** The first page (again), or the one `early` fetched; live events arriving meanwhile wait for it. */
+    async loadThread(early = null) {
+      if (!this.shell) return; // start() loads it once the words are there
       this.holdEvents();
       try {
-        await this.loadFirstPage();
+        await this.loadFirstPage(early);
       } finally {
         this.releaseEvents();
       }
       if (this.thread && !this.destroyed) this.openStream();
     }
 
-    async loadFirstPage() {
+    async loadFirstPage(early = null) {
       const seq = ++this.listSeq;
       const hadToken = Boolean(this.tokens.get());
+      const loading = this.t("status.loading");
       this.listEl.setAttribute("aria-busy", "true");
-      if (!this.listEl.childElementCount) this.say("Loading comments…");
+      if (!this.listEl.childElementCount) this.say(loading);
       let data;
       try {
-        data = await this.api.list(this.config.thread, this.sort, null);
+        data = await (early ? take(early) : this.api.list(this.config.thread, this.sort, null));
       } catch (error) {
         if (seq !== this.listSeq) return;
         this.listEl.removeAttribute("aria-busy");
@@ -962,7 +1061,7 @@
       }
       if (seq !== this.listSeq || this.destroyed) return;
       this.listEl.removeAttribute("aria-busy");
-      if (this.statusEl.textContent === "Loading comments…") this.say("");
+      if (this.statusEl.textContent === loading) this.say("");
       this.thread = Object.assign({ closed: false, count: 0 }, data.thread || {});
       this.setCount(this.thread.count);
       this.viewer = null;
@@ -982,7 +1081,7 @@
       if (!this.nextCursor) return;
       const seq = this.listSeq;
       this.moreButton.disabled = true;
-      this.moreButton.textContent = "Loading…";
+      this.moreButton.textContent = this.t("list.loading");
       this.holdEvents();
       try {
         const data = await this.api.list(this.config.thread, this.sort, this.nextCursor);
@@ -995,7 +1094,7 @@
         this.fail(error);
       } finally {
         this.moreButton.disabled = false;
-        this.moreButton.textContent = "Load more comments";
+        this.moreButton.textContent = this.t("list.more");
         this.releaseEvents();
       }
     }
@@ -1105,7 +1204,7 @@
       const el = this.composerEl;
       if (this.thread && this.thread.closed) {
         // A draft is kept (out of the page) in case the thread opens again.
-        el.replaceChildren(h("p", { class: "cw-notice" }, "Comments are closed on this article."));
+        el.replaceChildren(h("p", { class: "cw-notice" }, this.t("composer.closed")));
         if (!this.loggedIn()) this.topForm = null;
         return;
       }
@@ -1115,7 +1214,7 @@
         return;
       }
       if (this.user.banned) {
-        const notice = this.user.banMessage || "You can't post comments on this site.";
+        const notice = this.user.banMessage || this.t("composer.banned");
         el.replaceChildren(h("p", { class: "cw-notice" }, notice));
         this.topForm = null;
         return;
@@ -1126,9 +1225,9 @@
       }
       this.topForm = this.createForm({
         kind: "compose",
-        label: "Your comment",
-        placeholder: "Share your view. Be civil; comments may be moderated.",
-        submitLabel: "Post comment",
+        label: this.t("composer.label"),
+        placeholder: this.t("composer.placeholder"),
+        submitLabel: this.t("composer.submit"),
         onSubmit: (text, form) => this.submitComment(text, null, form),
       });
       el.replaceChildren(this.topForm.form);
@@ -1152,14 +1251,14 @@
       const errors = h("div", { id: errorsId, class: "cw-form-errors", role: "alert" });
       const submit = h("button", { type: "submit", class: "cw-btn cw-btn-primary", "data-action": kind === "edit" ? "save" : "post" }, submitLabel);
       const cancel = onCancel
-        ? h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "cancel" }, "Cancel")
+        ? h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "cancel" }, this.t("cancel"))
         : null;
       const form = h(
         "form",
         { class: "cw-form cw-" + kind + "-form", novalidate: true },
         h("label", { class: "cw-label", for: textId }, label),
         textarea,
-        h("div", { class: "cw-form-meta" }, h("span", { class: "cw-muted" }, "Plain text and Markdown are welcome."), counter),
+        h("div", { class: "cw-form-meta" }, h("span", { class: "cw-muted" }, this.t("form.hint")), counter),
         errors,
         h("div", { class: "cw-form-actions" }, submit, cancel)
       );
@@ -1191,7 +1290,7 @@
             this.fail(error);
             return;
           }
-          const message = error instanceof ApiError ? error.message : "Something went wrong. Please try again.";
+          const message = this.explain(error);
           errors.append(h("p", null, message));
           const fields = error.fields && typeof error.fields === "object" ? Object.values(error.fields) : [];
           const extra = fields.map(String).filter((text) => text && text !== message);
@@ -1206,7 +1305,7 @@
         errors.replaceChildren();
         textarea.removeAttribute("aria-invalid");
         if (!text.trim()) {
-          errors.append(h("p", null, "Write something before posting."));
+          errors.append(h("p", null, this.t("form.empty")));
           textarea.setAttribute("aria-invalid", "true");
           textarea.focus();
           return;
@@ -1258,9 +1357,7 @@
       }
       this.emptyEl.hidden = true;
       if (comment.status === "approved") this.countArrival(comment.id);
-      this.say(comment.status === "pending"
-        ? "Your comment was received and is awaiting moderation."
-        : "Your comment was posted.");
+      this.say(this.t(comment.status === "pending" ? "posted.pending" : "posted.published"));
       el.classList.add("cw-fresh");
       el.scrollIntoView({ block: "nearest" });
     }
@@ -1464,9 +1561,9 @@
       const when = main.querySelector(".cw-when");
       const mark = when && when.querySelector(".cw-edited");
       if (merged.edited_at && when) {
-        const title = "Edited " + absoluteTime(merged.edited_at, this.config.lang);
+        const title = this.t("comment.editedAt", { date: absoluteTime(merged.edited_at, this.config.lang) });
         if (mark) mark.title = title;
-        else when.append(h("span", { class: "cw-edited", title }, " · edited"));
+        else when.append(h("span", { class: "cw-edited", title }, " · " + this.t("comment.edited")));
       }
       this.setScore(li, merged.score);
     }
@@ -1548,9 +1645,7 @@
     renderFreshButton() {
       const n = this.fresh.length;
       this.freshButton.hidden = n === 0;
-      this.freshButton.textContent = n === 1
-        ? "Show 1 new comment"
-        : "Show " + formatNumber(n, this.config.lang) + " new comments";
+      this.freshButton.textContent = this.t("list.fresh", { n });
     }
 
     showFresh() {
@@ -1586,7 +1681,7 @@
       if (!el) return;
       const n = Number(score) || 0;
       el.textContent = formatNumber(n, this.config.lang);
-      el.setAttribute("aria-label", "Score " + n);
+      el.setAttribute("aria-label", this.t("votes.scoreIs", { n }));
       el.setAttribute("data-score", String(n));
     }
 
@@ -1610,7 +1705,7 @@
         "data-author-id": comment.author && comment.author.id,
       });
       li[DATA] = comment;
-      const replies = h("ol", { class: "cw-replies", "aria-label": "Replies" });
+      const replies = h("ol", { class: "cw-replies", "aria-label": this.t("replies.label") });
       li.append(this.renderMain(comment, li), replies);
       this.appendComments(replies, comment.replies, depth + 1);
       if (comment.replies_next_cursor) li.append(this.moreRepliesButton(comment, li, comment.replies_next_cursor));
@@ -1630,14 +1725,16 @@
         h(
           "div",
           { class: "cw-byline" },
-          h("span", { id: authorId, class: "cw-author" }, deleted ? "Deleted comment" : (author.name || "Anonymous")),
-          deleted ? null : (author.badges || []).map((badge) => h("span", { class: "cw-badge" }, String(badge))),
+          h("span", { id: authorId, class: "cw-author" },
+            deleted ? this.t("comment.deletedAuthor") : (author.name || this.t("comment.anonymous"))),
+          deleted ? null : (author.badges || []).map((badge) => h("span", { class: "cw-badge" }, this.roleName(badge))),
           h(
             "span",
             { class: "cw-when" },
             h("time", { id: timeId, datetime: c.created_at, title: absoluteTime(c.created_at, this.config.lang) }, relativeTime(c.created_at, this.config.lang)),
             c.edited_at && !deleted
-              ? h("span", { class: "cw-edited", title: "Edited " + absoluteTime(c.edited_at, this.config.lang) }, " · edited")
+              ? h("span", { class: "cw-edited", title: this.t("comment.editedAt", { date: absoluteTime(c.edited_at, this.config.lang) }) },
+                " · " + this.t("comment.edited"))
               : null
           )
         )
@@ -1647,7 +1744,7 @@
       if (c.status === "pending" || c.status === "rejected") main.append(this.moderationNote(c));
 
       if (deleted) {
-        main.append(h("p", { class: "cw-tombstone" }, "This comment was deleted."));
+        main.append(h("p", { class: "cw-tombstone" }, this.t("comment.deleted")));
         return main;
       }
       const body = h("div", { class: "comment-body" });
@@ -1666,16 +1763,14 @@
       return h(
         "div",
         { class: "cw-moderation", role: "note" },
-        h("strong", null, c.status === "pending" ? "Awaiting moderation" : "Not published"),
-        h("span", null, c.status === "pending"
-          ? " Only you can see this comment until a moderator approves it."
-          : " A moderator declined this comment."),
+        h("strong", null, this.t(c.status === "pending" ? "moderation.pending" : "moderation.rejected")),
+        h("span", null, " " + this.t(c.status === "pending" ? "moderation.pendingNote" : "moderation.rejectedNote")),
         reasons.length ? h("ul", { class: "cw-reasons" }, reasons.map((text) => h("li", null, String(text)))) : null
       );
     }
 
     renderActions(c, li, main, body, slot) {
-      const name = (c.author && c.author.name) || "this reader";
+      const name = (c.author && c.author.name) || this.t("comment.someone");
       const mine = Boolean(this.user && c.author && this.user.id !== undefined && c.author.id === this.user.id);
       const published = c.status === "approved" || !c.status;
       const open = this.thread ? !this.thread.closed : true;
@@ -1687,24 +1782,25 @@
         h("button", { type: "button", class: "cw-action", "data-action": action, "aria-label": label }, text);
 
       if (published) {
-        const reply = button("reply", "Reply", "Reply to " + name);
+        const reply = button("reply", this.t("action.reply"), this.t("action.replyTo", { name }));
         reply.setAttribute("aria-expanded", "false");
         reply.hidden = !open; // shown again if the thread reopens
         reply.addEventListener("click", () => this.toggleReply(c, li, slot, reply));
         actions.append(reply);
       }
       if (c.can_edit) {
-        const edit = button("edit", "Edit", "Edit your comment");
+        const edit = button("edit", this.t("action.edit"), this.t("action.editOwn"));
         edit.addEventListener("click", () => this.startEdit(c, li, main, body, slot, edit));
         actions.append(edit);
       }
       if (c.can_delete) {
-        const del = button("delete", "Delete", mine ? "Delete your comment" : "Delete comment by " + name);
+        const del = button("delete", this.t("action.delete"),
+          mine ? this.t("action.deleteOwn") : this.t("action.deleteBy", { name }));
         del.addEventListener("click", () => this.deleteComment(c, slot));
         actions.append(del);
       }
       if (published && !mine) {
-        const report = button("report", "Report", "Report comment by " + name);
+        const report = button("report", this.t("action.report"), this.t("action.reportBy", { name }));
         report.setAttribute("aria-expanded", "false");
         report.addEventListener("click", () => this.toggleReport(c, slot, report));
         actions.append(report);
@@ -1713,27 +1809,27 @@
     }
 
     renderVotes(c, mine, name, slot) {
-      const group = h("div", { class: "cw-votes", role: "group", "aria-label": "Votes" });
+      const group = h("div", { class: "cw-votes", role: "group", "aria-label": this.t("votes.label") });
       const score = h("span", { class: "cw-score", "aria-live": "polite" });
       const setScore = () => {
         const n = Number(c.score) || 0;
         score.textContent = formatNumber(n, this.config.lang);
-        score.setAttribute("aria-label", "Score " + n);
+        score.setAttribute("aria-label", this.t("votes.scoreIs", { n }));
         score.setAttribute("data-score", String(n));
       };
       setScore();
       if (mine) {
-        group.append(h("span", { class: "cw-score-label" }, "Score"), score);
+        group.append(h("span", { class: "cw-score-label" }, this.t("votes.score")), score);
         return group;
       }
       const make = (value, action, symbol, label) => {
-        const b = h("button", { type: "button", class: "cw-vote", "data-action": action, "aria-label": label + " comment by " + name },
+        const b = h("button", { type: "button", class: "cw-vote", "data-action": action, "aria-label": this.t(label, { name }) },
           h("span", { "aria-hidden": "true" }, symbol));
         b.addEventListener("click", () => this.vote(c, value, slot, sync));
         return b;
       };
-      const up = make(1, "vote-up", "▲", "Upvote");
-      const down = make(-1, "vote-down", "▼", "Downvote");
+      const up = make(1, "vote-up", "▲", "votes.up");
+      const down = make(-1, "vote-down", "▼", "votes.down");
       const sync = () => {
         up.setAttribute("aria-pressed", String(c.my_vote === 1));
         down.setAttribute("aria-pressed", String(c.my_vote === -1));
@@ -1744,9 +1840,10 @@
       return group;
     }
 
+    /** `what`: "vote", "reply" or "report" ("need.<what>"). */
     needLogin(slot, what) {
       if (this.loggedIn()) return false;
-      slot.replaceChildren(h("p", { class: "cw-inline-note", role: "status" }, "Log in to " + what + "."));
+      slot.replaceChildren(h("p", { class: "cw-inline-note", role: "status" }, this.t("need." + what)));
       return true;
     }
 
@@ -1789,13 +1886,15 @@
       this.closeSlot(slot);
       if (this.needLogin(slot, "reply")) return;
       if (this.user && this.user.banned) {
-        slot.replaceChildren(h("p", { class: "cw-inline-note" }, "You can't post comments on this site."));
+        slot.replaceChildren(h("p", { class: "cw-inline-note" }, this.t("composer.banned")));
         return;
       }
       const form = this.createForm({
         kind: "reply",
-        label: "Reply to " + ((c.author && c.author.name) || "this comment"),
-        submitLabel: "Post reply",
+        label: c.author && c.author.name
+          ? this.t("reply.label", { name: c.author.name })
+          : this.t("reply.labelNoName"),
+        submitLabel: this.t("reply.submit"),
         onSubmit: async (text, f) => {
           await this.submitComment(text, c.id, f);
           this.closeSlot(slot);
@@ -1816,15 +1915,13 @@
       const initial = typeof c.body === "string" ? c.body : htmlToText(c.html);
       const form = this.createForm({
         kind: "edit",
-        label: "Edit your comment",
+        label: this.t("edit.label"),
         initial,
-        submitLabel: "Save changes",
+        submitLabel: this.t("edit.submit"),
         onSubmit: async (text) => {
           const updated = await this.api.edit(c.id, text);
           this.replaceMain(li, Object.assign({}, c, updated || {}, { body: text }));
-          this.say(updated && updated.status === "pending"
-            ? "Your edit was saved and is awaiting moderation."
-            : "Your comment was updated.");
+          this.say(this.t(updated && updated.status === "pending" ? "edit.pending" : "edit.saved"));
         },
         onCancel: () => {
           this.closeSlot(slot);
@@ -1851,14 +1948,14 @@
     }
 
     async deleteComment(c, slot) {
-      if (!window.confirm("Delete this comment? This can't be undone.")) return;
+      if (!window.confirm(this.t("delete.confirm"))) return;
       try {
         await this.api.remove(c.id);
       } catch (error) {
         this.fail(error, this.inlineNote(slot));
         return;
       }
-      this.say("The comment was deleted.");
+      this.say(this.t("delete.done"));
       await this.loadThread();
     }
 
@@ -1869,24 +1966,24 @@
         return;
       }
       this.closeSlot(slot);
-      if (this.needLogin(slot, "report a comment")) return;
+      if (this.needLogin(slot, "report")) return;
       const reasonId = this.uid("reason");
       const noteId = this.uid("note");
       const reason = h("select", { id: reasonId, name: "reason", class: "cw-select" },
-        REPORT_REASONS.map(([value, label]) => h("option", { value }, label)));
+        REPORT_REASONS.map((value) => h("option", { value }, this.t("reason." + value))));
       const note = h("input", { id: noteId, name: "note", type: "text", class: "cw-input", maxlength: 500, autocomplete: "off" });
       const errors = h("p", { class: "cw-form-errors", role: "alert" });
-      const send = h("button", { type: "submit", class: "cw-btn cw-btn-primary", "data-action": "send-report" }, "Send report");
-      const cancel = h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "cancel" }, "Cancel");
+      const send = h("button", { type: "submit", class: "cw-btn cw-btn-primary", "data-action": "send-report" }, this.t("report.send"));
+      const cancel = h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "cancel" }, this.t("cancel"));
       const form = h(
         "form",
         { class: "cw-form cw-report-form", novalidate: true },
         h(
           "fieldset",
           null,
-          h("legend", null, "Report this comment to the moderators"),
-          h("div", { class: "cw-field" }, h("label", { for: reasonId }, "Reason"), reason),
-          h("div", { class: "cw-field" }, h("label", { for: noteId }, "Note (optional)"), note)
+          h("legend", null, this.t("report.legend")),
+          h("div", { class: "cw-field" }, h("label", { for: reasonId }, this.t("report.reason")), reason),
+          h("div", { class: "cw-field" }, h("label", { for: noteId }, this.t("report.note")), note)
         ),
         errors,
         h("div", { class: "cw-form-actions" }, send, cancel)
@@ -1902,11 +1999,11 @@
         try {
           await this.api.report(c.id, reason.value, note.value.trim());
           this.closeSlot(slot);
-          slot.append(h("p", { class: "cw-inline-note", role: "status" }, "Thank you. The moderators will review this comment."));
+          slot.append(h("p", { class: "cw-inline-note", role: "status" }, this.t("report.thanks")));
         } catch (error) {
           if (error.status === 409) {
             this.closeSlot(slot);
-            slot.append(h("p", { class: "cw-inline-note", role: "status" }, "You have already reported this comment."));
+            slot.append(h("p", { class: "cw-inline-note", role: "status" }, this.t("report.already")));
           } else {
             this.fail(error, errors);
           }
@@ -1920,11 +2017,11 @@
     }
 
     moreRepliesButton(c, li, cursor) {
-      const button = h("button", { type: "button", class: "cw-btn cw-btn-quiet cw-more-replies", "data-action": "more-replies" }, "More replies");
+      const button = h("button", { type: "button", class: "cw-btn cw-btn-quiet cw-more-replies", "data-action": "more-replies" }, this.t("replies.more"));
       let next = cursor;
       button.addEventListener("click", async () => {
         button.disabled = true;
-        button.textContent = "Loading…";
+        button.textContent = this.t("list.loading");
         try {
           const data = await this.api.replies(this.config.thread, c.id, next);
           const depth = Number(li.getAttribute("data-depth")) + 1;
@@ -1941,7 +2038,7 @@
           this.fail(error);
         }
         button.disabled = false;
-        button.textContent = "More replies";
+        button.textContent = this.t("replies.more");
       });
       return button;
     }

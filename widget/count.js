@@ -6,10 +6,13 @@
  *
  * Fills every `[data-comments-count][data-site][data-thread]` element with its
  * thread's count, asking the service once per site for up to 100 threads at a
- * time. A `{n}` in the attribute's value is a template ("{n} comments");
- * without one the text is "1 comment" / "12 comments". Elements keep their
- * text when the service can't be reached. `CommentsCount.refresh()` runs it
- * again for single-page sites.
+ * time. A `{n}` in the attribute's value is the publisher's template
+ * ("Комментарии: {n}"); without one the text is the widget's own in the page's
+ * language ("1 comment", "21 комментарий"), from the ES modules beside this
+ * script (core/i18n.js, i18n/<language>.js), imported while the counts are
+ * fetched and only when an element needs them. Elements keep their text when
+ * the service can't be reached. `CommentsCount.refresh()` runs it again for
+ * single-page sites.
  */
 (() => {
   "use strict";
@@ -18,7 +21,7 @@
   const SELECTOR = "[data-comments-count][data-site][data-thread]";
   const BATCH = 100;
 
-  function findServiceBase() {
+  function findScript() {
     let src = document.currentScript && document.currentScript.src;
     if (!src) {
       for (const script of document.querySelectorAll("script[src]")) {
@@ -32,13 +35,43 @@
         }
       }
     }
+    return src ? new URL(src, location.href).href : null;
+  }
+
+  function serviceBaseOf(src) {
     if (!src) return null;
-    const url = new URL(src, location.href);
+    const url = new URL(src);
     const path = url.pathname.endsWith(SCRIPT_PATH) ? url.pathname.slice(0, -SCRIPT_PATH.length) : "";
     return url.origin + path;
   }
 
-  const SERVICE_BASE = findServiceBase();
+  const SCRIPT_URL = findScript();
+  const SERVICE_BASE = serviceBaseOf(SCRIPT_URL);
+
+  /** The translator for the page's language, or null when its modules can't be loaded. */
+  async function loadTranslator(dir) {
+    const failed = () => null;
+    const english = import(new URL("i18n/en.js", dir).href).catch(failed);
+    let core;
+    try {
+      core = await import(new URL("core/i18n.js", dir).href);
+    } catch {
+      return null;
+    }
+    const page = document.documentElement.lang || "";
+    const language = core.chooseLanguage({ page, browser: Array.from(navigator.languages || []) });
+    const own = language === core.FALLBACK
+      ? null
+      : import(new URL("i18n/" + language + ".js", dir).href).catch(failed);
+    const [en, table] = await Promise.all([english, own]);
+    if (!en) return null;
+    return core.createTranslator({
+      language: table ? language : core.FALLBACK,
+      strings: (table || en).default,
+      fallback: en.default,
+      locale: page || undefined,
+    });
+  }
 
   async function fetchCounts(base, site, threads) {
     const url = new URL(base + "/api/v1/sites/" + encodeURIComponent(site) + "/counts");
@@ -53,16 +86,20 @@
     return (data && data.counts) || {};
   }
 
-  function label(el, n) {
-    const template = el.getAttribute("data-comments-count") || "";
+  function hasTemplate(el) {
+    return (el.getAttribute("data-comments-count") || "").includes("{n}");
+  }
+
+  /** The publisher's template filled in, else the words (the bare number without them). */
+  function label(el, n, words) {
     let number = String(n);
     try {
       number = new Intl.NumberFormat(document.documentElement.lang || undefined).format(n);
     } catch {
       /* keep the plain number */
     }
-    if (template.includes("{n}")) return template.split("{n}").join(number);
-    return number + (n === 1 ? " comment" : " comments");
+    if (hasTemplate(el)) return el.getAttribute("data-comments-count").split("{n}").join(number);
+    return words ? words.t("count.comments", { n }) : number;
   }
 
   /** Fills every count element under `root`; resolves when all requests are done. */
@@ -79,18 +116,22 @@
       if (!threads.has(thread)) threads.set(thread, []);
       threads.get(thread).push(el);
     }
+    const wordless = Array.from(bySite.values()).some((threads) =>
+      Array.from(threads.values()).some((els) => els.some((el) => !hasTemplate(el))));
+    const dir = SCRIPT_URL ? new URL(".", SCRIPT_URL).href : service + "/widget/";
+    const words = wordless ? loadTranslator(dir) : Promise.resolve(null);
     const requests = [];
     for (const [site, threads] of bySite) {
       const keys = Array.from(threads.keys());
       for (let i = 0; i < keys.length; i += BATCH) {
         const batch = keys.slice(i, i + BATCH);
         requests.push(
-          fetchCounts(service, site, batch).then(
-            (counts) => {
+          Promise.all([fetchCounts(service, site, batch), words]).then(
+            ([counts, translator]) => {
               for (const thread of batch) {
                 const n = Number(counts[thread]) || 0;
                 for (const el of threads.get(thread)) {
-                  el.textContent = label(el, n);
+                  el.textContent = label(el, n, translator);
                   el.setAttribute("data-comments-count-value", String(n));
                 }
               }

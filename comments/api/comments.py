@@ -12,7 +12,7 @@ from comments.http.answers import send
 from comments.http.client import client_address
 from comments.http.context import context_of
 from comments.http.inputs import free_text
-from comments.http.language import language_of, varies_by_language
+from comments.http.language import language_of, requested_language, varies_by_language
 from comments.http.present import comment_json
 from comments.http.routing import Endpoint
 from comments.models import MAX_BODY, MAX_THREAD_KEY, MAX_TITLE, MAX_URL, Site
@@ -124,6 +124,7 @@ async def post_comment(request: Request, site: Site, body: PostBody, viewer: Vie
         ),
         client_address(request, context.trusted_networks),
         idempotency_key=checked_key(request.headers.get(IDEMPOTENCY_HEADER)),
+        language=requested_language(request.headers),
     )
     response = JSONResponse(comment_json(view, language_of(request.headers)), status_code=201)
     varies_by_language(response.headers)

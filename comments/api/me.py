@@ -8,7 +8,8 @@ from starlette.responses import JSONResponse, Response
 
 from comments.http.context import context_of
 from comments.http.inputs import site_field
-from comments.http.present import user_json
+from comments.http.language import requested_language
+from comments.http.present import iso, user_json
 from comments.http.routing import Endpoint
 from comments.service import Viewer
 
@@ -22,9 +23,20 @@ class MeQuery(BaseModel):
 
 
 async def me(request: Request, query: MeQuery, viewer: Viewer) -> Response:
-    """Who the token belongs to, with roles and ban state on the site."""
-    banned = await context_of(request).service.moderation.banned(query.site, viewer.user.id)
-    data = user_json(viewer.user) | {"roles": sorted(viewer.roles), "banned": banned}
+    """Who the token belongs to, with roles, ban state and language on the site.
+
+    `ban` comes only with a visible ban; the request's language is remembered.
+    """
+    profile = await context_of(request).service.profiles.me(
+        viewer, query.site, requested_language(request.headers)
+    )
+    data = user_json(profile.user) | {
+        "roles": sorted(profile.roles),
+        "banned": profile.ban is not None,
+        "language": profile.user.language,
+    }
+    if profile.ban is not None:
+        data["ban"] = {"until": iso(profile.ban.until), "reason": profile.ban.reason}
     return JSONResponse({"user": data}, headers={"Cache-Control": "no-store"})
 
 

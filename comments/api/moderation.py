@@ -184,6 +184,29 @@ async def claim(request: Request, comment_id: str, viewer: Viewer) -> Response:
     return JSONResponse({"claimed_by": holder, "expires_in": 60})
 
 
+async def feature(request: Request, comment_id: str, viewer: Viewer) -> Response:
+    """Pin a published top-level comment to the top of its thread (at most five a thread)."""
+    comment = await context_of(request).service.moderation.feature(viewer, comment_id)
+    return JSONResponse({"comment": _featured_json(comment)})
+
+
+async def unfeature(request: Request, comment_id: str, viewer: Viewer) -> Response:
+    """Unpin a featured comment."""
+    comment = await context_of(request).service.moderation.unfeature(viewer, comment_id)
+    return JSONResponse({"comment": _featured_json(comment)})
+
+
+def _featured_json(comment: Any) -> dict[str, Any]:
+    featured = comment.featured
+    return {
+        "id": comment.id,
+        "status": comment.status,
+        "featured": featured,
+        "featured_at": iso(comment.featured_at) if featured else None,
+        "featured_by": comment.featured_by if featured else None,
+    }
+
+
 def _ban_json(ban: Any, name: str | None) -> dict[str, Any]:
     return {
         "user_id": ban.user_id,
@@ -377,6 +400,10 @@ ENDPOINTS = [
              body=DecisionBody, auth="moderator", errors=(403, 404, 409, 422)),
     Endpoint("POST", DECISION + "/claim", claim, "Claim an item for review", "moderation",
              auth="moderator", errors=(403, 404, 409)),
+    Endpoint("POST", DECISION + "/feature", feature, "Feature a comment", "moderation",
+             auth="moderator", errors=(403, 404, 409)),
+    Endpoint("POST", DECISION + "/unfeature", unfeature, "Unfeature a comment", "moderation",
+             auth="moderator", errors=(403, 404)),
     Endpoint("POST", SITE + "/moderation/bulk", bulk, "Decide on many comments", "moderation",
              body=BulkBody, auth="moderator", errors=(403, 404, 422)),
     Endpoint("GET", SITE + "/bans", list_bans, "Bans and suspensions", "moderation",

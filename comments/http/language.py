@@ -19,6 +19,15 @@ def language_of(headers: Headers) -> Language:
     return negotiate(headers.get("accept-language"))
 
 
+def requested_language(headers: Headers) -> Language | None:
+    """The request's language when it sends `Accept-Language`; None when it names none,
+    so a request without the header never overwrites what an account remembers."""
+    header = headers.get("accept-language")
+    if header is None or not header.strip():
+        return None
+    return negotiate(header)
+
+
 def varies_by_language(headers: MutableHeaders) -> None:
     """Mark an answer whose body is in the request's language."""
     headers.add_vary_header(VARY_LANGUAGE)

@@ -19,7 +19,10 @@ from comments.service.limits import RateLimits
 from comments.service.live import Live
 from comments.service.login import Logins
 from comments.service.moderation import Moderation
+from comments.service.people import People, Person
 from comments.service.posting import NewComment, Posting
+from comments.service.preview import Preview
+from comments.service.profile import Profile, Profiles
 from comments.service.reading import Answer, PageQuery, Reading
 from comments.service.screening import Screening
 from comments.service.sessions import Sessions, Viewer
@@ -56,6 +59,9 @@ class Service:
         self.screening = Screening(deps, limits)
         self.moderation = Moderation(deps, self.sites, self.sessions, self.screening)
         self.posting = Posting(deps, self.sites, self.reading, self.screening)
+        self.preview = Preview(deps, self.sites)
+        self.profiles = Profiles(deps)
+        self.people = People(deps, self.moderation.staff, self.sessions)
         self.dispatcher = Dispatcher(deps, self.sites, self.moderation.queues)
         self.logins = Logins(deps, self.sites, self.sessions, limits)
         self.sso = SingleSignOn(deps, self.sites, self.sessions, limits)
@@ -149,6 +155,8 @@ __all__ = [
     "Deps",
     "NewComment",
     "PageQuery",
+    "Person",
+    "Profile",
     "Service",
     "ServiceConfig",
     "ThreadChange",

@@ -22,6 +22,13 @@ from comments.service.staff import Staff
 from comments.storage import BanWrite, Effects
 
 
+def visible_ban(ban: Ban | None, now: datetime) -> Ban | None:
+    """The ban when it holds now and its user may know of it (a shadow ban hides)."""
+    if ban is None or ban.shadow or not ban.active(now):
+        return None
+    return ban
+
+
 class Bans:
     """Who may not write on a site."""
 
@@ -96,7 +103,7 @@ class Bans:
     async def banned(self, site: str, user_id: str) -> bool:
         """Whether the user is under an active, visible ban on the site (shadow bans hide)."""
         ban = await self._deps.storage.get_ban(site, user_id)
-        return ban is not None and not ban.shadow and ban.active(self._deps.clock())
+        return visible_ban(ban, self._deps.clock()) is not None
 
     async def unban(self, viewer: Viewer, site_name: str, user_id: str) -> None:
         """Lift a ban."""

@@ -13,7 +13,7 @@ import logging
 from dataclasses import replace
 from typing import Literal
 
-from comments.errors import Conflict, NotFound
+from comments.errors import Conflict
 from comments.ids import looks_like_id
 from comments.models import Comment, Site
 from comments.service.context import Deps
@@ -48,14 +48,6 @@ class Decisions:
         self._keys = Idempotency(deps)
         self._fresh = Freshness(deps)
 
-    async def _comment(self, viewer: Viewer, comment_id: str) -> tuple[Comment, Site]:
-        comment = (
-            await self._deps.storage.get_comment(comment_id) if looks_like_id(comment_id) else None
-        )
-        if comment is None:
-            raise NotFound("There is no such comment.")
-        return comment, await self._staff.require(viewer, comment.site)
-
     async def decide(
         self,
         viewer: Viewer,
@@ -67,7 +59,7 @@ class Decisions:
         idempotency_key: str | None = None,
     ) -> Comment:
         """Approve, reject or requeue a comment, once: someone else's earlier decision is 409."""
-        comment, site = await self._comment(viewer, comment_id)
+        comment, site = await self._staff.comment(viewer, comment_id)
         reason = _reason(reason)
         scope = f"decision:{comment.id}"
         print_ = fingerprint({"action": action, "from": from_status, "reason": reason})
@@ -185,7 +177,7 @@ class Decisions:
 
     async def claim(self, viewer: Viewer, comment_id: str) -> dict[str, str]:
         """Mark an item as being reviewed, for a minute; 409 names who has it."""
-        comment, site = await self._comment(viewer, comment_id)
+        comment, site = await self._staff.comment(viewer, comment_id)
         me = {"id": viewer.user.id, "name": viewer.user.name}
         key = claim_key(comment.id)
         cache = self._deps.cache

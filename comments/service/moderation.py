@@ -1,9 +1,9 @@
 """The moderators' use cases under one name, for transport.
 
 Each job lives in its own module — queues (`queue`), decisions and claims
-(`decisions`), bans (`bans`), threads, settings, roles, the log and the dry run
-(`admin`), the role check (`staff`) — and this class only hands out their methods, so a
-request still goes down one call.
+(`decisions`), featured comments (`featuring`), bans (`bans`), threads, settings,
+roles, the log and the dry run (`admin`), the role check (`staff`) — and this class
+only hands out their methods, so a request still goes down one call.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from comments.service.bans import Bans
 from comments.service.context import Deps
 from comments.service.decisions import Decisions
 from comments.service.effects import channel
+from comments.service.featuring import Featuring
 from comments.service.queue import Queues, queue_item_json
 from comments.service.screening import Screening
 from comments.service.sessions import Sessions
@@ -37,6 +38,9 @@ class Moderation:
         self.decide = self.decisions.decide
         self.bulk = self.decisions.bulk
         self.claim = self.decisions.claim
+        self.featuring = Featuring(deps, self.staff)
+        self.feature = self.featuring.feature
+        self.unfeature = self.featuring.unfeature
         self.ban = self.bans_.ban
         self.unban = self.bans_.unban
         self.bans = self.bans_.bans

@@ -33,18 +33,20 @@ from comments.models import (
     AuthorView,
     Comment,
     CommentRow,
+    Language,
     Site,
     Status,
     Thread,
     iso,
 )
 from comments.moderation import Decision
-from comments.moderation.phases import word_action
 from comments.service import validation
 from comments.service.context import Deps
 from comments.service.effects import Consequences
 from comments.service.freshness import Freshness
 from comments.service.idempotency import Idempotency, fingerprint
+from comments.service.preview import published_html
+from comments.service.profile import remember_language
 from comments.service.reading import Reading
 from comments.service.screening import Screened, Screening, ban_message
 from comments.service.sessions import Viewer
@@ -121,12 +123,7 @@ class Posting:
 
     async def _html(self, site: Site, screened: Screened) -> str:
         """The published HTML, from the parse screening made: masked words starred out."""
-        policy = site.policy
-        masked = [hit for hit in screened.hits if word_action(hit, policy) == "mask"]
-        if not masked:
-            return self._deps.renderer.html(screened.parsed)
-        body = (await self._deps.words.matcher(policy)).mask(screened.parsed.source, masked)
-        return self._deps.renderer.render(body)
+        return await published_html(self._deps, site.policy, screened.parsed, screened.hits)
 
     def _row(self, comment: Comment, viewer: Viewer, thread_key: str) -> CommentRow:
         author = AuthorView(
@@ -142,13 +139,19 @@ class Posting:
         address: str | None = None,
         *,
         idempotency_key: str | None = None,
+        language: Language | None = None,
     ) -> CommentView:
-        """A new comment or reply; answers its view and the moderation decision."""
+        """A new comment or reply; answers its view and the moderation decision.
+
+        `language`: the one the request negotiated, remembered on the account (None:
+        the request named none, and the stored one stays).
+        """
         site = await self._sites.get(site_name)
         if viewer.site != site.name:
             raise LoginRequired("This login is for another site. Please log in again.")
         key = validation.text("thread", new.thread, MAX_THREAD_KEY)
         body = validation.text("body", new.body, MAX_BODY, multiline=True)
+        await remember_language(self._deps, viewer, language)
         scope = f"post:{site.name}"
         print_ = fingerprint(
             {"thread": key, "body": body, "parent": new.parent_id, "url": new.thread_url}

@@ -37,6 +37,7 @@ def comment_json(view: CommentView, language: Language) -> dict[str, Any]:
         "replies_next_cursor": view.replies_next_cursor,
         "can_edit": view.can_edit,
         "can_delete": view.can_delete,
+        "featured": comment.featured,
     }
     if view.own and not deleted:
         data["body"] = comment.body

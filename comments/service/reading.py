@@ -29,6 +29,7 @@ from comments.models import CommentRow, Language, Site, Sort, Thread
 from comments.pages import Entry, PageCache, entry_key, thread_hash
 from comments.service.context import Deps
 from comments.service.effects import thread_channel as live_channel
+from comments.service.featuring import MAX_FEATURED
 from comments.service.public import comment_json, page_json
 from comments.service.sessions import Sessions, Viewer
 from comments.service.views import (
@@ -431,9 +432,17 @@ class Reading:
             parent_id=parent_id,
             hide_after_reports=site.policy.hide_after_reports,
         )
-        page = await storage.list_comments(query)
+        rows: list[CommentRow] = []
         if parent_id is None:
-            root_ids = [row.comment.id for row in page.rows]
+            # Featured comments lead the first page, in every sort, and no page repeats them.
+            if decoded is None:
+                pinned = replace(query, featured="only", limit=MAX_FEATURED)
+                rows = (await storage.list_comments(pinned)).rows
+            query = replace(query, featured="exclude")
+        page = await storage.list_comments(query)
+        rows += page.rows
+        if parent_id is None:
+            root_ids = [row.comment.id for row in rows]
         below = await storage.list_descendants(
             root_ids, viewer_id, MAX_DESCENDANTS, site.policy.hide_after_reports
         )
@@ -442,9 +451,7 @@ class Reading:
             if row.comment.parent_id is not None:
                 children[row.comment.parent_id].append(row)
         views = [
-            view
-            for row in page.rows
-            if (view := self._tree(row, children, site, viewer)) is not None
+            view for row in rows if (view := self._tree(row, children, site, viewer)) is not None
         ]
         return CommentPage(info, views, encode_cursor(page.next_cursor))
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from comments.errors import Banned, Forbidden
-from comments.models import Role, Site, User
+from comments.errors import Banned, Forbidden, NotFound
+from comments.ids import looks_like_id
+from comments.models import Comment, Role, Site, User
 from comments.service.context import Deps
 from comments.service.effects import Consequences
 from comments.service.sessions import TOKEN_CAPS, Sessions, Viewer
@@ -32,6 +33,15 @@ class Staff:
         """The site, if the viewer moderates it (administers it, with `admin`); else 403."""
         site, _ = await self.acting(viewer, site_name, need="admin" if admin else "moderator")
         return site
+
+    async def comment(self, viewer: Viewer, comment_id: str) -> tuple[Comment, Site]:
+        """A comment and its site, if the viewer moderates that site; 404 for no such id."""
+        comment = (
+            await self._deps.storage.get_comment(comment_id) if looks_like_id(comment_id) else None
+        )
+        if comment is None:
+            raise NotFound("There is no such comment.")
+        return comment, await self.require(viewer, comment.site)
 
     async def acting(
         self, viewer: Viewer, site_name: str, *, need: Role | None = "moderator"

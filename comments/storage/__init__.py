@@ -19,6 +19,7 @@ from comments.models import (
     Ban,
     Comment,
     CommentRow,
+    Language,
     Role,
     Session,
     Site,
@@ -63,6 +64,9 @@ class CommentQuery:
     cursor: Cursor | None = None
     parent_id: str | None = None
     hide_after_reports: int = 0
+    featured: Literal["only", "exclude"] | None = None
+    """`only`: the featured top-level comments, newest featured first (no cursor);
+    `exclude`: every other one (so no page lists a featured comment twice)."""
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,23 @@ class NewCommentWrite:
 
 
 @dataclass(frozen=True)
+class FeatureWrite:
+    """Pin a comment to the top of its thread (or unpin it), if it may be and still is not."""
+
+    comment_id: str
+    featured: bool
+    actor_id: str
+    now: datetime
+    most: int  # featured comments a thread may have
+    effects: Effects = NO_EFFECTS
+
+
+# changed: written with its effects; unchanged: it already was so (nothing written);
+# ineligible: not a published, shown, top-level comment; full: the thread has `most`.
+FeatureOutcome = Literal["changed", "unchanged", "ineligible", "full"]
+
+
+@dataclass(frozen=True)
 class BanWrite:
     """A ban with what follows from it in the same transaction."""
 
@@ -225,6 +246,15 @@ class UserStore(Protocol):
 
     async def get_user(self, user_id: str) -> User | None:
         """The user with this id."""
+
+    async def set_language(self, user_id: str, language: Language) -> bool:
+        """Remember the user's language; False when it was already that (nothing written)."""
+
+    async def search_users(
+        self, site: str, text: str, limit: int
+    ) -> list[tuple[User, frozenset[Role]]]:
+        """Users who wrote on the site, or hold a role or a ban there, whose name contains
+        `text` case-insensitively; by name, at most `limit`, each with its roles there."""
 
     async def roles(self, site: str, user_id: str) -> set[Role]:
         """The user's roles on the site."""
@@ -342,6 +372,10 @@ class CommentStore(Protocol):
 
     async def count_comments(self, site: str, keys: list[str]) -> dict[str, int]:
         """Published comments per thread key (keys with none are absent)."""
+
+    async def feature_comment(self, write: FeatureWrite) -> tuple[FeatureOutcome, Comment | None]:
+        """Feature or unfeature, guarded by the comment's state and the thread's limit; the
+        effects commit only with a change. Answers the outcome and the comment as it is."""
 
     async def count_approved_by(self, site: str, author_id: str) -> int:
         """How many of the author's comments on the site are published."""

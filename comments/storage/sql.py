@@ -16,9 +16,10 @@ from comments.storage.sql_base import make_engine
 from comments.storage.sql_comments import CommentQueries
 from comments.storage.sql_moderation import ModerationQueries
 from comments.storage.sql_outbox import OutboxQueries
+from comments.storage.sql_people import PeopleQueries
 
 
-class SqlStorage(AccountQueries, CommentQueries, ModerationQueries, OutboxQueries):
+class SqlStorage(AccountQueries, PeopleQueries, CommentQueries, ModerationQueries, OutboxQueries):
     """The one storage implementation, for both database engines."""
 
     @classmethod

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 
-from comments.models import Role, Session, Site, User
+from comments.models import Language, Role, Session, Site, User
 from comments.storage import NO_EFFECTS, Effects
 from comments.storage.schema import comments, reports, roles, sessions, sites, threads, users, votes
-from comments.storage.sql_base import SqlBase, site_of_row, user_of_row
+from comments.storage.sql_base import SqlBase, language_of_row, site_of_row, user_of_row
 
 
 def _session_of_row(row: Any) -> Session:
@@ -102,6 +102,19 @@ class AccountQueries(SqlBase):
                 (await conn.execute(select(users).where(users.c.id == user_id))).mappings().first()
             )
         return user_of_row(row) if row else None
+
+    async def set_language(self, user_id: str, language: Language) -> bool:
+        """Remember the user's language; False when it was already that (nothing written)."""
+        query = (
+            update(users)
+            .where(
+                users.c.id == user_id,
+                or_(users.c.language.is_(None), users.c.language != language),
+            )
+            .values(language=language)
+        )
+        async with self._engine.begin() as conn:
+            return bool((await conn.execute(query)).rowcount)
 
     async def roles(self, site: str, user_id: str) -> set[Role]:
         """The user's roles on the site."""
@@ -197,6 +210,7 @@ class AccountQueries(SqlBase):
                 users.c.avatar_url.label("u_avatar_url"),
                 users.c.email.label("u_email"),
                 users.c.created_at.label("u_created_at"),
+                users.c.language.label("u_language"),
                 has("moderator"),
                 has("admin"),
             )
@@ -215,6 +229,7 @@ class AccountQueries(SqlBase):
                 avatar_url=row["u_avatar_url"],
                 email=row["u_email"],
                 created_at=row["u_created_at"],
+                language=language_of_row(row["u_language"]),
             )
         found: set[Role] = set()
         if row["is_moderator"]:

@@ -13,7 +13,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql import ColumnElement, Select
 
-from comments.models import AuthorView, Comment, CommentRow, Site, SitePolicy, Thread, User
+from comments.models import (
+    LANGUAGES,
+    AuthorView,
+    Comment,
+    CommentRow,
+    Language,
+    Site,
+    SitePolicy,
+    Thread,
+    User,
+)
 from comments.storage import Effects, KeyTaken
 from comments.storage.schema import audit, comments, idempotency, outbox, threads, users
 
@@ -53,6 +63,14 @@ def site_of_row(row: RowMapping) -> Site:
     )
 
 
+def language_of_row(value: str | None) -> Language | None:
+    """A stored language among ours; anything else (a code no longer served) as unknown."""
+    for language in LANGUAGES:
+        if value == language:
+            return language
+    return None
+
+
 def user_of_row(row: RowMapping) -> User:
     return User(
         id=row["id"],
@@ -60,6 +78,7 @@ def user_of_row(row: RowMapping) -> User:
         avatar_url=row["avatar_url"],
         email=row["email"],
         created_at=row["created_at"],
+        language=language_of_row(row["language"]),
     )
 
 
@@ -99,6 +118,8 @@ def comment_of_row(row: RowMapping) -> Comment:
         reviewed_reports=row["reviewed_reports"],
         decided_by=row["decided_by"],
         decided_at=row["decided_at"],
+        featured_at=row["featured_at"],
+        featured_by=row["featured_by"],
     )
 
 

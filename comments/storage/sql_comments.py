@@ -16,6 +16,8 @@ from comments.storage import (
     Cursor,
     Effects,
     FactsQuery,
+    FeatureOutcome,
+    FeatureWrite,
     NewCommentWrite,
     Page,
     StoredFacts,
@@ -35,6 +37,11 @@ from comments.storage.sql_base import (
 
 def _count(*where: ColumnElement[bool]) -> Any:
     return select(func.count()).select_from(comments).where(*where).scalar_subquery()
+
+
+def pinned(table: Any) -> ColumnElement[bool]:
+    """Featured as readers see it: a comment that left `approved` is no longer pinned."""
+    return and_(table.c.featured_at.is_not(None), table.c.status == "approved")
 
 
 class CommentQueries(SqlBase):
@@ -199,6 +206,8 @@ class CommentQueries(SqlBase):
             values["reason_codes"] = reason_codes(change.reasons)
         async with self._engine.begin() as conn:
             await self._effects(conn, effects)
+            if change.status is not None and change.status != "approved":
+                values |= {"featured_at": None, "featured_by": None}  # nothing hidden stays pinned
             if values:
                 await conn.execute(
                     update(comments).where(comments.c.id == comment_id).values(**values)
@@ -243,6 +252,15 @@ class CommentQueries(SqlBase):
                 below.c.parent_id == comments.c.id, visible(below, query.viewer_id)
             )
         stmt = stmt.where(or_(comments.c.status != "deleted", hanging))
+        if query.featured == "only":
+            stmt = stmt.where(pinned(comments)).order_by(
+                comments.c.featured_at.desc(), comments.c.id.desc()
+            )
+            async with self._engine.connect() as conn:
+                found = (await conn.execute(stmt.limit(query.limit))).mappings()
+                return Page(rows=[row_of(r) for r in found], next_cursor=None)
+        if query.featured == "exclude":
+            stmt = stmt.where(~pinned(comments))
         cursor = query.cursor
         if query.sort == "oldest":
             if cursor:
@@ -376,6 +394,55 @@ class CommentQueries(SqlBase):
                     .values(report_count=comments.c.report_count + 1)
                 )
         return bool(added)
+
+    async def feature_comment(self, write: FeatureWrite) -> tuple[FeatureOutcome, Comment | None]:
+        """Feature or unfeature in one guarded statement; the effects commit only with a change.
+
+        The guard is the UPDATE's WHERE, so two staff featuring at once never pass the
+        thread's limit: SQLite runs writes one at a time, and on PostgreSQL a feature
+        first locks the thread's row (the count alone would not see the other's update).
+        """
+        target = comments.c.id == write.comment_id
+        if write.featured:
+            others = comments.alias("others")
+            room = (
+                select(func.count())
+                .select_from(others)
+                .where(others.c.thread_id == comments.c.thread_id, pinned(others))
+                .scalar_subquery()
+            )
+            guard = [
+                comments.c.status == "approved",
+                comments.c.parent_id.is_(None),
+                comments.c.shadowed.is_(False),
+                comments.c.featured_at.is_(None),
+                room < write.most,
+            ]
+            values: dict[str, object] = {"featured_at": write.now, "featured_by": write.actor_id}
+        else:
+            guard = [pinned(comments)]
+            values = {"featured_at": None, "featured_by": None}
+        async with self._engine.begin() as conn:
+            if write.featured and self._dialect == "postgresql":
+                thread_of = select(comments.c.thread_id).where(target).scalar_subquery()
+                await conn.execute(
+                    select(threads.c.id).where(threads.c.id == thread_of).with_for_update()
+                )
+            stmt = update(comments).where(target, *guard).values(**values)
+            if (await conn.execute(stmt)).rowcount:
+                await self._effects(conn, write.effects)
+                return "changed", await self._get_comment(conn, write.comment_id)
+            current = await self._get_comment(conn, write.comment_id)
+        if current is not None and current.featured == write.featured:
+            return "unchanged", current
+        if (
+            current is None
+            or current.status != "approved"
+            or current.parent_id is not None
+            or current.shadowed
+        ):
+            return "ineligible", current
+        return "full", current
 
     async def count_comments(self, site: str, keys: list[str]) -> dict[str, int]:
         """Published comments per thread key (keys with none are absent)."""

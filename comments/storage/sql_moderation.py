@@ -162,6 +162,7 @@ class ModerationQueries(SqlBase):
         guard = [comments.c.id == comment_id, comments.c.status == from_status]
         if unreviewed_reports:
             guard.append(comments.c.report_count > comments.c.reviewed_reports)
+        unpinned = {} if to_status == "approved" else {"featured_at": None, "featured_by": None}
         stmt = (
             update(comments)
             .where(*guard)
@@ -170,6 +171,7 @@ class ModerationQueries(SqlBase):
                 decided_by=actor_id,
                 decided_at=now,
                 reviewed_reports=comments.c.report_count,
+                **unpinned,  # a rejected or requeued comment is no longer featured
             )
         )
         async with self._engine.begin() as conn:

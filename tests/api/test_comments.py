@@ -249,6 +249,7 @@ def test_me_answers_the_user_with_roles(harness: Harness) -> None:
             "avatar_url": None,
             "roles": [],
             "banned": False,
+            "language": None,
         }
     }
 

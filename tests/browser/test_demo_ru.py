@@ -46,7 +46,7 @@ def test_russian_reader_sees_why_their_comment_is_held_in_russian(
         page.click(W + "form.cw-compose-form button[data-action='post']")
     assert sent.value.all_headers()["accept-language"] == "ru"
     note = page.locator(W + "li.cw-comment .cw-moderation")
-    expect(note).to_contain_text("Awaiting moderation")
+    expect(note).to_contain_text("Ожидает модерации")
     # Held by the default rules (an obscenity); if not, the rules changed, not the widget.
     expect(note.locator(".cw-reasons li")).to_have_text([RUSSIAN])
 

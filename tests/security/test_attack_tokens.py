@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -71,7 +72,13 @@ def moderation_requests(h: Harness, values: dict[str, Any]) -> list[tuple[str, s
             if "moderation" not in operation["tags"]:
                 continue
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
-            found.append((method.upper(), path, examples.body(body["schema"]) if body else None))
+            query = {
+                p["name"]: values.get(p["name"], "x")
+                for p in operation.get("parameters", [])
+                if p.get("in") == "query" and p.get("required")
+            }
+            target = f"{path}?{urlencode(query)}" if query else path
+            found.append((method.upper(), target, examples.body(body["schema"]) if body else None))
     assert len(found) >= 15, found  # the document lists them; a sudden drop is a bug here
     return found + STREAMS
 

@@ -156,6 +156,7 @@ def test_the_document_declares_exactly_the_free_text_fields() -> None:
     assert text == {
         "POST /api/v1/sites/{site}/comments body:body",
         "POST /api/v1/sites/{site}/comments body:thread_title",
+        "POST /api/v1/sites/{site}/preview body:body",
         "PATCH /api/v1/comments/{comment_id} body:body",
         "POST /api/v1/comments/{comment_id}/reports body:note",
         "POST /api/v1/moderation/comments/{comment_id}/decision body:reason",

@@ -1,0 +1,132 @@
+// The language files (widget/i18n/*.js): every one words exactly the keys English has,
+// with the plural forms its language needs and the same parameters, in its own alphabet,
+// and none is left in English. The widget's scripts ask only for keys English has.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+
+import { LANGUAGES } from "../../widget/core/i18n.js";
+
+const WIDGET = new URL("../../widget/", import.meta.url);
+const tables = Object.fromEntries(
+  await Promise.all(
+    LANGUAGES.map(async (code) => [code, (await import(new URL(`i18n/${code}.js`, WIDGET))).default]),
+  ),
+);
+const en = tables.en;
+const others = LANGUAGES.filter((code) => code !== "en");
+
+// Texts a translation may leave as English says them: none so far. Add a key here only
+// for a name or a word every language writes the same ("OK", "Markdown"), per language.
+const SAME_AS_ENGLISH = Object.freeze({ ru: [], uk: [], be: [] });
+
+// Letters one of these languages uses and the others don't: a slip into the wrong alphabet.
+const FOREIGN_LETTERS = Object.freeze({
+  ru: /[іїєґў]/iu,
+  uk: /[ыэёъ]/iu,
+  be: /[иїєґщъ]/iu,
+});
+
+// Keys the scripts build from a name ("sort." + key): their prefixes.
+const BUILT_KEYS = ["sort.", "reason.", "login.lost.", "need.", "role."];
+
+const isPlural = (entry) => entry !== null && typeof entry === "object";
+const forms = (entry) => (isPlural(entry) ? Object.values(entry) : [entry]);
+const placeholders = (text) => [...text.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]).sort();
+
+describe("the language files", () => {
+  test("one file per listed language, and a listed language per file", () => {
+    const files = readdirSync(new URL("i18n/", WIDGET)).filter((name) => name.endsWith(".js"));
+    assert.deepEqual(files.map((name) => name.slice(0, -3)).sort(), [...LANGUAGES].sort());
+  });
+
+  for (const code of LANGUAGES) {
+    test(`${code}: every entry is text or plural forms with the categories ${code} needs`, () => {
+      const needed = new Intl.PluralRules(code).resolvedOptions().pluralCategories;
+      for (const [key, entry] of Object.entries(tables[code])) {
+        if (!isPlural(entry)) {
+          assert.equal(typeof entry, "string", key);
+          assert.ok(entry.trim(), `${code} ${key} is empty`);
+          continue;
+        }
+        assert.deepEqual(Object.keys(entry).sort(), [...needed].sort(), `${code} ${key}`);
+        for (const form of Object.values(entry)) assert.equal(typeof form, "string", key);
+      }
+    });
+  }
+
+  for (const code of others) {
+    test(`${code}: exactly the keys of en.js`, () => {
+      const missing = Object.keys(en).filter((key) => !Object.hasOwn(tables[code], key));
+      const extra = Object.keys(tables[code]).filter((key) => !Object.hasOwn(en, key));
+      assert.deepEqual({ missing, extra }, { missing: [], extra: [] });
+    });
+
+    test(`${code}: plural where English is plural, with the same parameters`, () => {
+      for (const [key, english] of Object.entries(en)) {
+        const entry = tables[code][key];
+        assert.equal(isPlural(entry), isPlural(english), `${code} ${key}`);
+        const wanted = placeholders(forms(english).at(-1));
+        for (const form of forms(entry)) assert.deepEqual(placeholders(form), wanted, `${code} ${key}: ${form}`);
+      }
+    });
+
+    test(`${code}: nothing is left in English`, () => {
+      const allowed = new Set(SAME_AS_ENGLISH[code]);
+      const same = Object.keys(en).filter((key) => {
+        const english = forms(en[key]);
+        return !allowed.has(key) && forms(tables[code][key]).some((form) => english.includes(form));
+      });
+      assert.deepEqual(same, [], `${code} says these as English does`);
+    });
+
+    test(`${code}: written in its own alphabet`, () => {
+      for (const [key, entry] of Object.entries(tables[code])) {
+        for (const form of forms(entry)) {
+          assert.doesNotMatch(form, FOREIGN_LETTERS[code], `${code} ${key}: ${form}`);
+          assert.match(form, /\p{Script=Cyrillic}/u, `${code} ${key} has no Cyrillic: ${form}`);
+        }
+      }
+    });
+  }
+
+  test("every parameter in English is a known one", () => {
+    const known = new Set(["n", "name", "provider", "date", "status"]);
+    for (const [key, entry] of Object.entries(en)) {
+      for (const form of forms(entry)) {
+        for (const name of placeholders(form)) assert.ok(known.has(name), `${key}: {${name}}`);
+      }
+      if (isPlural(entry)) assert.ok(forms(entry).every((f) => f.includes("{n}")), key);
+    }
+  });
+});
+
+describe("the scripts and the keys", () => {
+  const sources = ["comments.js", "count.js"].map((name) => readFileSync(new URL(name, WIDGET), "utf8"));
+  const literals = new Set(sources.flatMap((text) => [...text.matchAll(/"([a-z_]+(?:\.[A-Za-z_]+)*)"/g)].map((m) => m[1])));
+  const asked = sources.flatMap((text) =>
+    [...text.matchAll(/\b(?:t|parts)\(\s*"([^"]+)"/g)].map((m) => m[1]),
+  );
+
+  test("every key the scripts ask for is in en.js", () => {
+    assert.ok(asked.length > 50, "the scripts ask for their words through t()");
+    const unknown = asked.filter((key) => !Object.hasOwn(en, key) && !BUILT_KEYS.includes(key));
+    assert.deepEqual(unknown, []);
+  });
+
+  test("every key in en.js is used by a script", () => {
+    const unused = Object.keys(en).filter(
+      (key) => !literals.has(key) && !BUILT_KEYS.some((prefix) => key.startsWith(prefix)),
+    );
+    assert.deepEqual(unused, []);
+  });
+
+  test("the keys built from names exist for every name", () => {
+    const widget = sources[0];
+    const list = (name) => JSON.parse(widget.match(new RegExp(`const ${name} = Object\\.freeze\\((\\[[^\\]]*\\])`))[1]);
+    for (const sort of list("SORTS")) assert.ok(Object.hasOwn(en, `sort.${sort}`), sort);
+    for (const reason of list("REPORT_REASONS")) assert.ok(Object.hasOwn(en, `reason.${reason}`), reason);
+    for (const why of ["closed", "severed", "unknown", "timeout"]) assert.ok(Object.hasOwn(en, `login.lost.${why}`));
+    for (const what of ["vote", "reply", "report"]) assert.ok(Object.hasOwn(en, `need.${what}`));
+  });
+});
