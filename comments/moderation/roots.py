@@ -35,9 +35,6 @@ _MEMO = 8192  # token verdicts remembered per matcher
 _RUNS = re.compile(r"(.)\1+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _VOWELS = "aeiouyаеиоуыяюэі"
-_BEFORE = " \n\t\"'([{<-/\\.,:;!?#@$*+|_~="
-"""What may stand before a token: a core written `^…` counts only after one of these
-(the text is read after a space), so `еб` at a word's start is seen and `хлеб` never."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +43,7 @@ class Root:
 
     word: str
     tier: Tier
-    cores: tuple[str, ...]  # `^core`: only at a token's start
+    cores: tuple[str, ...]
     pattern: str
     clean: str = ""
     morph: bool = False
@@ -108,7 +105,6 @@ class RootMatcher:
     automaton: ahocorasick_rs.AhoCorasick | None
     lemmas: Lemmas | None
     _cores: tuple[str, ...] = ()
-    after: list[int] = field(default_factory=list)  # 1 for a `^core` pattern
     memo: dict[str, int | None] = field(default_factory=dict)  # token -> rule index
     censored_memo: dict[str, Root | None] = field(default_factory=dict)
 
@@ -121,35 +117,27 @@ class RootMatcher:
             clean = re.compile(root.clean) if root.clean else None
             rules.append(_Compiled(root, re.compile(root.pattern), clean))
             for core in root.cores:
-                starts = core.startswith("^")
-                for variant in _doubled(core.removeprefix("^")):
-                    for before in _BEFORE if starts else ("",):
-                        cores.setdefault(before + variant, []).append(index)
+                for variant in _doubled(core):
+                    cores.setdefault(variant, []).append(index)
         names = list(cores)
         automaton = (
             ahocorasick_rs.AhoCorasick(names, implementation=ahocorasick_rs.Implementation.DFA)
             if names
             else None
         )
-        plain = tuple(
-            dict.fromkeys(core.removeprefix("^") for root in rules for core in root.root.cores)
-        )
-        after = [1 if name[:1] in _BEFORE and name[1:2].isalpha() else 0 for name in names]
-        return cls(rules, [cores[name] for name in names], automaton, lemmas, plain, after)
+        plain = tuple(dict.fromkeys(core for root in rules for core in root.root.cores))
+        return cls(rules, [cores[name] for name in names], automaton, lemmas, plain)
 
     def scan(self, canonical: str) -> list[tuple[int, int, Root]]:
         """Tokens of a canonical text that hold a root, as (start, end, rule)."""
         if self.automaton is None:
             return []
-        found = self.automaton.find_matches_as_indexes(" " + canonical, overlapping=True)
+        found = self.automaton.find_matches_as_indexes(canonical, overlapping=True)
         if not found:
             return []
         hits: list[tuple[int, int, Root]] = []
         covered = 0
-        for core, start, end in sorted(found, key=lambda item: item[1]):
-            # the text was read after a space; a `^core` match begins with the character
-            # before its token
-            start, end = start - 1 + self.after[core], end - 1
+        for _, start, end in sorted(found, key=lambda item: item[1]):
             if start < covered:
                 continue  # in the token just read
             token_start = _token_start(canonical, start, covered)
@@ -207,7 +195,7 @@ class RootMatcher:
         assert self.automaton is not None
         worst: Root | None = None
         seen = 0
-        for _, at, _ in self.automaton.find_matches_as_indexes(" " + token, overlapping=True):
+        for _, at, _ in self.automaton.find_matches_as_indexes(token, overlapping=True):
             if at < seen:
                 continue
             seen = at + _WINDOW
@@ -225,9 +213,7 @@ class RootMatcher:
         readings = _readings(token)
         candidates: set[int] = set()
         for reading in readings:
-            for core, _, _ in self.automaton.find_matches_as_indexes(
-                " " + reading, overlapping=True
-            ):
+            for core, _, _ in self.automaton.find_matches_as_indexes(reading, overlapping=True):
                 candidates.update(self.by_core[core])
         worst: int | None = None
         for index in sorted(candidates):

@@ -14,8 +14,8 @@ from comments.moderation.roots import Root
 SOURCE = "written for this project"
 
 YIBATY = Root("їбати", "strong", ("їб",), r"їб(?:[аеиуоні]|$)")
-SRAKA = Root("срака", "mild", ("^срак",), r"^срак(?:а|и|у|ою|і|о)$")
-LAINO = Root("лайно", "mild", ("^лайн",), r"^лайн(?:о|а|у|ом|і)$")
+SRAKA = Root("срака", "mild", ("срак",), r"^срак(?:а|и|у|ою|і|о)$")
+LAINO = Root("лайно", "mild", ("лайн",), r"^лайн(?:о|а|у|ом|і)$")
 
 ROOTS = (*slavic.COMMON, YIBATY, SRAKA, LAINO, slavic.SHLYUHA, slavic.MUDAK)
 
