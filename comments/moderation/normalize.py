@@ -337,14 +337,13 @@ _CLASS_DIGIT_LETTER = re.compile("0a")
 _CLASS_SYMBOL = re.compile(r"\$")
 _CLASS_BANG = re.compile(r"!(?<=[a0$]!)!*(?=[a0$])")
 _CLASS_TIGHT = re.compile(r"\.(?<=[a0$]\.)(?=[a0$])")
-# A quick look for three one-character tokens close together: two alone (`и в`, `a I`)
-# spell nothing a list holds, so most texts need no look for spaced letters at all. On
-# the projection with every token character as `a` and every other as a space, it is a
-# search led by a literal (a superset of the joints `_CLASS_SPACED` finds).
+# A quick look for two one-character tokens close together (a superset of the joints
+# `_CLASS_SPACED` finds): on the projection with every token character as `a` and every
+# other as a space, a search led by a literal, so most texts are passed over at C speed.
 _SINGLES_VIEW = MappingProxyType(
     str.maketrans({"0": "a", "$": "a", ".": " ", "x": " ", "'": " ", "!": " "})
 )
-_CLASS_SINGLES = re.compile(r" a {1,3}a {1,3}a ")
+_CLASS_SINGLES = re.compile(r" a {1,3}a ")
 _CLASS_SPACED = re.compile(
     r"[ .](?<=(?:[ .x]|(?<![a0])')[a0$][ .])[ .]{0,2}+(?=[a0$](?![a0$])(?!!+[a0$]))"
 )

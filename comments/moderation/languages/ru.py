@@ -36,7 +36,7 @@ TRANSLIT = (
     Root(
         "хуй",
         "strong",
-        ("hu", "xu"),
+        ("huy", "huj", "hui", "hue", "xuy", "xuj", "xui", "xue"),
         r"^(?:na|po|ni|do|o)?(?:k?h+|x+)u+(?:[yj]+(?:a|e|nya|lo|ny)?|ya|yu|e(?:l|t|vsh|nn))$"
         r"|^(?:na|po|ni|do|o)(?:k?h+|x+)ui|^k+h+u+[yij]",
     ),
@@ -47,8 +47,8 @@ TRANSLIT = (
         r"^(?:za|vy|u|na|po|do|pro|ot|raz|pere)?y?o?eb(?:a[tln]|u[tc]|nu|l[oa]|i[st])"
         r"|^(?:za|vy|u|na|po|do|pro|ot|raz)?yob(?:a[nlt]|nu|ni)",
     ),
-    Root("пидор", "slur", ("pid",), r"pid[oa]r|pidr"),
-    Root("мудак", "strong", ("mud",), r"^mud[ao]k"),
+    Root("пидор", "slur", ("pidor", "pidar", "pidr"), r"pid[oa]r|pidr"),
+    Root("мудак", "strong", ("mudak", "mudok"), r"^mud[ao]k"),
     Root("сука", "strong", ("suka",), r"^su+ka$"),
 )
 """Russian typed in Latin letters: only spellings no English word or name shares."""
