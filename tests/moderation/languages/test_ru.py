@@ -57,3 +57,10 @@ def test_slurs_and_mild_words_have_their_tiers() -> None:
 def test_the_module_says_where_its_words_come_from() -> None:
     assert "written for this project" in ru.SOURCE
     assert {"strong", "slur", "mild"} <= set(ru.words())
+
+
+@pytest.mark.parametrize(
+    "text", ["😡сука опять", "Вот🤬ебанутые", "«Заебали»", "…блядь", "№1 мудак"]
+)
+def test_a_word_touching_an_emoji_or_punctuation_is_still_read(text: str) -> None:
+    assert held(MATCHER, text), text
