@@ -12,17 +12,12 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
 
 from comments import __version__, dashboard
 from comments.api import comments as comments_api
@@ -43,6 +38,7 @@ from comments.http.fastpath import CachedReads
 from comments.http.headers import SecurityHeaders
 from comments.http.request_id import RequestId
 from comments.http.routing import Endpoint, openapi, to_route
+from comments.http.widget_files import PublicFiles, WidgetFiles
 from comments.ids import Clock, IdFactory, utc_now
 from comments.login import Provider
 from comments.login.dev import DevProvider
@@ -73,36 +69,6 @@ def widget_dir() -> Path:
     """The widget's files: inside the installed package, or beside it in a checkout."""
     packaged = PACKAGE / "widget"
     return packaged if packaged.is_dir() else PACKAGE.parent / "widget"
-
-
-class PublicFiles(StaticFiles):
-    """Static files any page may load (the widget), cached briefly.
-
-    The widget imports its ES modules (core/, i18n/) from the publisher's page, and a
-    module from another origin needs CORS: the asking origin is named (public files, no
-    credentials, so any origin may read them), never `*`, with `Vary: Origin`.
-    """
-
-    def file_response(self, *args: Any, **kwargs: Any) -> Response:
-        response = super().file_response(*args, **kwargs)
-        response.headers["Cache-Control"] = "public, max-age=300"
-        response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-        return response
-
-    async def get_response(self, path: str, scope: Scope) -> Response:
-        try:
-            response = await super().get_response(path, scope)
-        except HTTPException as exc:
-            if exc.status_code != 404:
-                raise
-            response = JSONResponse(
-                {"error": {"code": "not_found", "message": "There is no such file."}}, 404
-            )
-        origin = Headers(scope=scope).get("origin")
-        response.headers.append("Vary", "Origin")
-        if origin:
-            response.headers["Access-Control-Allow-Origin"] = origin
-        return response
 
 
 def configured_providers(settings: Settings) -> dict[str, Provider]:
@@ -228,7 +194,7 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
         Route("/api/v1/openapi.json", openapi_document, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),
         Route("/metrics", metrics_api.metrics, methods=["GET"]),
-        Mount("/widget", app=PublicFiles(directory=widget_dir()), name="widget"),
+        Mount("/widget", app=WidgetFiles(directory=widget_dir()), name="widget"),
         Mount("/static", app=PublicFiles(directory=PACKAGE / "static"), name="static"),
     ]
     if demo:

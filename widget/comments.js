@@ -455,9 +455,19 @@
    * Words: ES modules beside this script, imported on demand.           *
    * ------------------------------------------------------------------ */
 
-  /** The folder of the widget's own files: where this script came from, else the service's. */
+  // The service writes the widget's version here as it serves this script; a copy opened
+  // straight from disk keeps the placeholder and imports the unversioned files.
+  const VERSION = "__WIDGET_VERSION__";
+
+  /**
+   * The folder of the widget's own files: where this script came from, else the service's;
+   * its versioned form (`v/<version>/`, cached for good) when this script knows the version.
+   */
   function widgetDir(config) {
-    return SCRIPT_URL ? new URL(".", SCRIPT_URL).href : config.base + "/widget/";
+    const dir = SCRIPT_URL ? new URL(".", SCRIPT_URL).href : config.base + "/widget/";
+    const versioned = "v/" + VERSION + "/";
+    if (!/^[0-9a-f]+$/.test(VERSION) || dir.endsWith("/" + versioned)) return dir;
+    return new URL(versioned, dir).href;
   }
 
   /**

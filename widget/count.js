@@ -46,6 +46,16 @@
   }
 
   const SCRIPT_URL = findScript();
+  // The service writes the widget's version here as it serves this script; a copy opened
+  // straight from disk keeps the placeholder and imports the unversioned files.
+  const VERSION = "__WIDGET_VERSION__";
+
+  /** The versioned form of the widget's folder (cached for good) when the version is known. */
+  function widgetDir(dir) {
+    const versioned = "v/" + VERSION + "/";
+    if (!/^[0-9a-f]+$/.test(VERSION) || dir.endsWith("/" + versioned)) return dir;
+    return new URL(versioned, dir).href;
+  }
   const SERVICE_BASE = serviceBaseOf(SCRIPT_URL);
 
   /** The translator for the page's language, or null when its modules can't be loaded. */
@@ -118,7 +128,7 @@
     }
     const wordless = Array.from(bySite.values()).some((threads) =>
       Array.from(threads.values()).some((els) => els.some((el) => !hasTemplate(el))));
-    const dir = SCRIPT_URL ? new URL(".", SCRIPT_URL).href : service + "/widget/";
+    const dir = widgetDir(SCRIPT_URL ? new URL(".", SCRIPT_URL).href : service + "/widget/");
     const words = wordless ? loadTranslator(dir) : Promise.resolve(null);
     const requests = [];
     for (const [site, threads] of bySite) {
