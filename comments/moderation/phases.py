@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from comments.messages import localized
 from comments.models import SitePolicy
 from comments.moderation.normalize import classes
 from comments.moderation.roots import TIER_ORDER
@@ -30,17 +31,6 @@ WORD_CODES = {
     "default": ReasonCode.PROFANITY,
     "banned": ReasonCode.BANNED_WORD,
     "suspect": ReasonCode.SUSPECT_WORD,
-}
-WORD_MESSAGES = {
-    "reject": "Your comment contains a word this site does not allow.",
-    "hold": "Your comment contains a word a moderator will look at before publishing.",
-    "mask": "Some words in your comment were masked.",
-}
-TIER_WORDS = {"mild": "a mild swear word", "strong": "an obscenity", "slur": "a slur"}
-TIER_MESSAGES = {
-    "reject": "Your comment contains {what}, which this site does not allow.",
-    "hold": "Your comment contains {what}; a moderator will look at it before publishing.",
-    "mask": "Your comment contains {what}; it was masked.",
 }
 _RANK = {"publish": -1, "mask": 0, "hold": 1, "reject": 2}
 
@@ -77,16 +67,19 @@ def word_lists(submission: Submission, facts: Facts) -> Verdict | None:
         return None
     hit = worst[2]
     action = word_action(hit, facts.policy)
+    verdict = "allow" if action == "mask" else action
+    code = (
+        ReasonCode.MASKED
+        if action == "mask"
+        else WORD_CODES.get(hit.list_name, ReasonCode.LISTED_WORD)
+    )
+    said: dict[str, object] = {"code": code, "action": verdict, "message": ""}
     if hit.tier is not None:
-        message = TIER_MESSAGES[action].format(what=TIER_WORDS[hit.tier])
-    else:
-        message = WORD_MESSAGES[action]
+        said["tier"] = hit.tier
     return Verdict(
-        "allow" if action == "mask" else action,  # type: ignore[arg-type]
-        WORD_CODES.get(hit.list_name, ReasonCode.LISTED_WORD)
-        if action != "mask"
-        else ReasonCode.MASKED,
-        message,
+        verdict,  # type: ignore[arg-type]
+        code,
+        localized(said, "en"),  # the wording every language's catalog says again
         hit.span,
         tier=hit.tier,
     )
