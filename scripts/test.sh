@@ -22,6 +22,7 @@ have_postgres_server() {
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 have_postgres_server || missing+=(postgresql)
 if [ ! -x .venv/bin/python ] && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
@@ -55,6 +56,11 @@ step "mypy"
 
 step "lint-imports"
 .venv/bin/lint-imports
+
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+    step "installing axe-core for the accessibility tests (npm)"
+    npm install --prefix tests/browser --no-audit --no-fund --silent
+fi
 
 step "node --test (the widget)"
 node --test tests/js/
