@@ -36,6 +36,12 @@ class ListQuery(BaseModel):
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=200, description="next_cursor of the last page")
     parent: str | None = Field(None, min_length=26, max_length=26, description="List its replies")
+    around: str | None = Field(
+        None,
+        min_length=26,
+        max_length=26,
+        description="A permalink's comment: the first page begins with its top-level comment",
+    )
 
 
 class PostBody(BaseModel):
@@ -103,6 +109,7 @@ async def list_comments(
         limit=query.limit,
         cursor=query.cursor,
         parent=query.parent,
+        around=query.around,
     )
     reading = context_of(request).service.reading
     answer = await reading.answer(site, page, viewer, language_of(request.headers))

@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -73,11 +74,13 @@ class PageQuery:
     limit: int = 20
     cursor: str | None = None
     parent: str | None = None
+    around: str | None = None  # a permalink's comment: the page that holds it
 
     @property
     def variant(self) -> str:
         """The part of the cache key after the versions."""
-        return f"{self.sort}|{self.limit}|{self.cursor or ''}|{self.parent or ''}"
+        around = f"|@{self.around}" if self.around else ""
+        return f"{self.sort}|{self.limit}|{self.cursor or ''}|{self.parent or ''}{around}"
 
 
 @dataclass(frozen=True)
@@ -324,7 +327,7 @@ class Reading:
             log.debug("no live head for a page", exc_info=True)
         page = await self.page(
             site, query.thread, None, sort=query.sort, limit=query.limit,
-            cursor=query.cursor, parent_id=query.parent,
+            cursor=query.cursor, parent_id=query.parent, around=query.around,
         )  # fmt: skip
         page = replace(page, thread=replace(page.thread, last_event_id=head))
         listed: list[list[Any]] = []
@@ -403,8 +406,14 @@ class Reading:
         limit: int = 20,
         cursor: str | None = None,
         parent_id: str | None = None,
+        around: str | None = None,
     ) -> CommentPage:
-        """One page of the thread, or of one comment's direct replies."""
+        """One page of the thread, or of one comment's direct replies.
+
+        `around` (a permalink's comment) makes the first page begin with that comment's
+        top-level ancestor and keeps the replies leading down to it however many come
+        before; a comment the page can't show (hidden, elsewhere) leaves the page as usual.
+        """
         decoded = decode_cursor(cursor)
         storage = self._deps.storage
         thread = await storage.get_thread(site.name, key)
@@ -433,9 +442,19 @@ class Reading:
             hide_after_reports=site.policy.hide_after_reports,
         )
         rows: list[CommentRow] = []
+        target = None
+        if around is not None and parent_id is None and decoded is None and looks_like_id(around):
+            target = await storage.get_comment(around)
+            if target is not None and target.thread_id == thread.id:
+                root = target if target.depth == 0 else await storage.get_comment(target.root_id)
+                # A featured root leads the first page anyway.
+                if root is not None and not root.featured:
+                    query = replace(query, start_at=Cursor(id=root.id, score=root.score))
+            else:
+                target = None
         if parent_id is None:
             # Featured comments lead the first page, in every sort, and no page repeats them.
-            if decoded is None:
+            if decoded is None and query.start_at is None:
                 pinned = replace(query, featured="only", limit=MAX_FEATURED)
                 rows = (await storage.list_comments(pinned)).rows
             query = replace(query, featured="exclude")
@@ -447,11 +466,20 @@ class Reading:
             root_ids, viewer_id, MAX_DESCENDANTS, site.policy.hide_after_reports
         )
         children: dict[str, list[CommentRow]] = defaultdict(list)
+        parents: dict[str, str] = {}
         for row in below:
             if row.comment.parent_id is not None:
                 children[row.comment.parent_id].append(row)
+                parents[row.comment.id] = row.comment.parent_id
+        path: set[str] = set()
+        node = target.id if target is not None else None
+        while node is not None and node not in path:
+            path.add(node)
+            node = parents.get(node)
         views = [
-            view for row in rows if (view := self._tree(row, children, site, viewer)) is not None
+            view
+            for row in rows
+            if (view := self._tree(row, children, site, viewer, path)) is not None
         ]
         return CommentPage(info, views, encode_cursor(page.next_cursor))
 
@@ -461,18 +489,25 @@ class Reading:
         children: dict[str, list[CommentRow]],
         site: Site,
         viewer: Viewer | None,
+        path: Container[str] = frozenset(),
     ) -> CommentView | None:
-        """The comment with its visible replies; a tombstone with none is dropped."""
+        """The comment with its visible replies; a tombstone with none is dropped.
+
+        Replies on `path` (down to a permalink's comment) are shown even past the first
+        REPLIES_SHOWN; "more replies" may then list them again, and the widget skips those.
+        """
         view = self.view(row, site, viewer)
         replies = [
             reply
             for child in children.get(row.comment.id, [])
-            if (reply := self._tree(child, children, site, viewer)) is not None
+            if (reply := self._tree(child, children, site, viewer, path)) is not None
         ]
         if row.comment.status == "deleted" and not replies:
             return None
         view.reply_count = len(replies)
-        view.replies = replies[:REPLIES_SHOWN]
+        view.replies = replies[:REPLIES_SHOWN] + [
+            reply for reply in replies[REPLIES_SHOWN:] if reply.row.comment.id in path
+        ]
         if len(replies) > REPLIES_SHOWN:
             view.replies_next_cursor = encode_cursor(
                 Cursor(id=replies[REPLIES_SHOWN - 1].row.comment.id)

@@ -67,6 +67,8 @@ class CommentQuery:
     featured: Literal["only", "exclude"] | None = None
     """`only`: the featured top-level comments, newest featured first (no cursor);
     `exclude`: every other one (so no page lists a featured comment twice)."""
+    start_at: Cursor | None = None
+    """A page that begins *with* this comment (a permalink's), instead of after `cursor`."""
 
 
 @dataclass(frozen=True)

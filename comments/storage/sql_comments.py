@@ -261,21 +261,23 @@ class CommentQueries(SqlBase):
                 return Page(rows=[row_of(r) for r in found], next_cursor=None)
         if query.featured == "exclude":
             stmt = stmt.where(~pinned(comments))
-        cursor = query.cursor
+        cursor = query.cursor or query.start_at
+        at = query.cursor is None and query.start_at is not None  # the cursor's own row too
         if query.sort == "oldest":
             if cursor:
-                stmt = stmt.where(comments.c.id > cursor.id)
+                stmt = stmt.where(comments.c.id >= cursor.id if at else comments.c.id > cursor.id)
             stmt = stmt.order_by(comments.c.id.asc())
         elif query.sort == "newest":
             if cursor:
-                stmt = stmt.where(comments.c.id < cursor.id)
+                stmt = stmt.where(comments.c.id <= cursor.id if at else comments.c.id < cursor.id)
             stmt = stmt.order_by(comments.c.id.desc())
         else:
             if cursor:
+                same = comments.c.id <= cursor.id if at else comments.c.id < cursor.id
                 stmt = stmt.where(
                     or_(
                         comments.c.score < cursor.score,
-                        and_(comments.c.score == cursor.score, comments.c.id < cursor.id),
+                        and_(comments.c.score == cursor.score, same),
                     )
                 )
             stmt = stmt.order_by(comments.c.score.desc(), comments.c.id.desc())
