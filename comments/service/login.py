@@ -151,7 +151,11 @@ class Logins:
             except ValueError:
                 raise BadRequest("The origin is not a web page's origin.") from None
             if exact != origin or exact not in site.origins:
-                raise BadRequest("This page is not allowed to embed the site's comments.")
+                # Words the publisher can act on: which page, and the command that allows it.
+                raise BadRequest(
+                    f"Comments of the site {site.name} are not allowed on pages at {origin}: "
+                    f"the publisher can add {origin} to the site's allowed origins."
+                )
             if provider not in self.providers(site):
                 raise BadRequest("This site does not offer this login.")
             site_name = site.name
