@@ -20,12 +20,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from comments import __version__, dashboard
+from comments.api import allowed_words as allowed_words_api
 from comments.api import comments as comments_api
+from comments.api import embed as embed_api
 from comments.api import live as live_api
 from comments.api import me as me_api
 from comments.api import metrics as metrics_api
 from comments.api import moderation as moderation_api
+from comments.api import origins as origins_api
 from comments.api import preview as preview_api
+from comments.api import stats as stats_api
 from comments.api import users as users_api
 from comments.auth import routes as auth_routes
 from comments.cache import make_cache
@@ -56,10 +60,14 @@ log = logging.getLogger("comments")
 PACKAGE = Path(__file__).resolve().parent
 ENDPOINTS: list[Endpoint] = [
     *comments_api.ENDPOINTS,
+    *embed_api.ENDPOINTS,
     *me_api.ENDPOINTS,
     *preview_api.ENDPOINTS,
     *users_api.ENDPOINTS,
     *moderation_api.ENDPOINTS,
+    *stats_api.ENDPOINTS,
+    *allowed_words_api.ENDPOINTS,
+    *origins_api.ENDPOINTS,
     *auth_routes.ENDPOINTS,
 ]
 DEMO_SITE = "demo"

@@ -21,6 +21,7 @@ from comments.http.routing import Endpoint
 from comments.messages import shown
 from comments.models import Role, SitePolicy
 from comments.service import ThreadChange, Viewer
+from comments.service.admin import LogEntry
 from comments.service.idempotency import HEADER as IDEMPOTENCY_HEADER
 from comments.service.idempotency import checked_key
 from comments.service.moderation import queue_item_json
@@ -226,7 +227,8 @@ async def list_bans(request: Request, site: str, viewer: Viewer) -> Response:
 
 
 async def add_ban(request: Request, site: str, body: BanBody, viewer: Viewer) -> Response:
-    """Ban a user; optionally reject everything they have waiting."""
+    """Ban a user; optionally reject everything they have waiting (`rejected_ids` names it,
+    so an undo can lift the ban and requeue each)."""
     ban, rejected = await context_of(request).service.moderation.ban(
         viewer,
         site,
@@ -236,7 +238,10 @@ async def add_ban(request: Request, site: str, body: BanBody, viewer: Viewer) ->
         shadow=body.shadow,
         reject_pending=body.reject_pending,
     )
-    return JSONResponse({"ban": _ban_json(ban, None), "rejected": rejected}, status_code=201)
+    return JSONResponse(
+        {"ban": _ban_json(ban, None), "rejected": len(rejected), "rejected_ids": rejected},
+        status_code=201,
+    )
 
 
 async def lift_ban(request: Request, site: str, user_id: str, viewer: Viewer) -> Response:
@@ -294,27 +299,28 @@ async def open_thread(request: Request, site: str, body: ThreadBody, viewer: Vie
 
 async def audit_log(request: Request, site: str, query: LogQuery, viewer: Viewer) -> Response:
     """Who decided what, when and why, newest first."""
-    entries, cursor = await context_of(request).service.moderation.log(viewer, site, query.cursor)
-    return JSONResponse(
-        {
-            "entries": [
-                {
-                    "id": entry.id,
-                    "at": iso(entry.created_at),
-                    "actor": {"id": entry.actor_id, "name": name or "Automatic moderation"}
-                    if entry.actor_id
-                    else {"id": None, "name": "Automatic moderation"},
-                    "action": entry.action,
-                    "comment_id": entry.comment_id,
-                    "user_id": entry.user_id,
-                    "reason": entry.reason,
-                    "details": entry.details,
-                }
-                for entry, name in entries
-            ],
-            "next_cursor": cursor,
-        }
-    )
+    rows, cursor = await context_of(request).service.moderation.log(viewer, site, query.cursor)
+    return JSONResponse({"entries": [_log_json(row) for row in rows], "next_cursor": cursor})
+
+
+def _log_json(row: LogEntry) -> dict[str, Any]:
+    """One entry; `details` as stored (rows of every age keep their own field names)."""
+    entry, about = row.entry, row.comment
+    return {
+        "id": entry.id,
+        "at": iso(entry.created_at),
+        "actor": {"id": entry.actor_id, "name": row.actor_name or "Automatic moderation"}
+        if entry.actor_id
+        else {"id": None, "name": "Automatic moderation"},
+        "action": entry.action,
+        "comment_id": entry.comment_id,
+        "comment": None
+        if about is None
+        else {"id": about.id, "thread": about.thread, "excerpt": about.excerpt},
+        "user_id": entry.user_id,
+        "reason": entry.reason,
+        "details": entry.details,
+    }
 
 
 def _settings_json(site: Any) -> dict[str, Any]:
@@ -342,9 +348,17 @@ async def put_settings(request: Request, site: str, body: SettingsBody, viewer: 
 
 
 async def list_roles(request: Request, site: str, viewer: Viewer) -> Response:
-    """Who moderates and administers the site."""
-    rows = await context_of(request).service.moderation.roles(viewer, site)
-    return JSONResponse({"roles": [{"user_id": u, "user_name": n, "roles": r} for u, n, r in rows]})
+    """Who moderates and administers the site; `source: environment` marks the admins named
+    in the service's settings, whose roles are not changed here."""
+    members = await context_of(request).service.moderation.roles(viewer, site)
+    return JSONResponse(
+        {
+            "roles": [
+                {"user_id": m.user_id, "user_name": m.name, "roles": m.roles, "source": m.source}
+                for m in members
+            ]
+        }
+    )
 
 
 async def put_roles(
@@ -429,7 +443,7 @@ ENDPOINTS = [
     Endpoint("GET", SITE + "/roles", list_roles, "Roles on the site", "moderation",
              auth="moderator", errors=(403, 404)),
     Endpoint("PUT", SITE + "/roles/{user_id}", put_roles, "Set a user's roles", "moderation",
-             body=RolesBody, auth="moderator", errors=(403, 404, 422)),
+             body=RolesBody, auth="moderator", errors=(403, 404, 409, 422)),
     Endpoint("POST", SITE + "/moderation/check", check, "Test a text against the filters",
              "moderation", body=CheckBody, auth="moderator", errors=(403, 404, 422)),
 ]  # fmt: skip

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from comments.http.client import client_address
 from comments.http.context import context_of
 from comments.http.inputs import free_text
 from comments.http.routing import Endpoint
@@ -30,12 +31,14 @@ HTML_SCHEMA = {
 
 async def preview(request: Request, site: Site, body: PreviewBody, viewer: Viewer) -> Response:
     """The HTML a post of this text would publish; nothing is stored or announced."""
-    html = await context_of(request).service.preview.html(site.name, viewer, body.body)
+    context = context_of(request)
+    address = client_address(request, context.trusted_networks)
+    html = await context.service.preview.html(site.name, viewer, body.body, address)
     return JSONResponse({"html": html}, headers={"Cache-Control": "no-store"})
 
 
 ENDPOINTS = [
     Endpoint("POST", "/api/v1/sites/{site}/preview", preview, "Preview a comment", "comments",
              body=PreviewBody, ok_schema=HTML_SCHEMA, auth="reader", site="path",
-             errors=(404, 422)),
+             errors=(404, 422, 429)),
 ]  # fmt: skip

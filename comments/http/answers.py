@@ -55,7 +55,7 @@ def answer_headers(answer: Answer) -> dict[str, str]:
     return {"ETag": answer.etag, "Cache-Control": cache_control(answer), "Vary": vary(answer)}
 
 
-def send(headers: Headers, answer: Answer) -> Response:
+def send(headers: Headers, answer: Answer, media_type: str = "application/json") -> Response:
     """The response for this request: 304, gzip'd bytes or plain bytes."""
     fields = answer_headers(answer)
     given = headers.get("if-none-match")
@@ -69,4 +69,4 @@ def send(headers: Headers, answer: Answer) -> Response:
         elif len(body) >= COMPRESS_FROM:
             body = gzip.compress(body, 1, mtime=0)
             fields["Content-Encoding"] = "gzip"
-    return Response(body, media_type="application/json", headers=fields)
+    return Response(body, media_type=media_type, headers=fields)

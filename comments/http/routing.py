@@ -56,6 +56,7 @@ class Endpoint:
     max_body: int = MAX_JSON
     site: SiteRule = "any"
     body_optional: bool = False  # no body at all means the body model's defaults
+    ok_media: str = "application/json"  # what a success is (the embed fragment: HTML)
 
     def __post_init__(self) -> None:
         if self.site == "path" and "{site}" not in self.path:
@@ -159,6 +160,7 @@ def to_route(endpoint: Endpoint) -> Route:
     return Route(endpoint.path, call, methods=[endpoint.method], name=endpoint.handler.__name__)
 
 
+_PATH_PARAM = r"{(\w+)(?::\w+)?}"
 _ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
 _ERROR_DOC = {
     400: "Bad request",
@@ -210,7 +212,7 @@ def openapi(endpoints: list[Endpoint], *, title: str, version: str, server: str)
             "tags": [ep.tag],
             "parameters": [],
         }
-        for name in re.findall(r"{(\w+)}", ep.path):
+        for name in re.findall(_PATH_PARAM, ep.path):
             operation["parameters"].append(
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             )
@@ -233,7 +235,8 @@ def openapi(endpoints: list[Endpoint], *, title: str, version: str, server: str)
             }
         ok: dict[str, Any] = {"description": "Success"}
         if ep.ok != 204:
-            ok["content"] = {"application/json": {"schema": ep.ok_schema or {"type": "object"}}}
+            fallback = {"type": "object" if ep.ok_media == "application/json" else "string"}
+            ok["content"] = {ep.ok_media: {"schema": ep.ok_schema or fallback}}
         responses: dict[str, Any] = {str(ep.ok): ok}
         codes = set(ep.errors) | {400, 429, 500, 503}
         if ep.body is not None:
@@ -252,7 +255,9 @@ def openapi(endpoints: list[Endpoint], *, title: str, version: str, server: str)
         operation["responses"] = responses
         if ep.auth != "none":
             operation["security"] = [{"bearer": []}] + ([{}] if ep.auth == "optional" else [])
-        paths.setdefault(ep.path, {})[ep.method.lower()] = operation
+        # `{thread:path}` (a key with slashes) is plain `{thread}` in the document.
+        documented = re.sub(_PATH_PARAM, r"{\1}", ep.path)
+        paths.setdefault(documented, {})[ep.method.lower()] = operation
     components_doc = {
         "schemas": components,
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -15,6 +15,7 @@ from comments.realtime import Event, RedisEventLog
 from comments.service.account import Account
 from comments.service.context import Deps, ServiceConfig
 from comments.service.dispatch import Dispatcher
+from comments.service.embed import Embeds
 from comments.service.limits import RateLimits
 from comments.service.live import Live
 from comments.service.login import Logins
@@ -55,11 +56,12 @@ class Service:
         self.sessions = Sessions(deps)
         self.account = Account(deps)
         self.reading = Reading(deps, self.sessions)
+        self.embeds = Embeds(deps, self.sites, self.reading)
         limits = RateLimits(deps)
         self.screening = Screening(deps, limits)
         self.moderation = Moderation(deps, self.sites, self.sessions, self.screening)
         self.posting = Posting(deps, self.sites, self.reading, self.screening)
-        self.preview = Preview(deps, self.sites)
+        self.preview = Preview(deps, self.sites, limits)
         self.profiles = Profiles(deps)
         self.people = People(deps, self.moderation.staff, self.sessions)
         self.dispatcher = Dispatcher(deps, self.sites, self.moderation.queues)

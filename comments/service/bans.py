@@ -48,8 +48,10 @@ class Bans:
         until: datetime | None = None,
         shadow: bool = False,
         reject_pending: bool = False,
-    ) -> tuple[Ban, int]:
-        """Ban or suspend a user; a visible ban ends their sessions on the site at once."""
+    ) -> tuple[Ban, list[str]]:
+        """Ban or suspend a user; a visible ban ends their sessions on the site at once.
+        Answers the ban and the ids of the waiting comments it rejected (each with its
+        own `reject` row in the log, so the rejection shows, and counts, as a decision)."""
         site, powers = await self._staff.acting(viewer, site_name)
         reason = validation.text("reason", reason, 500, multiline=True)
         storage = self._deps.storage
@@ -87,18 +89,22 @@ class Bans:
             make.counts(site.name),
             make.site_changed(site.name),  # a shadow ban hides the user's comments everywhere
         ]
-        effects = Effects(
-            audit=(make.audit(site.name, viewer.user.id, "ban", user_id=user_id, reason=reason,
-                              details=details),),
-            outbox=tuple(outbox),
-        )  # fmt: skip
+        audit = [
+            make.audit(site.name, viewer.user.id, "reject", comment_id=comment_id,
+                       user_id=user_id, reason=reason,
+                       details={"from": "pending", "to": "rejected", "ban": True})
+            for comment_id in rejected
+        ]  # fmt: skip
+        audit.append(make.audit(site.name, viewer.user.id, "ban", user_id=user_id,
+                                reason=reason, details=details))  # fmt: skip
+        effects = Effects(audit=tuple(audit), outbox=tuple(outbox))
         done = await storage.ban(
             BanWrite(ban=ban, revoke_sessions=not shadow, reject_ids=rejected, effects=effects)
         )
         await self._fresh.after(effects)
         if not shadow:
             await sessions_changed(self._deps, user_id)  # its sessions ended with the ban
-        return ban, len(done)
+        return ban, done
 
     async def banned(self, site: str, user_id: str) -> bool:
         """Whether the user is under an active, visible ban on the site (shadow bans hide)."""

@@ -1,6 +1,7 @@
 """Rate limits: sliding windows per reader, per address and per site, shared through the cache.
 
-Posting counts per reader and per address on each site. Login starts and publisher
+Posting counts per reader and per address on each site, and so do previews (in their own
+windows: a preview is not a post). Login starts and publisher
 sign-on exchanges, which need no login and cost the service a provider round trip or a
 session, count per address (across all sites) and per site.
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 LOGINS_PER_ADDRESS = 30  # a minute, login starts or sign-on exchanges from one address
 LOGINS_PER_SITE = 600  # a minute, for one site from every address
+PREVIEWS_PER_MINUTE = 60  # from one reader on one site
+PREVIEWS_PER_ADDRESS = 300  # a minute, from one address (readers behind one NAT share it)
 
 
 class RateLimits:
@@ -71,6 +74,21 @@ class RateLimits:
                 wait = math.ceil(wait_ms / 1000)
                 raise RateLimited(
                     f"You are commenting faster than this site allows. Try again in {wait} s.",
+                    retry_after=wait,
+                )
+
+    async def preview(self, site: Site, user_id: str, address: str | None) -> None:
+        """Count one preview by `user_id` from `address`, or refuse with 429: rendering costs
+        the service while storing nothing, so nothing else would slow a script down."""
+        windows = [(f"rate:preview:user:{site.name}:{user_id}:m", PREVIEWS_PER_MINUTE)]
+        if address:
+            windows.append((f"rate:preview:ip:{site.name}:{address}:m", PREVIEWS_PER_ADDRESS))
+        for key, limit in windows:
+            wait_ms = await self._hit(key, 60_000, limit)
+            if wait_ms:
+                wait = math.ceil(wait_ms / 1000)
+                raise RateLimited(
+                    f"Previews are coming faster than this site allows. Try again in {wait} s.",
                     retry_after=wait,
                 )
 

@@ -2,8 +2,9 @@
 
 Each job lives in its own module — queues (`queue`), decisions and claims
 (`decisions`), featured comments (`featuring`), bans (`bans`), threads, settings,
-roles, the log and the dry run (`admin`), the role check (`staff`) — and this class
-only hands out their methods, so a request still goes down one call.
+roles, the log and the dry run (`admin`), the statistics (`stats`), the role check
+(`staff`) — and this class only hands out their methods, so a request still goes down
+one call.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from comments.service.screening import Screening
 from comments.service.sessions import Sessions
 from comments.service.sites import Sites
 from comments.service.staff import Staff
+from comments.service.stats import Statistics
 
 __all__ = ["Moderation", "channel", "queue_item_json"]
 
@@ -52,3 +54,6 @@ class Moderation:
         self.roles = self.admin.roles
         self.set_roles = self.admin.set_roles
         self.check = self.admin.check
+        self.allow_word = self.admin.allow_word
+        self.statistics = Statistics(deps, self.staff)
+        self.stats = self.statistics.stats

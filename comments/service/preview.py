@@ -17,6 +17,7 @@ from comments.moderation.words import WordHit
 from comments.render import Parsed
 from comments.service import validation
 from comments.service.context import Deps
+from comments.service.limits import RateLimits
 from comments.service.sessions import Viewer
 from comments.service.sites import Sites
 
@@ -35,16 +36,21 @@ async def published_html(
 class Preview:
     """What a comment would look like, before it is posted."""
 
-    def __init__(self, deps: Deps, sites: Sites) -> None:
+    def __init__(self, deps: Deps, sites: Sites, limits: RateLimits) -> None:
         self._deps = deps
         self._sites = sites
+        self._limits = limits
 
-    async def html(self, site_name: str, viewer: Viewer, body: str) -> str:
-        """The HTML a post of `body` on the site would publish; nothing is stored."""
+    async def html(
+        self, site_name: str, viewer: Viewer, body: str, address: str | None = None
+    ) -> str:
+        """The HTML a post of `body` on the site would publish; nothing is stored. Counted
+        per reader and per address (comments/service/limits.py): 429 past the limit."""
         site = await self._sites.get(site_name)
         if viewer.site != site.name:
             raise LoginRequired("This login is for another site. Please log in again.")
         body = validation.text("body", body, MAX_BODY, multiline=True)
+        await self._limits.preview(site, viewer.user.id, address)
         parsed = self._deps.renderer.parse(body)
         hits = await self._deps.words.find(site.policy, body)
         return await published_html(self._deps, site.policy, parsed, hits)

@@ -18,7 +18,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Container
+from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -239,6 +239,14 @@ class Reading:
             return Entry.of(to_json({"counts": counts}), cdn=site.policy.cdn_seconds)
 
         entry, _key = await self._through_cache(site, wanted, variant, False, compute, one=False)
+        return shared_answer(entry)
+
+    async def derived(
+        self, site: Site, thread: str, variant: str, compute: Callable[[], Awaitable[Entry]]
+    ) -> Answer:
+        """An anonymous answer made from a thread's pages (the embed fragment), cached
+        under the thread's versions beside them: the writes that change them change it."""
+        entry, _key = await self._through_cache(site, [thread], variant, False, compute)
         return shared_answer(entry)
 
     async def _block(

@@ -159,6 +159,10 @@ class Sites:
         site = await self._site(name) if validation.is_site_name(name) else None
         return frozenset(site.origins) if site else frozenset()
 
+    def allows_origin(self, site: Site, origin: str | None) -> bool:
+        """Whether pages at `origin` (an Origin header, as sent) may embed the site."""
+        return origin is not None and origin in site.origins
+
     async def _site(self, name: str) -> Site | None:
         version = await self._version(version_key(name))
         held = self._sites.get(name)

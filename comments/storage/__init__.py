@@ -224,6 +224,40 @@ class DueOutbox:
     attempts: int
 
 
+@dataclass(frozen=True)
+class StatsQuery:
+    """A site's moderation over a window of whole UTC days, from `since` (a midnight)."""
+
+    site: str
+    since: datetime
+    codes: tuple[str, ...] = ()
+    """The reason codes to count held comments by."""
+
+
+@dataclass(frozen=True)
+class ReasonOutcomes:
+    """Comments held for one reason in the window, and how many moderators then decided."""
+
+    code: str
+    held: int
+    approved: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class ModerationStats:
+    """The answer to a `StatsQuery`: per day ("YYYY-MM-DD", only days with any), per reason,
+    how long holding took to decide, and what waits now."""
+
+    held: dict[str, int]
+    approved: dict[str, int]
+    rejected: dict[str, int]
+    reasons: list[ReasonOutcomes]
+    median_decision_seconds: float | None
+    pending: int
+    oldest_pending_at: datetime | None
+
+
 class SiteStore(Protocol):
     """Publishers: origins, policy, SSO secret."""
 
@@ -447,6 +481,10 @@ class ModerationStore(Protocol):
         self, site: str, key: str, change: ThreadChange, effects: Effects = NO_EFFECTS
     ) -> Thread | None:
         """Set a thread's switches; None when nobody commented on it yet (nothing written)."""
+
+    async def moderation_stats(self, query: StatsQuery) -> ModerationStats:
+        """Holds and decisions per day, outcomes per reason, the median wait for a decision
+        (from the audit log), and the queue now; counted by the database."""
 
 
 class OutboxStore(Protocol):

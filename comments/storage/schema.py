@@ -201,6 +201,8 @@ audit = Table(
     Column("details", JSON, nullable=False),
     Column("created_at", TS, nullable=False),
     Index("ix_audit_site_id", "site", "id"),
+    Index("ix_audit_site_action_created", "site", "action", "created_at"),
+    Index("ix_audit_comment", "comment_id"),
 )
 
 # What a committed write still has to make happen (live events, queue announcements,

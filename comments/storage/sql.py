@@ -17,9 +17,12 @@ from comments.storage.sql_comments import CommentQueries
 from comments.storage.sql_moderation import ModerationQueries
 from comments.storage.sql_outbox import OutboxQueries
 from comments.storage.sql_people import PeopleQueries
+from comments.storage.sql_stats import StatsQueries
 
 
-class SqlStorage(AccountQueries, PeopleQueries, CommentQueries, ModerationQueries, OutboxQueries):
+class SqlStorage(
+    AccountQueries, PeopleQueries, CommentQueries, ModerationQueries, StatsQueries, OutboxQueries
+):
     """The one storage implementation, for both database engines."""
 
     @classmethod

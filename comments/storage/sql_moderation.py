@@ -229,12 +229,14 @@ class ModerationQueries(SqlBase):
             )  # fmt: skip
             rejected: list[str] = []
             if write.reject_ids:
-                await conn.execute(
+                done = await conn.execute(
                     update(comments)
                     .where(comments.c.id.in_(write.reject_ids), comments.c.status == "pending")
                     .values(status="rejected", decided_by=ban.created_by, decided_at=ban.created_at)
+                    .returning(comments.c.id)
                 )
-                rejected = list(write.reject_ids)
+                moved = set(done.scalars())  # a comment decided meanwhile stays as it is
+                rejected = [comment_id for comment_id in write.reject_ids if comment_id in moved]
         return rejected
 
     async def get_ban(self, site: str, user_id: str) -> Ban | None:

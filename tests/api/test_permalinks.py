@@ -67,14 +67,18 @@ def test_the_page_begins_with_the_linked_comments_conversation(
     assert tops[16] not in [c["id"] for c in following["comments"]]
 
 
-def test_a_linked_top_level_comment_begins_the_page(h: Harness, long_thread: dict[str, Any]) -> None:
+def test_a_linked_top_level_comment_begins_the_page(
+    h: Harness, long_thread: dict[str, Any]
+) -> None:
     tops = long_thread["tops"]
     page = h.thread(limit=5, around=tops[25])
     assert [c["id"] for c in page["comments"]] == tops[25:30]
     assert page["next_cursor"] is None
 
 
-def test_a_hidden_or_unknown_comment_leaves_the_first_page(h: Harness, long_thread: dict[str, Any]) -> None:
+def test_a_hidden_or_unknown_comment_leaves_the_first_page(
+    h: Harness, long_thread: dict[str, Any]
+) -> None:
     first = h.thread(limit=5)
     mod = h.moderator()
     deep = long_thread["deep"]
@@ -90,7 +94,9 @@ def test_a_hidden_or_unknown_comment_leaves_the_first_page(h: Harness, long_thre
     assert unknown["comments"] == first["comments"]
 
 
-def test_a_comment_of_another_thread_leaves_the_first_page(h: Harness, long_thread: dict[str, Any]) -> None:
+def test_a_comment_of_another_thread_leaves_the_first_page(
+    h: Harness, long_thread: dict[str, Any]
+) -> None:
     other = h.post(h.token("dev:carol"), "Elsewhere entirely.", thread="other")
     assert other.status_code == 201
     page = h.thread(limit=5, around=other.json()["id"])

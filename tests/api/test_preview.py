@@ -124,3 +124,16 @@ def test_unknown_site_is_not_found(harness: Harness) -> None:
         "/api/v1/sites/nowhere/preview", json={"body": "Hi"}, headers=harness.auth(harness.token())
     )
     assert r.status_code == 404
+
+
+def test_previews_are_rate_limited_per_reader(quick: Harness) -> None:
+    from comments.service.limits import PREVIEWS_PER_MINUTE
+
+    eager = quick.token("dev:eager")
+    for n in range(PREVIEWS_PER_MINUTE):
+        assert preview(quick, eager, f"Draft {n}").status_code == 200
+    refused = preview(quick, eager, "One more draft")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert int(refused.headers["retry-after"]) >= 1
+    assert preview(quick, quick.token("dev:calm"), "My first draft").status_code == 200

@@ -1,4 +1,5 @@
-"""CORS: a site's own article pages may call its API, and no other page may, never `*`."""
+"""CORS: a site's own article pages may call its API, and no other page may, never `*`
+(save the origin check, which any page may read: tests/http/test_origin_check.py)."""
 
 from __future__ import annotations
 
@@ -166,3 +167,9 @@ def test_no_response_anywhere_allows_every_origin(h: Harness) -> None:
                 assert allowed in (None, origin), (method, path, origin, allowed)
                 assert allowed != "*"
                 assert response.headers.get("access-control-allow-credentials") is None
+
+
+def test_a_preflight_is_kept_as_long_as_chromium_keeps_one(h: Harness) -> None:
+    """Two hours, Chromium's cap: a reader's next writes need no preflight round trip."""
+    response = preflight(h, NEWS_COMMENTS, ORIGIN)
+    assert response.headers["access-control-max-age"] == "7200"

@@ -101,7 +101,8 @@ def test_callback_page_is_strict_sends_no_referrer_and_is_not_cached(h: Harness)
 @pytest.mark.parametrize(
     ("path", "params"),
     [
-        ("/auth/dev/login", {"site": "news", "origin": "https://evil.example"}),
+        # The refused origin is named on the page (for the publisher); the Host never is.
+        ("/auth/dev/login", {"site": "news", "origin": "https://other.example"}),
         ("/auth/dev/login", {"site": "nowhere", "origin": ORIGIN}),
         ("/auth/dev/callback", {"error": "access_denied"}),
         ("/auth/dev/callback", {"state": "forged", "code": "forged"}),
