@@ -4,16 +4,23 @@ The dashboard is a first-party page on the service's origin. It logs in with the
 providers as the widget, but the login ends in an HttpOnly, SameSite=Lax session cookie
 (`__Host-` prefixed over https) instead of a message; every write it makes carries a
 CSRF token and an exact `Origin` (checked in `http.auth`).
+
+Its ES modules import the widget's shared core through an import map naming the
+widget's versioned folder (immutable URLs, so a release never mixes old and new files).
+An import map is an inline script: the page's CSP allows exactly that one by its hash.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from html import escape
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from comments.errors import ApiError, LoginRequired
 from comments.http.auth import csrf_token, dashboard_viewer
@@ -23,17 +30,44 @@ from comments.http.cookies import NO_STORE, redirect_to_provider, session_cookie
 from comments.http.errors import error_response
 from comments.http.headers import STRICT_CSP
 from comments.http.present import user_json
+from comments.http.widget_files import WidgetFiles
 
 PAGE = Path(__file__).resolve().parent / "static" / "dashboard" / "index.html"
 
 
+def widget_folder(request: Request, public_url: str) -> str:
+    """The widget's folder URL, versioned when the app serves the widget (it always does)."""
+    for route in request.app.routes:
+        if isinstance(route, Mount) and isinstance(route.app, WidgetFiles):
+            return f"{public_url}{route.path}/v/{route.app.version}/"
+    return f"{public_url}/widget/"
+
+
+def import_map(widget: str) -> str:
+    """The page's import map: `@widget/…` is the widget's folder. Safe inside <script>."""
+    return json.dumps({"imports": {"@widget/": widget}}).replace("<", "\\u003c")
+
+
+def with_script_hash(policy: str, script: str) -> str:
+    """`policy` allowing one inline script (the import map) by its SHA-256, nothing else."""
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return policy.replace("script-src 'self'", f"script-src 'self' 'sha256-{digest}'", 1)
+
+
 async def page(request: Request) -> Response:
-    """The dashboard's single page; its script does the rest."""
-    base = escape(context_of(request).public_url, quote=True)
-    html = PAGE.read_text(encoding="utf-8").replace("__BASE__", base)
-    return HTMLResponse(
-        html, headers={"Content-Security-Policy": STRICT_CSP, "Cache-Control": "no-store"}
+    """The dashboard's single page; its modules do the rest."""
+    public_url = context_of(request).public_url
+    imports = import_map(widget_folder(request, public_url))
+    html = (
+        PAGE.read_text(encoding="utf-8")
+        .replace("__BASE__", escape(public_url, quote=True))
+        .replace("__IMPORTS__", imports)
     )
+    headers = {
+        "Content-Security-Policy": with_script_hash(STRICT_CSP, imports),
+        "Cache-Control": "no-store",
+    }
+    return HTMLResponse(html, headers=headers)
 
 
 async def session(request: Request) -> Response:

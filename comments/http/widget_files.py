@@ -1,4 +1,5 @@
-"""The widget's files: gzip from memory, and versioned URLs a browser may keep for a year.
+"""The widget's files: minified and gzip'd from memory, and versioned URLs a browser may
+keep for a year.
 
 Publishers embed `/widget/comments.js` and `/widget/count.js`, so those URLs must stay
 short-lived; everything they import is asked for at `/widget/v/<version>/<path>`, where
@@ -6,6 +7,9 @@ the version is a hash of the widget's files, so a new release is a new URL and t
 one may be cached as immutable. The two embed scripts learn the version by a placeholder
 the app fills in when it starts: no build step, and a script opened from disk (placeholder
 left as is) imports the unversioned paths, which keep working for older embeds.
+
+Every `.js` file goes out without its comments and layout (`minify.py`), gzip'd when the
+browser takes gzip: the sources stay written to be read, and readers download the code.
 """
 
 from __future__ import annotations
@@ -25,10 +29,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from comments.http.minify import minify_js
+
 SHORT = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
 PLACEHOLDER = b"__WIDGET_VERSION__"
 EMBEDS = ("comments.js", "count.js")
+# Part of the version: a change to how files are served is a new URL too.
+SERVED_FORM = b"minified-1"
 # The widget's files are a few kilobytes each: this bounds the memory at a few megabytes.
 MAX_CACHED_FILES = 64
 MAX_COMPRESSED_SIZE = 256 << 10
@@ -79,7 +87,7 @@ class Body:
 
 def widget_version(directory: Path) -> str:
     """A short hash of every file's name and bytes: changes whenever the widget does."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(SERVED_FORM + b"\0")
     for file in sorted(p for p in directory.rglob("*") if p.is_file()):
         digest.update(file.relative_to(directory).as_posix().encode() + b"\0")
         digest.update(file.read_bytes() + b"\0")
@@ -113,6 +121,13 @@ def plain_body(content: bytes) -> Body:
     return Body(content, f'"{hashlib.sha256(content).hexdigest()[:20]}"')
 
 
+def served_bytes(name: str, content: bytes) -> bytes:
+    """What goes out for a file: JavaScript minified, anything else as it is."""
+    if not name.endswith(".js"):
+        return content
+    return minify_js(content.decode("utf-8")).encode("utf-8")
+
+
 def gzip_body(plain: Body) -> Body | None:
     """The gzip representation (its own ETag), or None when it would not be smaller."""
     # mtime=0: every worker makes the same bytes, so their ETags agree.
@@ -132,9 +147,12 @@ class WidgetFiles(PublicFiles):
         for name in EMBEDS:
             file = directory / name
             if file.is_file():
-                plain = plain_body(file.read_bytes().replace(PLACEHOLDER, self.version.encode()))
+                content = file.read_bytes().replace(PLACEHOLDER, self.version.encode())
+                plain = plain_body(served_bytes(name, content))
                 self._embeds[os.path.realpath(file)] = (plain, gzip_body(plain))
-        self._compressed: OrderedDict[tuple[str, int, int], Body | None] = OrderedDict()
+        self._bodies: OrderedDict[tuple[str, int, int], tuple[Body | None, Body | None]] = (
+            OrderedDict()
+        )
 
     def cache_control(self, path: str) -> str:
         return IMMUTABLE if path.startswith("v" + os.sep) else SHORT
@@ -157,14 +175,8 @@ class WidgetFiles(PublicFiles):
     ) -> Response:
         request = Headers(scope=scope)
         wants_gzip = accepts_gzip(request.get("accept-encoding", ""))
-        body: Body | None = None
-        encoded = False
-        embed = self._embeds.get(str(full_path))
-        if embed is not None:
-            plain, packed = embed
-            body, encoded = (packed, True) if wants_gzip and packed else (plain, False)
-        elif wants_gzip and stat_result.st_size <= MAX_COMPRESSED_SIZE:
-            body, encoded = self.compressed(str(full_path), stat_result), True
+        plain, packed = self._embeds.get(str(full_path)) or self.bodies(str(full_path), stat_result)
+        body, encoded = (packed, True) if wants_gzip and packed else (plain, False)
         if body is None:
             response = super().file_response(full_path, stat_result, scope, status_code)
         elif etag_matches(request.get("if-none-match", ""), body.etag):
@@ -177,15 +189,23 @@ class WidgetFiles(PublicFiles):
         response.headers["Vary"] = "Accept-Encoding"
         return response
 
-    def compressed(self, full_path: str, stat_result: os.stat_result) -> Body | None:
-        """The file's gzip body, made on first use and kept (least recently used goes)."""
+    def bodies(
+        self, full_path: str, stat_result: os.stat_result
+    ) -> tuple[Body | None, Body | None]:
+        """The file as served and its gzip body (None: the file as it is on disk), made on
+        first use and kept (least recently used goes)."""
         key = (full_path, stat_result.st_mtime_ns, stat_result.st_size)
-        if key in self._compressed:
-            self._compressed.move_to_end(key)
-            return self._compressed[key]
+        if key in self._bodies:
+            self._bodies.move_to_end(key)
+            return self._bodies[key]
+        if stat_result.st_size > MAX_COMPRESSED_SIZE:
+            return None, None
         with open(full_path, "rb") as file:
-            body = gzip_body(plain_body(file.read()))
-        self._compressed[key] = body
-        while len(self._compressed) > MAX_CACHED_FILES:
-            self._compressed.popitem(last=False)
-        return body
+            content = file.read()
+        served = served_bytes(full_path, content)
+        plain = plain_body(served)
+        found = (plain if served != content else None, gzip_body(plain))
+        self._bodies[key] = found
+        while len(self._bodies) > MAX_CACHED_FILES:
+            self._bodies.popitem(last=False)
+        return found

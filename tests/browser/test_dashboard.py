@@ -30,9 +30,11 @@ def cli(app: LiveServer, *args: str) -> str:
     return done.stdout
 
 
-def moderator_logs_in(browser: Browser, app: LiveServer, name: str) -> Page:
+def moderator_logs_in(
+    browser: Browser, app: LiveServer, name: str, width: int = 1280, height: int = 900
+) -> Page:
     """A moderator opens /moderate in a browser of their own and logs in with the dev login."""
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
     page.goto(app.url + "/moderate")
     page.click("#login a[data-provider='dev']")
     page.fill("#name", name)
@@ -63,14 +65,18 @@ def reader_posts(page: Page, app: LiveServer, name: str, text: str) -> None:
     expect(note.locator(".cw-reasons")).to_contain_text("reviews every comment")
 
 
-@pytest.fixture
-def premoderated(serve_app: Callable[..., LiveServer]) -> LiveServer:
+def premoderate(app: LiveServer) -> LiveServer:
     """The demo holding every comment, with moderators Mia, Ann and Ben."""
-    app = serve_app()
     cli(app, "sites", "update", "demo", "--premod", "all")
     for user in ("dev:mia", "dev:ann", "dev:ben"):
         cli(app, "tokens", "create", "--site", "demo", "--user", user, "--role", "moderator")
     return app
+
+
+@pytest.fixture
+def premoderated(serve_app: Callable[..., LiveServer]) -> LiveServer:
+    """The demo holding every comment, with moderators Mia, Ann and Ben."""
+    return premoderate(serve_app())
 
 
 def test_held_comment_arrives_live_is_approved_by_keyboard_and_published(
@@ -124,10 +130,12 @@ def test_ban_from_the_queue_refuses_the_authors_next_post(
     mod.keyboard.press("b")
     dialog = mod.locator("dialog#ban-dialog")
     expect(dialog).to_be_visible()
+    expect(dialog.locator("input[name=reject_pending]")).not_to_be_checked()
     dialog.locator("select[name=duration]").select_option("7d")
     dialog.locator("input[name=reason]").fill("Abusive towards other readers")
     dialog.locator("button[type=submit]").click()
-    expect(row).to_have_count(0)
+    # Nothing rejected unless asked: the comment still waits, its author marked banned.
+    expect(row.locator(".badge-bad")).to_have_text("Banned")
 
     page.reload()
     expect(page.locator(W + ".cw-me-user")).to_have_count(0)  # the ban ended the session

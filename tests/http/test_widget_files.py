@@ -1,4 +1,5 @@
-"""The widget's files over HTTP: gzip from memory, versioned immutable URLs, short embeds."""
+"""The widget's files over HTTP: minified and gzip'd from memory, versioned immutable URLs,
+short embeds."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import gzip
 import pytest
 
 from comments.app import widget_dir
-from comments.http.widget_files import accepts_gzip, widget_version
+from comments.http.widget_files import accepts_gzip, served_bytes, widget_version
 from tests.harness import Harness
 
 GZIP = {"Accept-Encoding": "gzip"}
@@ -21,7 +22,8 @@ def version() -> str:
 
 
 def test_gzip_when_asked_for_and_plain_otherwise(quick: Harness, version: str) -> None:
-    raw = (widget_dir() / MODULE).read_bytes()
+    raw = served_bytes(MODULE, (widget_dir() / MODULE).read_bytes())
+    assert b"/*" not in raw and len(raw) < (widget_dir() / MODULE).stat().st_size
     for url in (f"/widget/{MODULE}", f"/widget/v/{version}/{MODULE}"):
         packed = quick.client.get(url, headers=GZIP)
         assert packed.status_code == 200
@@ -74,7 +76,7 @@ def test_embed_urls_are_short_lived_and_import_the_current_version(
             r = quick.client.get(f"/widget/{name}", headers=headers)
             assert r.status_code == 200
             assert r.headers["cache-control"] == "public, max-age=300"
-            assert f'const VERSION = "{version}";' in r.text
+            assert f'const VERSION="{version}"' in r.text
             assert "__WIDGET_VERSION__" not in r.text
         packed = quick.client.get(f"/widget/{name}", headers=GZIP)
         assert packed.headers["content-encoding"] == "gzip"
@@ -113,4 +115,4 @@ def test_accept_encoding_weights() -> None:
 def test_gzip_bodies_are_valid_gzip(quick: Harness) -> None:
     with quick.client.stream("GET", f"/widget/{MODULE}", headers=GZIP) as r:
         raw = b"".join(r.iter_raw())
-    assert gzip.decompress(raw) == (widget_dir() / MODULE).read_bytes()
+    assert gzip.decompress(raw) == served_bytes(MODULE, (widget_dir() / MODULE).read_bytes())

@@ -102,7 +102,10 @@ describe("the language files", () => {
 });
 
 describe("the scripts and the keys", () => {
-  const sources = ["comments.js", "count.js"].map((name) => readFileSync(new URL(name, WIDGET), "utf8"));
+  // The embed scripts and the modules (app/, core/): where the widget asks for its words.
+  const modules = ["app/", "core/"].flatMap((dir) =>
+    readdirSync(new URL(dir, WIDGET)).filter((name) => name.endsWith(".js")).map((name) => dir + name));
+  const sources = ["comments.js", "count.js", ...modules].map((name) => readFileSync(new URL(name, WIDGET), "utf8"));
   const literals = new Set(sources.flatMap((text) => [...text.matchAll(/"([a-z_]+(?:\.[A-Za-z_]+)*)"/g)].map((m) => m[1])));
   const asked = sources.flatMap((text) =>
     [...text.matchAll(/\b(?:t|parts)\(\s*"([^"]+)"/g)].map((m) => m[1]),
@@ -122,7 +125,7 @@ describe("the scripts and the keys", () => {
   });
 
   test("the keys built from names exist for every name", () => {
-    const widget = sources[0];
+    const widget = sources.join("\n");
     const list = (name) => JSON.parse(widget.match(new RegExp(`const ${name} = Object\\.freeze\\((\\[[^\\]]*\\])`))[1]);
     for (const sort of list("SORTS")) assert.ok(Object.hasOwn(en, `sort.${sort}`), sort);
     for (const reason of list("REPORT_REASONS")) assert.ok(Object.hasOwn(en, `reason.${reason}`), reason);

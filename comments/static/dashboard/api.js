@@ -1,0 +1,73 @@
+/*
+ * Every request the dashboard makes, over the shared core's HTTP: the same-origin cookie
+ * session, and the CSRF token on each state-changing request. An error the service did
+ * not word gets the dashboard's own words, so a caller can always show `message`.
+ */
+
+import { ApiError, createRequest } from "@widget/core/http.js";
+
+export { ApiError };
+
+const NETWORK = "Could not reach the server. Check your connection and try again.";
+
+/** The dashboard's API on `base`; `getCsrf()` and `getSignal()` give the moment's values. */
+export function createApi(base, getCsrf, getSignal) {
+  const send = createRequest({
+    base,
+    credentials: "same-origin",
+    signal: getSignal,
+    headers: (method) => {
+      const csrf = method !== "GET" && getCsrf();
+      return csrf ? { "X-CSRF-Token": csrf } : {};
+    },
+  });
+
+  async function request(method, path, options) {
+    try {
+      return await send(method, path, options);
+    } catch (error) {
+      if (error instanceof ApiError && !error.message) {
+        error.message = error.status === 0
+          ? NETWORK
+          : "Something went wrong (" + error.status + "). Please try again.";
+      }
+      throw error;
+    }
+  }
+
+  const sitePath = (site) => "/api/v1/sites/" + encodeURIComponent(site);
+  const commentPath = (id) => "/api/v1/moderation/comments/" + encodeURIComponent(id);
+
+  return Object.freeze({
+    loginUrl: (provider) => base + "/moderate/login/" + encodeURIComponent(provider),
+    session: () => request("GET", "/moderate/session"),
+    providers: () => request("GET", "/moderate/providers"),
+    logout: () => request("POST", "/moderate/logout"),
+    queue: (site, params) => request("GET", sitePath(site) + "/moderation/queue", { query: params }),
+    decide: (id, action, fromStatus, reason) =>
+      request("POST", commentPath(id) + "/decision", {
+        body: reason ? { action, from_status: fromStatus, reason } : { action, from_status: fromStatus },
+      }),
+    claim: (id) => request("POST", commentPath(id) + "/claim"),
+    bulk: (site, ids, action, fromStatus) =>
+      request("POST", sitePath(site) + "/moderation/bulk", { body: { ids, action, from_status: fromStatus } }),
+    bans: (site) => request("GET", sitePath(site) + "/bans"),
+    ban: (site, payload) => request("POST", sitePath(site) + "/bans", { body: payload }),
+    liftBan: (site, userId) => request("DELETE", sitePath(site) + "/bans/" + encodeURIComponent(userId)),
+    settings: (site) => request("GET", sitePath(site) + "/settings"),
+    saveSettings: (site, payload) => request("PUT", sitePath(site) + "/settings", { body: payload }),
+    check: (site, text) => request("POST", sitePath(site) + "/moderation/check", { body: { body: text } }),
+    allowWord: (site, word, commentId) =>
+      request("POST", sitePath(site) + "/moderation/allowed-words", { body: { word, comment_id: commentId } }),
+    roles: (site) => request("GET", sitePath(site) + "/roles"),
+    setRoles: (site, userId, roles) =>
+      request("PUT", sitePath(site) + "/roles/" + encodeURIComponent(userId), { body: { roles } }),
+    findUsers: (site, q) => request("GET", sitePath(site) + "/users", { query: { q } }),
+    log: (site, cursor) => request("GET", sitePath(site) + "/moderation/log", { query: { cursor } }),
+    stats: (site, days) => request("GET", sitePath(site) + "/moderation/stats", { query: { days } }),
+    setThreadOpen: (site, thread, open) =>
+      request("POST", sitePath(site) + "/threads/" + (open ? "open" : "close"), { body: { thread } }),
+    /** The live queue feed; same-origin, so the session cookie goes along. */
+    events: (site) => new EventSource(base + sitePath(site) + "/moderation/events"),
+  });
+}

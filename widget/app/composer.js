@@ -1,0 +1,163 @@
+/*
+ * Writing: the composer's form, replies, the one form every text is written in (new
+ * comment, reply, edit), and posting. Asked for once the reader is logged in (the
+ * loader asks at once when a token is stored); main.js shows the composer's notices.
+ * A draft in the composer survives the thread closing and opening again, and live
+ * news about the thread.
+ */
+
+import { h } from "../core/dom.js";
+import { FORM_CSS } from "./form-styles.js";
+import { closeSlot } from "./render.js";
+import { ownPost } from "./thread.js";
+
+const MAX_LENGTH = 10000;
+
+/** The composer's form (kept with its draft), when the moment still calls for it. */
+export function showComposer(w) {
+  if (!w.loggedIn() || w.state.closed || w.user.banned || !w.composerEl) return;
+  if (!w.topForm) {
+    w.topForm = createForm(w, {
+      kind: "compose",
+      label: w.t("composer.label"),
+      placeholder: w.t("composer.placeholder"),
+      submitLabel: w.t("composer.submit"),
+      onSubmit: (text, form) => submitComment(w, text, null, form),
+    });
+  }
+  if (!w.composerEl.contains(w.topForm.form)) w.composerEl.replaceChildren(w.topForm.form);
+}
+
+/** Opens (or closes) the reply form under the comment of node `n`. */
+export function toggleReply(w, n, slot, trigger) {
+  const open = slot.querySelector(".cw-reply-form");
+  closeSlot(slot);
+  if (open) return trigger.focus();
+  if (w.user && w.user.banned) {
+    slot.replaceChildren(h("p", { class: "cw-inline-note" }, w.t("composer.banned")));
+    return;
+  }
+  const done = () => {
+    closeSlot(slot);
+    trigger.focus();
+  };
+  const name = n.c.author && n.c.author.name;
+  const form = createForm(w, {
+    kind: "reply",
+    label: name ? w.t("reply.label", { name }) : w.t("reply.labelNoName"),
+    submitLabel: w.t("reply.submit"),
+    onSubmit: async (text, f) => {
+      await submitComment(w, text, n.id, f);
+      done();
+    },
+    onCancel: done,
+  });
+  slot.replaceChildren(form.form);
+  trigger.setAttribute("aria-expanded", "true");
+  form.textarea.focus();
+}
+
+/**
+ * A textarea form with a counter and an error area. `onSubmit(text, form)` resolves when
+ * done; what it throws is shown by `form.showError`.
+ */
+export function createForm(w, { kind, label, placeholder, initial, submitLabel, onSubmit, onCancel }) {
+  w.style(FORM_CSS);
+  const textId = w.uid("text");
+  const counterId = w.uid("counter");
+  const errorsId = w.uid("errors");
+  const textarea = h("textarea", {
+    id: textId, name: "body", class: "cw-textarea", rows: kind === "compose" ? 4 : 3,
+    maxlength: MAX_LENGTH, placeholder, required: true, "aria-describedby": counterId + " " + errorsId,
+  });
+  textarea.value = initial || "";
+  const counter = h("span", { id: counterId, class: "cw-counter" });
+  const errors = h("div", { id: errorsId, class: "cw-form-errors", role: "alert" });
+  const submit = h("button", { type: "submit", class: "cw-btn cw-btn-primary", "data-action": kind === "edit" ? "save" : "post" }, submitLabel);
+  const form = h(
+    "form",
+    { class: "cw-form cw-" + kind + "-form", novalidate: true },
+    h("label", { class: "cw-label", for: textId }, label),
+    textarea,
+    h("div", { class: "cw-form-meta" }, h("span", { class: "cw-muted" }, w.t("form.hint")), counter),
+    errors,
+    h("div", { class: "cw-form-actions" }, submit, onCancel
+      ? h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "cancel", onclick: onCancel }, w.t("cancel"))
+      : null)
+  );
+  const count = () => {
+    const n = textarea.value.length;
+    counter.textContent = w.formats.number(n) + " / " + w.formats.number(MAX_LENGTH);
+    counter.classList.toggle("cw-counter-near", n > MAX_LENGTH * 0.9);
+  };
+  count();
+  textarea.addEventListener("input", count);
+  textarea.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  const say = (text) => errors.append(h("p", null, text));
+  const api = {
+    form,
+    textarea,
+    clear() {
+      textarea.value = "";
+      errors.replaceChildren();
+      count();
+    },
+    showError(error) {
+      errors.replaceChildren();
+      if (w.ignorable(error)) return;
+      if (error.status === 401 && error.code === "login_required") return w.fail(error);
+      const message = w.explain(error);
+      say(message);
+      const fields = error.fields && typeof error.fields === "object" ? Object.values(error.fields) : [];
+      const extra = fields.map(String).filter((text) => text && text !== message);
+      if (extra.length) errors.append(h("ul", null, extra.map((text) => h("li", null, text))));
+      if (error.fields && "body" in error.fields) textarea.setAttribute("aria-invalid", "true");
+      if (error.code === "thread_closed" || error.code === "banned") w.fail(error, errors.firstChild);
+    },
+  };
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = textarea.value;
+    errors.replaceChildren();
+    textarea.removeAttribute("aria-invalid");
+    if (!text.trim()) {
+      say(w.t("form.empty"));
+      textarea.setAttribute("aria-invalid", "true");
+      textarea.focus();
+      return;
+    }
+    submit.disabled = true;
+    form.setAttribute("aria-busy", "true");
+    try {
+      await onSubmit(text, api);
+    } catch (error) {
+      api.showError(error);
+    } finally {
+      submit.disabled = false;
+      form.removeAttribute("aria-busy");
+    }
+  });
+  return api;
+}
+
+/** Posts `text` (a reply to `parentId`, or a new comment) and shows it at once. */
+export async function submitComment(w, text, parentId, form) {
+  const { thread, threadUrl, threadTitle } = w.config;
+  const payload = { thread, body: text, thread_url: threadUrl || undefined, thread_title: threadTitle || undefined };
+  if (parentId !== null) payload.parent_id = parentId;
+  const comment = await w.api.post(payload);
+  form.clear();
+  w.apply(ownPost(w.state, comment, parentId));
+  const li = comment && w.els.get(String(comment.id));
+  if (li) {
+    li.classList.add("cw-fresh");
+    li.scrollIntoView({ block: "nearest" });
+  }
+  if (comment) w.say(w.t(comment.status === "pending" ? "posted.pending" : "posted.published"));
+  return comment;
+}

@@ -1,0 +1,565 @@
+/*
+ * One mounted widget: the instance, its state, and the order things happen in.
+ *
+ * The loader (../comments.js) calls `mount` with the element, the options and the
+ * requests it already started. The widget renders inline into an open Shadow DOM (the
+ * publisher's CSS can't reach it and it can't reach the page), talks to the service
+ * only through api.js (bearer token, never cookies), and follows the thread live once
+ * the first page shows. The thread is plain data (thread.js); what changes it answers
+ * steps that `apply` carries out on screen.
+ *
+ * The rest, by concept: config.js (the host page's settings, checked), api.js and
+ * tokens.js, words.js (the translator), account.js (the account area), render.js (a
+ * comment), styles.js. Asked for when needed: login.js (the login window, as it opens),
+ * composer.js (writing, once logged in), live.js and events.js (the stream, once the
+ * first page shows), edit.js (the reader's own comment), report.js, sso.js.
+ */
+
+import { ApiError } from "../core/http.js";
+import { h } from "../core/dom.js";
+import { createFormats } from "../core/time.js";
+import { serviceBaseOf } from "../core/where.js";
+import { endLoginWait, renderAccount } from "./account.js";
+import { createApi } from "./api.js";
+import { SORTS, pageFacts, readConfig } from "./config.js";
+import { rebuildMain, refreshScore, renderComment } from "./render.js";
+import { CSS, adopt } from "./styles.js";
+import { createThread, firstPage, nextPage, node } from "./thread.js";
+import { createTokenStore, tokenKey } from "./tokens.js";
+import { loadWords } from "./words.js";
+
+/** The widget on `el`; `handover` is what the loader started: {aborter, early}. */
+export function mount(el, options, handover) {
+  return new Widget(el, options || {}, handover || {});
+}
+
+/**
+ * A moment of the first load on the page's timeline (the loader marks "comments:loader";
+ * then "comments:words", "comments:page" and "comments:shown": bench/bench_widget.py).
+ */
+const mark = (name) => window.performance && performance.mark && performance.mark(name);
+
+/** A request already on its way, held as {data} or {error} until it is taken. */
+const settle = (promise) => promise.then((data) => ({ data }), (error) => ({ error }));
+
+async function take(settled) {
+  const result = await settled;
+  if ("error" in result) throw result.error;
+  return result.data;
+}
+
+/** Light or dark, from the first opaque background behind the element. */
+function pageTheme(el) {
+  for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+    const match = getComputedStyle(e).backgroundColor.match(/[\d.]+/g);
+    if (!match || match.length < 3) continue;
+    const [r, g, b, a = 1] = match.map(Number);
+    if (a < 0.5) continue;
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128 ? "dark" : "light";
+  }
+  return "light";
+}
+
+class Widget {
+  constructor(el, options, { aborter = new AbortController(), early } = {}) {
+    this.el = el;
+    this.config = readConfig(el.dataset, options, pageFacts(), serviceBaseOf());
+    this.aborter = aborter;
+    this.tokens = createTokenStore(tokenKey(this.config.origin, this.config.site));
+    const { base, site, lang } = this.config;
+    this.api = createApi({ base, site, lang, token: () => this.tokens.get(), signal: aborter.signal, early });
+    this.formats = createFormats(lang); // numbers and times in the reader's language
+    this.state = createThread(this.config.sort);
+    this.els = new Map(); // comment id → its <li> on screen
+    this.user = null;
+    this.providers = null;
+    this.providersError = null;
+    this.popup = null; // the last login window opened: the only source a token is taken from
+    this.waiting = null; // while a login window is open: {provider, stop}
+    this.loginSeq = 0;
+    this.loginNotice = null; // after a login window was lost: {provider, text}
+    this.topForm = null; // the composer's form, kept with its draft
+    this.idSeq = 0;
+    this.listSeq = 0;
+    this.holds = 0; // while a page is loading, live news waits in `backlog`
+    this.backlog = [];
+    this.live = null; // live.js, once the first page is shown, and its stream
+    this.stream = null;
+    this.destroyed = false;
+    this.i18n = null; // the translator; the shell is built once it has loaded
+    this.shell = null;
+    this.root = null; // the shadow root, attached with the shell: until then the element shows what it holds
+    this.sheets = new Set(); // the stylesheets on it
+
+    this.onMessage = (event) => this.popup && this.login().then((m) => m.onLoginMessage(this, event));
+    this.onStorage = (event) => this.storageChanged(event);
+    this.onTheme = () => this.applyTheme();
+    window.addEventListener("message", this.onMessage);
+    window.addEventListener("storage", this.onStorage);
+    this.scheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+    if (this.scheme && this.scheme.addEventListener) this.scheme.addEventListener("change", this.onTheme);
+    if (document.readyState !== "complete") window.addEventListener("load", this.onTheme, { once: true });
+
+    this.start();
+  }
+
+  /** Removes the widget, its listeners and in-flight requests. */
+  destroy() {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.aborter.abort();
+    window.removeEventListener("message", this.onMessage);
+    window.removeEventListener("storage", this.onStorage);
+    window.removeEventListener("load", this.onTheme);
+    if (this.scheme && this.scheme.removeEventListener) this.scheme.removeEventListener("change", this.onTheme);
+    if (this.stream) this.stream.close();
+    endLoginWait(this);
+    this.popup = null;
+    if (!this.root) return;
+    this.root.replaceChildren();
+    try {
+      this.root.adoptedStyleSheets = [];
+    } catch {
+      /* the <style> fallback went with the children */
+    }
+  }
+
+  /** login.js: watching the login window and taking its answer. */
+  login() {
+    return import("./login.js");
+  }
+
+  /** composer.js: the forms, replies and posting. */
+  writing() {
+    return import("./composer.js");
+  }
+
+  /** Adds the stylesheet `css` to the shadow root, once. */
+  style(css) {
+    if (this.sheets.has(css)) return;
+    this.sheets.add(css);
+    adopt(this.root, css);
+  }
+
+  uid(prefix) {
+    return "cw-" + prefix + "-" + ++this.idSeq;
+  }
+
+  /** The text for `key` in the widget's language (see core/i18n.js). */
+  t(key, params) {
+    return this.i18n.t(key, params);
+  }
+
+  /** A role or badge in words; one the widget has no words for shows as it came. */
+  roleName(role) {
+    return this.i18n.has("role." + role) ? this.t("role." + role) : String(role);
+  }
+
+  /** What to tell the reader about a failure: the service's own words, else the widget's. */
+  explain(error) {
+    if (!(error instanceof ApiError)) return this.t("error.generic");
+    return error.message || this.t(error.key, error.params);
+  }
+
+  /* ---------------- the shell ---------------- */
+
+  buildShell() {
+    const sortId = this.uid("sort");
+    const headingId = this.uid("heading");
+    this.countEl = h("span", { class: "cw-count", "data-count": "" });
+    this.sortSelect = h(
+      "select",
+      { id: sortId, class: "cw-select", "data-action": "sort", onchange: () => this.resort() },
+      SORTS.map((key) => h("option", { value: key, selected: key === this.state.sort }, this.t("sort." + key)))
+    );
+    this.accountEl = h("div", { class: "cw-account" });
+    this.composerEl = h("div", { class: "cw-composer" });
+    this.statusEl = h("p", { class: "cw-status", role: "status", "aria-live": "polite" });
+    this.listEl = h("ol", { class: "cw-list", "aria-label": this.t("list.label") });
+    this.emptyEl = h("p", { class: "cw-empty", hidden: true }, this.t("list.empty"));
+    this.moreButton = h(
+      "button",
+      { type: "button", class: "cw-btn cw-btn-wide", "data-action": "load-more", hidden: true, onclick: () => this.loadMore() },
+      this.t("list.more")
+    );
+    this.freshButton = h("button", {
+      type: "button", class: "cw-btn cw-btn-quiet cw-btn-wide cw-show-new", "data-action": "show-new",
+      hidden: true, onclick: () => this.showFresh(),
+    });
+    this.shell = h(
+      "section",
+      { class: "cw", "aria-labelledby": headingId, "data-live": "off" },
+      h(
+        "header",
+        { class: "cw-head" },
+        h("h2", { id: headingId, class: "cw-heading" }, h("span", null, this.t("heading")), " ", this.countEl),
+        h("div", { class: "cw-sort" }, h("label", { for: sortId }, this.t("sort.label")), this.sortSelect)
+      ),
+      this.accountEl,
+      this.composerEl,
+      this.statusEl,
+      this.freshButton,
+      this.listEl,
+      this.emptyEl,
+      this.moreButton
+    );
+    this.applyTheme();
+    this.root = this.el.shadowRoot || this.el.attachShadow({ mode: "open" });
+    this.root.replaceChildren();
+    try {
+      this.root.adoptedStyleSheets = [];
+    } catch {
+      /* a browser without constructable stylesheets: adopt() uses a <style> */
+    }
+    this.sheets = new Set();
+    this.style(CSS);
+    this.root.append(this.shell);
+    // The embed fragment the page carried is taken over: the widget shows its page now.
+    const fragment = this.el.matches("[data-comments-embed]") ? this.el : this.el.querySelector("[data-comments-embed]");
+    if (fragment === this.el) this.el.replaceChildren();
+    else if (fragment) fragment.remove();
+  }
+
+  applyTheme() {
+    if (!this.shell) return;
+    this.shell.setAttribute("data-theme", this.config.theme === "page" ? pageTheme(this.el) : this.config.theme);
+  }
+
+  say(text, kind) {
+    this.statusEl.textContent = text || "";
+    this.statusEl.className = "cw-status" + (kind ? " cw-status-" + kind : "");
+  }
+
+  /** The composer as the moment calls for: the thread closed, logged out, banned, or the form. */
+  renderComposer() {
+    const el = this.composerEl;
+    if (!el) return;
+    let notice = null;
+    if (this.state.closed) notice = this.t("composer.closed");
+    else if (this.loggedIn() && this.user.banned) notice = this.user.banMessage || this.t("composer.banned");
+    // A draft is kept (out of the page) while the thread is closed, in case it opens again.
+    if (!this.loggedIn() || (notice && !this.state.closed)) this.topForm = null;
+    if (notice) el.replaceChildren(h("p", { class: "cw-notice" }, notice));
+    else if (!this.loggedIn()) el.replaceChildren();
+    else if (this.topForm) el.contains(this.topForm.form) || el.replaceChildren(this.topForm.form);
+    else this.writing().then((m) => m.showComposer(this), (error) => this.fail(error));
+  }
+
+  /* ---------------- start-up and session ---------------- */
+
+  /**
+   * The words and the first requests at once: the language loads while the login
+   * options, the reader and the first page are fetched (the loader started them; the
+   * page waits when the publisher's login must run first). Nothing shows before the words.
+   */
+  async start() {
+    const { config } = this;
+    const words = loadWords(config.language, { overrides: config.strings, locale: config.lang });
+    const token = this.tokens.get();
+    const early = {
+      providers: settle(this.api.providers()),
+      me: token ? { token, sort: null, result: settle(this.api.me()) } : null,
+      page: config.ssoToken
+        ? null
+        : { token, sort: this.state.sort, result: settle(this.api.list(config.thread, this.state.sort, null)) },
+    };
+    const sso = config.ssoToken ? import("./sso.js") : null;
+    this.i18n = await words;
+    if (this.destroyed || !this.i18n) return; // without words, a warning in the console
+    mark("comments:words");
+    this.buildShell();
+    renderAccount(this);
+    const providers = this.loadProviders(early.providers);
+    if (this.tokens.get()) await this.confirmUser(this.stillGood(early.me));
+    if (sso) {
+      try {
+        await (await sso).signOn(this, config.ssoToken);
+      } catch (error) {
+        console.warn("Comments: could not log in with the publisher's token.", error);
+      }
+    }
+    renderAccount(this);
+    await Promise.all([providers, this.loadThread(this.stillGood(early.page))]);
+  }
+
+  /** An early request's answer, if it was asked with the token (and sort) still in use. */
+  stillGood(early) {
+    if (!early || early.token !== this.tokens.get()) return null;
+    if (early.sort !== null && early.sort !== this.state.sort) return null;
+    return early.result;
+  }
+
+  async loadProviders(early) {
+    try {
+      const data = await take(early);
+      this.providers = data && Array.isArray(data.providers) ? data.providers : [];
+      this.providersError = null;
+    } catch (error) {
+      if (this.ignorable(error)) return;
+      this.providers = [];
+      this.providersError = this.explain(error);
+    }
+    renderAccount(this);
+  }
+
+  /** Asks the service who the stored token belongs to; drops it when rejected. */
+  async confirmUser(early = null) {
+    try {
+      const data = await (early ? take(early) : this.api.me());
+      this.user = (data && data.user) || null;
+      if (!this.user) this.tokens.clear();
+    } catch (error) {
+      if (this.ignorable(error)) return;
+      if (error.status === 401) {
+        this.tokens.clear();
+        this.user = null;
+      } else {
+        this.say(this.explain(error), "error");
+      }
+    }
+  }
+
+  loggedIn() {
+    return Boolean(this.user && this.tokens.get());
+  }
+
+  /** The token changed in another tab: follow it. */
+  storageChanged(event) {
+    if (!this.shell || event.key !== this.tokens.key) return; // before the shell, start() reads it
+    if (event.newValue) this.login().then((m) => m.afterLogin(this));
+    else if (this.user) {
+      this.user = null;
+      renderAccount(this);
+      this.loadThread();
+    }
+  }
+
+  /** The service said the token is no longer good: show the logged-out state. */
+  dropSession(message) {
+    this.tokens.clear();
+    this.user = null;
+    renderAccount(this);
+    this.renderComposer();
+    this.say(message || this.t("session.ended"), "error");
+  }
+
+  ignorable(error) {
+    return this.destroyed || (error && error.name === "AbortError");
+  }
+
+  /** Shows an error's message in `target` (or the status line); handles expired sessions. */
+  fail(error, target) {
+    if (this.ignorable(error)) return;
+    if (error.status === 401 && error.code === "login_required") return this.dropSession(error.message);
+    const message = this.explain(error);
+    if (target) target.textContent = message;
+    else this.say(message, "error");
+    if (error.code === "thread_closed" && this.state.info) {
+      this.state.closed = true;
+      this.renderComposer();
+    }
+    if (error.code === "banned" && this.user) {
+      this.user.banned = true;
+      this.user.banMessage = error.message;
+      this.renderComposer();
+    }
+  }
+
+  /* ---------------- the thread ---------------- */
+
+  resort() {
+    this.state.sort = this.sortSelect.value;
+    this.loadThread();
+  }
+
+  /** The first page (again), or the one `early` fetched; live news arriving meanwhile waits for it. */
+  async loadThread(early = null) {
+    if (!this.shell) return; // start() loads it once the words are there
+    this.hold();
+    try {
+      await this.loadFirstPage(early);
+    } finally {
+      this.release();
+    }
+    if (this.state.info && !this.destroyed) this.follow();
+  }
+
+  async loadFirstPage(early = null) {
+    const seq = ++this.listSeq;
+    const hadToken = Boolean(this.tokens.get());
+    const loading = this.t("status.loading");
+    this.listEl.setAttribute("aria-busy", "true");
+    if (!this.listEl.childElementCount) this.say(loading);
+    let data;
+    try {
+      data = await (early ? take(early) : this.api.list(this.config.thread, this.state.sort, null));
+    } catch (error) {
+      if (seq !== this.listSeq) return;
+      this.listEl.removeAttribute("aria-busy");
+      if (error.status === 401 && hadToken && !this.ignorable(error)) {
+        this.dropSession(error.message);
+        return this.loadFirstPage();
+      }
+      return this.fail(error);
+    }
+    if (seq !== this.listSeq || this.destroyed) return;
+    if (!this.shown) mark("comments:page");
+    this.listEl.removeAttribute("aria-busy");
+    if (this.statusEl.textContent === loading) this.say("");
+    const steps = firstPage(this.state, data);
+    this.listEl.replaceChildren();
+    this.els = new Map();
+    this.apply([{ op: "count" }, { op: "fresh" }, ...steps]);
+    this.renderComposer();
+    if (!this.shown) {
+      this.shown = true;
+      mark("comments:shown");
+    }
+  }
+
+  async loadMore() {
+    if (!this.state.cursor) return;
+    const seq = this.listSeq;
+    const button = this.moreButton;
+    button.disabled = true;
+    button.textContent = this.t("list.loading");
+    this.hold();
+    try {
+      const data = await this.api.list(this.config.thread, this.state.sort, this.state.cursor);
+      if (seq === this.listSeq && !this.destroyed) this.apply(nextPage(this.state, data));
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      button.disabled = false;
+      button.textContent = this.t("list.more");
+      this.release();
+    }
+  }
+
+  /** The next replies under node `n`, from its "more replies" `button`. */
+  async loadReplies(n, button) {
+    button.disabled = true;
+    button.textContent = this.t("list.loading");
+    this.hold();
+    try {
+      this.apply(nextPage(this.state, await this.api.replies(this.config.thread, n.id, n.more), n.id));
+      if (!n.more) return button.remove();
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.release();
+    }
+    button.disabled = false;
+    button.textContent = this.t("replies.more");
+  }
+
+  /** Carries out the steps a change of the thread answered (see thread.js). */
+  apply(steps) {
+    for (const step of steps) {
+      const n = node(this.state, step.id);
+      if (step.op === "add" && n) this.place(n, step.fresh);
+      else if (step.op === "main" && n) rebuildMain(this, n, step.focus);
+      else if (step.op === "text" && n) this.live.refreshText(this, n);
+      else if (step.op === "score" && n) refreshScore(this, n);
+      else if (step.op === "drop") {
+        const li = this.els.get(step.id);
+        if (li) li.remove();
+        this.els.delete(step.id);
+      } else if (step.op === "count") this.showCount();
+      else if (step.op === "fresh") this.showFreshButton();
+      else if (step.op === "closed") this.showClosed();
+    }
+    this.moreButton.hidden = !this.state.cursor;
+    this.emptyEl.hidden = this.state.top.length > 0;
+  }
+
+  /** Shows node `n` (and its replies) before the next sibling already on screen. */
+  place(n, fresh) {
+    if (this.els.has(n.id)) return; // shown with its parent
+    const parent = node(this.state, n.parent);
+    const list = parent ? this.els.get(parent.id) : this.listEl;
+    if (!list) return;
+    const ids = parent ? parent.kids : this.state.top;
+    let next = null;
+    for (let i = ids.indexOf(n.id) + 1; i < ids.length && !next; i++) next = this.els.get(ids[i]) || null;
+    const li = renderComment(this, n);
+    if (fresh) li.classList.add("cw-fresh");
+    (parent ? list.querySelector(":scope > .cw-replies") : list).insertBefore(li, next);
+  }
+
+  showCount() {
+    const n = this.state.count;
+    this.countEl.textContent = this.formats.number(n);
+    this.countEl.setAttribute("data-count", String(n));
+    this.countEl.setAttribute("aria-label", this.t("count.comments", { n }));
+  }
+
+  showClosed() {
+    this.renderComposer();
+    for (const button of this.listEl.querySelectorAll('.cw-actions [data-action="reply"]')) {
+      button.hidden = this.state.closed;
+    }
+  }
+
+  /* ---------------- live news (live.js) ---------------- */
+
+  /** Opens the thread's stream, importing live.js the first time. */
+  async follow() {
+    try {
+      this.live = this.live || (await import("./live.js"));
+    } catch (error) {
+      console.warn("Comments: live updates are off.", error);
+      return;
+    }
+    if (this.destroyed) return;
+    if (!this.stream) this.stream = this.live.follow(this);
+    this.stream.open();
+  }
+
+  /** News from the stream: applied now, or once the pages loading have arrived. */
+  news(name, data) {
+    if (this.holds > 0) this.backlog.push([name, data]);
+    else this.applyNews(name, data);
+  }
+
+  applyNews(name, data) {
+    try {
+      this.apply(this.live.applyEvent(this.state, name, data));
+    } catch (error) {
+      console.warn("Comments: could not apply a live update.", error);
+    }
+  }
+
+  hold() {
+    this.holds += 1;
+  }
+
+  /** Applies what arrived while pages loaded: each event is harmless if the page had it. */
+  release() {
+    this.holds -= 1;
+    if (this.holds > 0 || this.destroyed) return;
+    const backlog = this.backlog;
+    this.backlog = [];
+    for (const [name, data] of backlog) this.applyNews(name, data);
+  }
+
+  /** The "N new comments" button above the list (sort=newest). */
+  showFreshButton() {
+    const n = this.state.fresh.length;
+    this.freshButton.hidden = n === 0;
+    this.freshButton.textContent = this.t("list.fresh", { n });
+  }
+
+  showFresh() {
+    const steps = this.live.showFresh(this.state);
+    this.apply(steps);
+    const added = steps.filter((step) => step.op === "add").pop();
+    const li = added && this.els.get(added.id);
+    const main = li && li.querySelector(".cw-main");
+    if (main) {
+      main.setAttribute("tabindex", "-1");
+      main.focus({ preventScroll: true });
+      li.scrollIntoView({ block: "nearest" });
+    }
+  }
+}

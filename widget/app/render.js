@@ -1,0 +1,209 @@
+/*
+ * One comment on screen: its <li> (the comment itself, then its replies) and its
+ * controls. Text goes in as text; the only HTML is the comment's `html`, sanitised by
+ * the service (core/dom.js trustedHtml). What only the reader's own comments, replies
+ * or rare actions need comes in modules asked for on use (composer.js, edit.js, report.js).
+ */
+
+import { h, trustedHtml } from "../core/dom.js";
+import { avatarOf } from "./account.js";
+import { ownVote } from "./thread.js";
+
+/** The comment of node `n` with its replies, registered in `w.els`. */
+export function renderComment(w, n) {
+  const c = n.c;
+  const li = h("li", {
+    class: "cw-comment", "data-comment-id": n.id, "data-status": c.status || "approved",
+    "data-depth": n.depth, "data-author-id": c.author && c.author.id,
+  });
+  w.els.set(n.id, li);
+  const replies = n.kids.map((id) => renderComment(w, w.state.nodes.get(id)));
+  li.append(renderMain(w, n), h("ol", { class: "cw-replies", "aria-label": w.t("replies.label") }, replies));
+  if (n.more) li.append(h("button", {
+    type: "button", class: "cw-btn cw-btn-quiet cw-more-replies", "data-action": "more-replies",
+    onclick: (event) => w.loadReplies(n, event.currentTarget),
+  }, w.t("replies.more")));
+  return li;
+}
+
+/** The comment itself (without its replies); rebuilt when its status or controls change. */
+export function renderMain(w, n) {
+  const c = n.c;
+  const deleted = c.status === "deleted";
+  const author = c.author || {};
+  const when = w.formats;
+  const authorId = w.uid("author");
+  const timeId = w.uid("time");
+  const main = h(
+    "article",
+    { class: "cw-main", "aria-labelledby": authorId + " " + timeId },
+    h(
+      "header",
+      { class: "cw-meta" },
+      deleted ? null : avatarOf(author),
+      h(
+        "div",
+        { class: "cw-byline" },
+        h("span", { id: authorId, class: "cw-author" },
+          deleted ? w.t("comment.deletedAuthor") : author.name || w.t("comment.anonymous")),
+        deleted ? null : (Array.isArray(author.badges) ? author.badges : []).map((badge) => h("span", { class: "cw-badge" }, w.roleName(badge))),
+        h(
+          "span",
+          { class: "cw-when" },
+          h("time", { id: timeId, datetime: c.created_at, title: when.absolute(c.created_at) }, when.relative(c.created_at)),
+          c.edited_at && !deleted ? editedMark(w, c) : null
+        )
+      )
+    )
+  );
+  if (c.status === "pending" || c.status === "rejected") main.append(moderationNote(w, c));
+  if (deleted) {
+    main.append(h("p", { class: "cw-tombstone" }, w.t("comment.deleted")));
+    return main;
+  }
+  const body = trustedHtml("div", "comment-body", c.html);
+  const slot = h("div", { class: "cw-slot" });
+  main.append(body, renderActions(w, n, main, body, slot), slot);
+  return main;
+}
+
+export function editedMark(w, c) {
+  return h("span", { class: "cw-edited", title: w.t("comment.editedAt", { date: w.formats.absolute(c.edited_at) }) },
+    " · " + w.t("comment.edited"));
+}
+
+/** Why the reader's own comment is not public (yet), in the service's words. */
+function moderationNote(w, c) {
+  const pending = c.status === "pending";
+  const reasons = (c.moderation && Array.isArray(c.moderation.reasons) ? c.moderation.reasons : [])
+    .map((reason) => reason && reason.message)
+    .filter(Boolean);
+  return h(
+    "div",
+    { class: "cw-moderation", role: "note" },
+    h("strong", null, w.t(pending ? "moderation.pending" : "moderation.rejected")),
+    h("span", null, " " + w.t(pending ? "moderation.pendingNote" : "moderation.rejectedNote")),
+    reasons.length ? h("ul", { class: "cw-reasons" }, reasons.map((text) => h("li", null, String(text)))) : null
+  );
+}
+
+function renderActions(w, n, main, body, slot) {
+  const c = n.c;
+  const name = (c.author && c.author.name) || w.t("comment.someone");
+  const mine = Boolean(w.user && c.author && w.user.id !== undefined && c.author.id === w.user.id);
+  const published = c.status === "approved" || !c.status;
+  const actions = h("div", { class: "cw-actions" });
+  const button = (action, text, label, onclick) =>
+    h("button", { type: "button", class: "cw-action", "data-action": action, "aria-label": label, onclick }, text);
+  // Modules for rarer actions, asked for on the first click.
+  const later = (load, run) => () => load().then(run, (error) => w.fail(error));
+
+  if (published) {
+    actions.append(renderVotes(w, n, mine, name, slot));
+    const reply = button("reply", w.t("action.reply"), w.t("action.replyTo", { name }), () => {
+      if (w.loggedIn()) w.writing().then((m) => m.toggleReply(w, n, slot, reply), (error) => w.fail(error));
+      else needLogin(w, closeSlot(slot), "reply");
+    });
+    reply.setAttribute("aria-expanded", "false");
+    reply.hidden = w.state.closed; // shown again if the thread reopens
+    actions.append(reply);
+  }
+  if (c.can_edit) {
+    const edit = button("edit", w.t("action.edit"), w.t("action.editOwn"),
+      later(() => import("./edit.js"), (m) => m.startEdit(w, n, body, slot, edit)));
+    actions.append(edit);
+  }
+  if (c.can_delete) {
+    actions.append(button("delete", w.t("action.delete"),
+      mine ? w.t("action.deleteOwn") : w.t("action.deleteBy", { name }),
+      later(() => import("./edit.js"), (m) => m.deleteComment(w, n, slot))));
+  }
+  if (published && !mine) {
+    const report = button("report", w.t("action.report"), w.t("action.reportBy", { name }),
+      later(() => import("./report.js"), (m) => m.toggleReport(w, n, slot, report)));
+    report.setAttribute("aria-expanded", "false");
+    actions.append(report);
+  }
+  return actions;
+}
+
+function renderVotes(w, n, mine, name, slot) {
+  const group = h("div", { class: "cw-votes", role: "group", "aria-label": w.t("votes.label") });
+  const score = h("span", { class: "cw-score", "aria-live": "polite" });
+  if (mine) {
+    group.append(h("span", { class: "cw-score-label" }, w.t("votes.score")), score);
+  } else {
+    const make = (value, action, symbol, label) =>
+      h("button", {
+        type: "button", class: "cw-vote", "data-action": action, "aria-label": w.t(label, { name }),
+        onclick: () => vote(w, n, value, slot),
+      }, h("span", { "aria-hidden": "true" }, symbol));
+    group.append(make(1, "vote-up", "▲", "votes.up"), score, make(-1, "vote-down", "▼", "votes.down"));
+  }
+  showScore(w, group, n.c);
+  return group;
+}
+
+/** The score and the reader's own vote, as `c` has them, on the comment's vote group. */
+function showScore(w, group, c) {
+  const n = Number(c.score) || 0;
+  const score = group.querySelector(".cw-score");
+  score.textContent = w.formats.number(n);
+  score.setAttribute("aria-label", w.t("votes.scoreIs", { n }));
+  score.setAttribute("data-score", String(n));
+  for (const b of group.querySelectorAll(".cw-vote")) {
+    b.setAttribute("aria-pressed", String(c.my_vote === (b.dataset.action === "vote-up" ? 1 : -1)));
+  }
+}
+
+/** After a vote (the reader's or others'): the score and pressed buttons of node `n`. */
+export function refreshScore(w, n) {
+  const li = w.els.get(n.id);
+  const group = li && li.querySelector(":scope > .cw-main .cw-votes");
+  if (group) showScore(w, group, n.c);
+}
+
+/** Rebuilds the comment itself; `focus` after the reader's own edit, never for live news. */
+export function rebuildMain(w, n, focus) {
+  const li = w.els.get(n.id);
+  const old = li && li.querySelector(":scope > .cw-main");
+  if (!old) return;
+  li.setAttribute("data-status", n.c.status || "approved");
+  const fresh = renderMain(w, n);
+  old.replaceWith(fresh);
+  const target = focus && (fresh.querySelector('[data-action="edit"]') || fresh.querySelector("button"));
+  if (target) target.focus();
+}
+
+/** `what`: "vote", "reply" or "report" ("need.<what>"); true when the reader must log in first. */
+export function needLogin(w, slot, what) {
+  if (w.loggedIn()) return false;
+  slot.replaceChildren(h("p", { class: "cw-inline-note", role: "status" }, w.t("need." + what)));
+  return true;
+}
+
+/** A note in the comment's slot for an error (`w.fail` words it). */
+export function inlineNote(slot) {
+  const note = h("p", { class: "cw-inline-note cw-inline-error", role: "alert" });
+  slot.replaceChildren(note);
+  return note;
+}
+
+/** Empties the comment's slot and marks its toggles closed; answers the slot. */
+export function closeSlot(slot) {
+  slot.replaceChildren();
+  for (const b of slot.parentElement.querySelectorAll(".cw-actions [aria-expanded]")) {
+    b.setAttribute("aria-expanded", "false");
+  }
+  return slot;
+}
+
+async function vote(w, n, value, slot) {
+  if (needLogin(w, slot, "vote")) return;
+  const next = n.c.my_vote === value ? 0 : value;
+  try {
+    w.apply(ownVote(w.state, n.id, await w.api.vote(n.id, next), next));
+  } catch (error) {
+    w.fail(error, inlineNote(slot));
+  }
+}

@@ -1,0 +1,27 @@
+/*
+ * The translator for a widget or count.js: core/i18n.js chooses the language and its
+ * file (../i18n/<code>.js) holds the words. Every file words every key (the languages
+ * test holds them to it), so only the chosen one is fetched; English stands in when it
+ * can't be.
+ */
+
+import { FALLBACK, chooseLanguage, createTranslator } from "../core/i18n.js";
+
+// `code` is one of core/i18n.js's LANGUAGES: chooseLanguage answers nothing else.
+const table = (code) => import("../i18n/" + code + ".js").then((m) => m.default, () => null);
+
+/**
+ * The translator for `choice` ({explicit, page, browser}, as chooseLanguage takes it),
+ * with the publisher's `overrides` and numbers in `locale`; null (and a warning) when
+ * not even English can be loaded.
+ */
+export async function loadWords(choice, { overrides, locale } = {}) {
+  let language = chooseLanguage(choice);
+  let strings = await table(language);
+  if (!strings && language !== FALLBACK) strings = await table((language = FALLBACK));
+  if (!strings) {
+    console.warn("Comments: could not load the widget's words.");
+    return null;
+  }
+  return createTranslator({ language, strings, overrides, locale });
+}
