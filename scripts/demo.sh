@@ -18,4 +18,13 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+# The widget's bundle, where node and npm are here (the modules are served otherwise).
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    if [ ! -d widget/node_modules/esbuild ]; then
+        npm ci --prefix widget --no-audit --no-fund --silent
+    fi
+    node widget/build.mjs --quiet || echo "the widget's bundle did not build: serving its modules" >&2
+else
+    echo "no node here: the widget is served as modules, not bundled" >&2
+fi
 exec .venv/bin/comments demo "$@"

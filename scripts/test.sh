@@ -3,7 +3,7 @@
 # machine with Python 3.11+ (or as a user who already has the system packages).
 # Installs what is missing, then runs, stopping at the first failure:
 #   ruff check, mypy, lint-imports, the widget's JavaScript tests (node --test),
-#   pytest (extra arguments go to pytest).
+#   pytest (extra arguments go to pytest; it builds the widget's bundle first).
 # The tests start their own throwaway Redis and PostgreSQL servers.
 set -euo pipefail
 
@@ -60,6 +60,14 @@ step "lint-imports"
 if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
     step "installing axe-core for the accessibility tests (npm)"
     npm install --prefix tests/browser --no-audit --no-fund --silent
+fi
+
+# The widget's bundler (esbuild, pinned in widget/package.json); the tests build the bundle.
+wanted_esbuild="$(node -p 'require("./widget/package.json").devDependencies.esbuild')"
+installed_esbuild="$(node -p 'require("./widget/node_modules/esbuild/package.json").version' 2>/dev/null || true)"
+if [ "$wanted_esbuild" != "$installed_esbuild" ]; then
+    step "installing the widget's bundler, esbuild $wanted_esbuild (npm ci)"
+    npm ci --prefix widget --no-audit --no-fund --silent
 fi
 
 step "node --test (the widget)"

@@ -110,6 +110,31 @@ def quick(sqlite_url: str) -> Iterator[Harness]:
         yield h
 
 
+@pytest.fixture(scope="session", autouse=True)
+def widget_bundle() -> None:
+    """The widget's bundle built afresh from the sources as they are, once per session, so
+    the apps the tests start serve it (WidgetFiles takes it only when it matches). Where
+    node or the widget's esbuild is not installed they serve the modules."""
+    import subprocess
+
+    from comments.app import widget_dir
+
+    node = shutil.which("node")
+    if node is None or not (widget_dir() / "node_modules" / "esbuild").is_dir():
+        return
+    for _ in range(3):  # sources edited while it built: the build refuses, and is tried again
+        done = subprocess.run(
+            [node, str(widget_dir() / "build.mjs"), "--quiet"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if done.returncode == 0:
+            return
+    pytest.fail(f"the widget's bundle did not build:\n{done.stderr}", pytrace=False)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's sync API keeps an event loop running in the
     main thread until the session ends, which async tests after it could not share."""

@@ -8,8 +8,10 @@
  * it finds itself, sets up `window.Comments` at once, and for each element to mount it
  * starts the first requests (the login options, the reader, the thread's first page)
  * while it imports the widget (app/main.js, see there) from the versioned folder, with
- * every module of the first screen asked for at once rather than one import level after
- * another. Nothing is imported on a page without an element to mount.
+ * every file of the first screen asked for at once rather than one import level after
+ * another: the bundle's entry and its chunks when the service serves the bundle
+ * (widget/build.mjs), else the modules. Nothing is imported on a page without an
+ * element to mount.
  *
  * Single-page sites: `Comments.createInstance(element, options)` returns an instance
  * whose `destroy()` works at any time, even before the modules arrived;
@@ -24,10 +26,14 @@
   // The service writes the widget's version here as it serves this script; a copy opened
   // straight from disk keeps the placeholder and imports the unversioned files.
   const VERSION = "__WIDGET_VERSION__";
+  // With the bundle, the service writes here which files each module the loader names
+  // became (its own, then the chunks it imports), as JSON; "" while it serves the modules.
+  const BUNDLE = "__WIDGET_BUNDLE__";
   const MOUNT_SELECTOR = "#comments[data-site][data-thread], .comments-embed[data-site][data-thread]";
   const INSTANCE = Symbol.for("comments.instance");
   // The modules app/main.js imports, followed through (tests/test_widget_budget.py checks
-  // the list): all asked for at once, not one import level after another.
+  // the list): all asked for at once, not one import level after another. Each list starts
+  // with the module whose files stand for it all in the bundle.
   const FIRST_SCREEN = [
     "app/main.js", "app/account.js", "app/api.js", "app/config.js", "app/render.js",
     "app/styles.js", "app/thread.js", "app/tokens.js", "app/words.js", "core/avatar.js",
@@ -48,6 +54,19 @@
   const ownDir = src ? new URL(".", src).href : null;
   const serviceBase = ownDir && TAIL.test(new URL(ownDir).pathname) ? ownDir.replace(TAIL, "") : null;
   const imports = new Map(); // widget folder → the promise of app/main.js
+  const bundled = BUNDLE.startsWith("{") ? JSON.parse(BUNDLE) : null;
+
+  /** The files to ask for at once for `modules` (a list above, or one module): first its own. */
+  function files(modules) {
+    return bundled ? bundled[modules[0]] || [] : modules;
+  }
+
+  /** All of `paths` from `dir` at once; the promise of the first one. */
+  function fetchAll(dir, paths) {
+    const all = paths.map((path) => import(dir + path));
+    for (const one of all.slice(1)) one.catch(() => {}); // the first one waits for them anyway
+    return all[0] || Promise.reject(new Error("not in the bundle"));
+  }
 
   /** The widget's folder for a service, versioned (cached for good) when the version is known. */
   function widgetDir(base) {
@@ -58,10 +77,7 @@
 
   /** app/main.js from `dir`, its first screen and the `extra` modules asked for at once. */
   function load(dir, extra) {
-    if (!imports.has(dir)) {
-      const all = FIRST_SCREEN.map((path) => import(dir + path));
-      imports.set(dir, Promise.all(all).then((modules) => modules[0]));
-    }
+    if (!imports.has(dir)) imports.set(dir, fetchAll(dir, files(FIRST_SCREEN)));
     for (const path of extra) import(dir + path).catch(() => {}); // the widget asks again when it needs them
     return imports.get(dir);
   }
@@ -104,7 +120,7 @@
     if (token) get("/api/v1/me", [["site", site]]);
     if (!pick(el, options, "ssoToken")) {
       const order = ["oldest", "newest", "top"].includes(sort) ? sort : "oldest";
-      const page = token ? null : embedded(el, thread, order);
+      const page = token ? null : embedded(el, site, thread, order);
       get("/api/v1/sites/" + encodeURIComponent(site) + "/comments", [["thread", thread], ["sort", order], ["limit", PAGE_SIZE]], page);
     }
     return { early, reader: Boolean(token) };
@@ -113,12 +129,22 @@
   /**
    * The first page the publisher's server put in the element (the embed fragment, made
    * by the service from the same bytes an anonymous read gets), as an answer; null when
-   * there is none for this thread and sort.
+   * there is none for this site, thread and sort, or its JSON doesn't read as a page
+   * (the widget asks the service then). The JSON is only ever parsed.
    */
-  function embedded(el, thread, sort) {
+  function embedded(el, site, thread, sort) {
     const fragment = el.matches("[data-comments-embed]") ? el : el.querySelector("[data-comments-embed]");
     const json = fragment && fragment.querySelector("script[type='application/json'][data-comments-page]");
-    if (!json || fragment.dataset.thread !== thread || (fragment.dataset.sort || "oldest") !== sort) return null;
+    if (!json || fragment.dataset.site !== site || fragment.dataset.thread !== thread) return null;
+    if ((fragment.dataset.sort || "oldest") !== sort) return null;
+    let page;
+    try {
+      page = JSON.parse(json.textContent);
+    } catch {
+      return null;
+    }
+    const info = page && page.thread;
+    if (!info || typeof info !== "object" || info.key !== thread || !Array.isArray(page.comments)) return null;
     return new Response(json.textContent, { status: 200, headers: { "Content-Type": "application/json" } });
   }
 
@@ -149,8 +175,10 @@
     // The language's file, as soon as core/i18n.js can choose it: not after the whole first
     // screen has loaded and run (app/words.js then asks for the same file).
     const choice = { explicit: pick(el, options, "lang"), page: document.documentElement.lang || "", browser: Array.from(navigator.languages || []) };
-    import(dir + "core/i18n.js").then((i18n) => import(dir + "i18n/" + i18n.chooseLanguage(choice) + ".js")).catch(() => {});
-    load(dir, reader || sso ? WRITING.concat(sso ? SSO : []) : []).then(
+    fetchAll(dir, files(["core/i18n.js"]))
+      .then((i18n) => fetchAll(dir, files(["i18n/" + i18n.chooseLanguage(choice) + ".js"])))
+      .catch(() => {});
+    load(dir, reader || sso ? files(WRITING).concat(sso ? files(SSO) : []) : []).then(
       (app) => {
         if (aborter.signal.aborted) return;
         try {

@@ -1,7 +1,9 @@
 """The moderators' API: queues, decisions, claims, bans, threads, settings, roles, the log.
 
 Callers are the dashboard (cookie session with CSRF) or scripts holding an API token
-with a role; a reader's widget token is refused with 403.
+with a role; a reader's widget token is refused with 403, but for the actions the
+widget offers a site's own staff in the article: a decision, feature and unfeature, a
+ban (comments/service/staff.py).
 """
 
 from __future__ import annotations

@@ -1,21 +1,25 @@
-"""The widget's files: minified and gzip'd from memory, and versioned URLs a browser may
-keep for a year.
+"""The widget's files: gzip'd from memory, and versioned URLs a browser may keep for a year.
 
 Publishers embed `/widget/comments.js` and `/widget/count.js`, so those URLs must stay
 short-lived; everything they import is asked for at `/widget/v/<version>/<path>`, where
-the version is a hash of the widget's files, so a new release is a new URL and the old
-one may be cached as immutable. The two embed scripts learn the version by a placeholder
-the app fills in when it starts: no build step, and a script opened from disk (placeholder
-left as is) imports the unversioned paths, which keep working for older embeds.
+the version is a hash of the widget's sources and of how they are served, so a new
+release is a new URL and the old one may be cached as immutable. The two loaders learn
+the version, and the bundle's map, by placeholders the app fills in when it starts; a
+loader opened from disk (placeholders left as they are) imports the unversioned modules,
+which keep working for older embeds.
 
-Every `.js` file goes out without its comments and layout (`minify.py`), gzip'd when the
-browser takes gzip: the sources stay written to be read, and readers download the code.
+What goes out under the versioned folder is the bundle (`widget_bundle.py`: minified,
+split, built by esbuild) when it was built from these very sources, and the modules as
+they are otherwise; the app logs which, once, at start. Files the bundle does not have
+(the dashboard's imports from core/) are the modules in both cases.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
+import logging
 import os
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -29,14 +33,23 @@ from starlette.responses import JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from comments.http.minify import minify_js
+from comments.http.widget_bundle import (
+    BUNDLE_PLACEHOLDER,
+    LOADERS,
+    VERSION_PLACEHOLDER,
+    Bundle,
+    is_source,
+    load_bundle,
+    sources_hash,
+)
+
+log = logging.getLogger(__name__)
 
 SHORT = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
-PLACEHOLDER = b"__WIDGET_VERSION__"
-EMBEDS = ("comments.js", "count.js")
-# Part of the version: a change to how files are served is a new URL too.
-SERVED_FORM = b"minified-1"
+# Part of the version: the same sources served another way are another URL.
+SERVED_AS_MODULES = b"modules-2"
+SERVED_AS_BUNDLE = b"bundle-2"
 # The widget's files are a few kilobytes each: this bounds the memory at a few megabytes.
 MAX_CACHED_FILES = 64
 MAX_COMPRESSED_SIZE = 256 << 10
@@ -85,13 +98,21 @@ class Body:
     etag: str
 
 
-def widget_version(directory: Path) -> str:
-    """A short hash of every file's name and bytes: changes whenever the widget does."""
-    digest = hashlib.sha256(SERVED_FORM + b"\0")
-    for file in sorted(p for p in directory.rglob("*") if p.is_file()):
-        digest.update(file.relative_to(directory).as_posix().encode() + b"\0")
-        digest.update(file.read_bytes() + b"\0")
+def served_version(sources: str, bundle: Bundle | None) -> str:
+    """The versioned folder's name: the sources, and the bundle built from them if served."""
+    digest = hashlib.sha256((SERVED_AS_BUNDLE if bundle else SERVED_AS_MODULES) + b"\0")
+    digest.update(sources.encode() + b"\0")
+    if bundle:
+        digest.update(bundle.manifest)
     return digest.hexdigest()[:12]
+
+
+def filled_loader(content: bytes, version: str, bundle: Bundle | None) -> bytes:
+    """A loader with its version and the bundle's map (empty for the modules) written in."""
+    table = json.dumps(bundle.modules, separators=(",", ":"), sort_keys=True) if bundle else ""
+    return content.replace(VERSION_PLACEHOLDER, version.encode()).replace(
+        BUNDLE_PLACEHOLDER, json.dumps(table).encode()
+    )
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -121,13 +142,6 @@ def plain_body(content: bytes) -> Body:
     return Body(content, f'"{hashlib.sha256(content).hexdigest()[:20]}"')
 
 
-def served_bytes(name: str, content: bytes) -> bytes:
-    """What goes out for a file: JavaScript minified, anything else as it is."""
-    if not name.endswith(".js"):
-        return content
-    return minify_js(content.decode("utf-8")).encode("utf-8")
-
-
 def gzip_body(plain: Body) -> Body | None:
     """The gzip representation (its own ETag), or None when it would not be smaller."""
     # mtime=0: every worker makes the same bytes, so their ETags agree.
@@ -138,19 +152,38 @@ def gzip_body(plain: Body) -> Body | None:
 
 
 class WidgetFiles(PublicFiles):
-    """The widget folder, at `/widget/<path>` (short-lived) and `/widget/v/<version>/<path>`."""
+    """The widget folder, at `/widget/<path>` (short-lived) and `/widget/v/<version>/<path>`.
 
-    def __init__(self, *, directory: Path, **kwargs: Any) -> None:
+    `bundle=False` serves the modules even when a matching bundle is built (to compare).
+    """
+
+    def __init__(self, *, directory: Path, bundle: bool = True, **kwargs: Any) -> None:
         super().__init__(directory=directory, **kwargs)
-        self.version = widget_version(directory)
+        sources = sources_hash(directory)
+        found, why = load_bundle(directory, sources) if bundle else (None, "switched off")
+        self.bundle = found
+        self.version = served_version(sources, found)
+        if found:
+            log.info("widget: serving the bundle, version %s", self.version)
+        else:
+            log.info(
+                "widget: serving the modules as they are, version %s (bundle: %s)",
+                self.version,
+                why,
+            )
         self._embeds: dict[str, tuple[Body, Body | None]] = {}
-        for name in EMBEDS:
+        for name in LOADERS:
             file = directory / name
             if file.is_file():
-                content = file.read_bytes().replace(PLACEHOLDER, self.version.encode())
-                plain = plain_body(served_bytes(name, content))
+                content = found.files[name] if found else file.read_bytes()
+                plain = plain_body(filled_loader(content, self.version, found))
                 self._embeds[os.path.realpath(file)] = (plain, gzip_body(plain))
-        self._bodies: OrderedDict[tuple[str, int, int], tuple[Body | None, Body | None]] = (
+        self._bundled: dict[str, tuple[Body, Body | None]] = {}
+        for name, content in (found.files if found else {}).items():
+            if name not in LOADERS:
+                plain = plain_body(content)
+                self._bundled[name] = (plain, gzip_body(plain))
+        self._bodies: OrderedDict[tuple[str, int, int], tuple[Body, Body | None] | None] = (
             OrderedDict()
         )
 
@@ -163,8 +196,34 @@ class WidgetFiles(PublicFiles):
             version, _, rest = rest.partition(os.sep)
             if version != self.version or not rest:
                 raise HTTPException(404)
-            path = rest
+            bundled = self._bundled.get(rest.replace(os.sep, "/"))
+            if bundled:
+                if scope["method"] not in ("GET", "HEAD"):
+                    raise HTTPException(405, headers={"Allow": "GET, HEAD"})
+                return self.respond(scope, bundled, guess_type(rest)[0])
+            path, head = rest, rest.partition(os.sep)[0]
+        if not is_source(head):
+            raise HTTPException(404)  # the build's folders: the bundle is under v/ alone
         return await super().find(path, scope)
+
+    def respond(
+        self, scope: Scope, bodies: tuple[Body, Body | None], media_type: str | None
+    ) -> Response:
+        """The gzip body when the browser takes it, else the plain one; 304 when it has it."""
+        request = Headers(scope=scope)
+        plain, packed = bodies
+        wants_gzip = accepts_gzip(request.get("accept-encoding", ""))
+        body, encoded = (packed, True) if wants_gzip and packed else (plain, False)
+        if etag_matches(request.get("if-none-match", ""), body.etag):
+            response = Response(status_code=304, headers={"ETag": body.etag})
+        else:
+            response = Response(
+                body.content, media_type=media_type or "text/plain", headers={"ETag": body.etag}
+            )
+            if encoded:
+                response.headers["Content-Encoding"] = "gzip"
+        response.headers["Vary"] = "Accept-Encoding"
+        return response
 
     def file_response(
         self,
@@ -173,38 +232,27 @@ class WidgetFiles(PublicFiles):
         scope: Scope,
         status_code: int = 200,
     ) -> Response:
-        request = Headers(scope=scope)
-        wants_gzip = accepts_gzip(request.get("accept-encoding", ""))
-        plain, packed = self._embeds.get(str(full_path)) or self.bodies(str(full_path), stat_result)
-        body, encoded = (packed, True) if wants_gzip and packed else (plain, False)
-        if body is None:
+        bodies = self._embeds.get(str(full_path)) or self.bodies(str(full_path), stat_result)
+        if bodies is None:
             response = super().file_response(full_path, stat_result, scope, status_code)
-        elif etag_matches(request.get("if-none-match", ""), body.etag):
-            response = Response(status_code=304, headers={"ETag": body.etag})
-        else:
-            media_type = guess_type(str(full_path))[0] or "text/plain"
-            response = Response(body.content, media_type=media_type, headers={"ETag": body.etag})
-            if encoded:
-                response.headers["Content-Encoding"] = "gzip"
-        response.headers["Vary"] = "Accept-Encoding"
-        return response
+            response.headers["Vary"] = "Accept-Encoding"
+            return response
+        return self.respond(scope, bodies, guess_type(str(full_path))[0])
 
     def bodies(
         self, full_path: str, stat_result: os.stat_result
-    ) -> tuple[Body | None, Body | None]:
-        """The file as served and its gzip body (None: the file as it is on disk), made on
-        first use and kept (least recently used goes)."""
+    ) -> tuple[Body, Body | None] | None:
+        """The file and its gzip body (None: too large, served from disk), read on first use
+        and kept (least recently used goes)."""
         key = (full_path, stat_result.st_mtime_ns, stat_result.st_size)
         if key in self._bodies:
             self._bodies.move_to_end(key)
             return self._bodies[key]
         if stat_result.st_size > MAX_COMPRESSED_SIZE:
-            return None, None
+            return None
         with open(full_path, "rb") as file:
-            content = file.read()
-        served = served_bytes(full_path, content)
-        plain = plain_body(served)
-        found = (plain if served != content else None, gzip_body(plain))
+            plain = plain_body(file.read())
+        found = (plain, gzip_body(plain))
         self._bodies[key] = found
         while len(self._bodies) > MAX_CACHED_FILES:
             self._bodies.popitem(last=False)

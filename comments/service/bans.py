@@ -52,7 +52,7 @@ class Bans:
         """Ban or suspend a user; a visible ban ends their sessions on the site at once.
         Answers the ban and the ids of the waiting comments it rejected (each with its
         own `reject` row in the log, so the rejection shows, and counts, as a decision)."""
-        site, powers = await self._staff.acting(viewer, site_name)
+        site, powers = await self._staff.acting(viewer, site_name, in_article=True)
         reason = validation.text("reason", reason, 500, multiline=True)
         storage = self._deps.storage
         target = await storage.get_user(user_id)

@@ -59,7 +59,7 @@ class Decisions:
         idempotency_key: str | None = None,
     ) -> Comment:
         """Approve, reject or requeue a comment, once: someone else's earlier decision is 409."""
-        comment, site = await self._staff.comment(viewer, comment_id)
+        comment, site = await self._staff.comment(viewer, comment_id, in_article=True)
         reason = _reason(reason)
         scope = f"decision:{comment.id}"
         print_ = fingerprint({"action": action, "from": from_status, "reason": reason})

@@ -50,7 +50,7 @@ class Featuring:
 
     async def feature(self, viewer: Viewer, comment_id: str) -> Comment:
         """Pin a comment to the top of its thread; 409 when it may not be or the thread is full."""
-        comment, site = await self._staff.comment(viewer, comment_id)
+        comment, site = await self._staff.comment(viewer, comment_id, in_article=True)
         if comment.featured:
             return comment
         why = refusal(comment, site)
@@ -60,7 +60,7 @@ class Featuring:
 
     async def unfeature(self, viewer: Viewer, comment_id: str) -> Comment:
         """Unpin a comment (a comment that is not featured is answered as it is)."""
-        comment, site = await self._staff.comment(viewer, comment_id)
+        comment, site = await self._staff.comment(viewer, comment_id, in_article=True)
         if not comment.featured:
             return comment
         return await self._write(viewer, site, comment, False)

@@ -3,8 +3,10 @@
 The token is HS256, signed with the site's SSO secret. The algorithm is pinned (no
 `none`, no other algorithm, no key from the token's own header: `jwk`, `jku`, `kid`
 are ignored), the size is capped, and `iat`/`exp` must be present and at most an hour
-apart, so a leaked token is short-lived. A `name` over the limit is refused (422), not
-cut. Exchanges are rate-limited per address and per site.
+apart, so a leaked token is short-lived; an expired one is refused with 401 and
+`fields: {"token": "expired"}`, so the widget asks the publisher for a fresh one. A
+`name` over the limit is refused (422), not cut. Exchanges are rate-limited per address
+and per site.
 """
 
 from __future__ import annotations
@@ -42,8 +44,10 @@ def _header(token: str) -> dict[str, Any]:
     return header
 
 
-def _refuse(reason: str) -> LoginRequired:
-    return LoginRequired(f"The sign-on token was refused: {reason}.")
+def _refuse(reason: str, *, expired: bool = False) -> LoginRequired:
+    # `fields.token: "expired"` tells the widget a fresh token from the publisher will do.
+    fields = {"token": "expired"} if expired else None
+    return LoginRequired(f"The sign-on token was refused: {reason}.", fields=fields)
 
 
 class SingleSignOn:
@@ -80,7 +84,7 @@ class SingleSignOn:
             raise _refuse("iat and exp must be present as numbers")
         assert isinstance(iat, int) and isinstance(exp, int)
         if exp <= now - LEEWAY:
-            raise _refuse("it has expired")
+            raise _refuse("it has expired", expired=True)
         if iat > now + LEEWAY:
             raise _refuse("it was issued in the future")
         if exp - iat > MAX_LIFETIME:

@@ -1,6 +1,10 @@
 """Who may moderate or administer a site, and whom staff may act on.
 
-`require` is the one check every moderation use case makes. The rest ranks the staff:
+`require` is the one check every moderation use case makes. A reader's widget login
+moderates only in the article (`in_article`: deciding on, featuring and banning from a
+comment the page shows) and only on its own site; everything else wants the dashboard
+or an API token, so a page's script holding a moderator's widget token reaches no
+queue, setting, role or key. The rest ranks the staff:
 an admin outranks a moderator, a moderator outranks a reader, and an admin named in the
 settings is out of everyone's reach; a site never loses its last admin. A refused
 attempt on someone's standing is written to the site's audit log before the 403.
@@ -29,27 +33,41 @@ class Staff:
         self._sessions = sessions
         self._make = Consequences(deps)
 
-    async def require(self, viewer: Viewer, site_name: str, *, admin: bool = False) -> Site:
+    async def require(
+        self, viewer: Viewer, site_name: str, *, admin: bool = False, in_article: bool = False
+    ) -> Site:
         """The site, if the viewer moderates it (administers it, with `admin`); else 403."""
-        site, _ = await self.acting(viewer, site_name, need="admin" if admin else "moderator")
+        site, _ = await self.acting(
+            viewer, site_name, need="admin" if admin else "moderator", in_article=in_article
+        )
         return site
 
-    async def comment(self, viewer: Viewer, comment_id: str) -> tuple[Comment, Site]:
+    async def comment(
+        self, viewer: Viewer, comment_id: str, *, in_article: bool = False
+    ) -> tuple[Comment, Site]:
         """A comment and its site, if the viewer moderates that site; 404 for no such id."""
         comment = (
             await self._deps.storage.get_comment(comment_id) if looks_like_id(comment_id) else None
         )
         if comment is None:
             raise NotFound("There is no such comment.")
-        return comment, await self.require(viewer, comment.site)
+        return comment, await self.require(viewer, comment.site, in_article=in_article)
 
     async def acting(
-        self, viewer: Viewer, site_name: str, *, need: Role | None = "moderator"
+        self,
+        viewer: Viewer,
+        site_name: str,
+        *,
+        need: Role | None = "moderator",
+        in_article: bool = False,
     ) -> tuple[Site, frozenset[Role]]:
-        """The site and the powers the viewer's login carries on it; 403 without `need`."""
+        """The site and the powers the viewer's login carries on it; 403 without `need`.
+
+        `in_article`: the action is one the widget offers staff on a comment, which a
+        widget login of the site's own staff may take too."""
         site = await self._sites.get(site_name)
         session = viewer.session
-        if session.kind == "reader":
+        if session.kind == "reader" and not (in_article and session.site == site.name):
             raise Forbidden("A reader's login cannot moderate; use the dashboard.")
         if session.kind == "api" and session.site != site.name:
             raise Forbidden("This token is for another site.")

@@ -1,14 +1,23 @@
 """The embed script in Chromium, on a publisher's page: it asks for the first page once and
-the widget uses that answer, it imports nothing where there is nothing to mount, and an
-instance destroyed before the modules arrived never appears."""
+the widget uses that answer, it imports the bundle's first screen at once (or the modules,
+when the bundle is stale), nothing where there is nothing to mount, and an instance
+destroyed before the modules arrived never appears."""
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
+import httpx2
 import pytest
 from playwright.sync_api import Page, expect
 
+import comments.app
+from comments.http.widget_bundle import source_files
+from tests.browser.test_demo import comment, log_in
 from tests.browser.test_viewer import Caller
 from tests.live import LiveServer
 
@@ -28,6 +37,18 @@ def mount_element(element_id: str, publisher: str) -> str:
         f'<div id="{element_id}" data-site="demo" data-thread="loader" '
         f'data-thread-url="{publisher}/a"></div>'
     )
+
+
+def bundle_map(app: LiveServer) -> dict[str, list[str]]:
+    """The bundle's map in the loader the app serves; empty when it serves the modules."""
+    loader = httpx2.get(app.url + "/widget/comments.js").text
+    found = re.search(r'"(\{\\"(?:\\.|[^"\\])*)"', loader)
+    return dict(json.loads(json.loads(f'"{found.group(1)}"'))) if found else {}
+
+
+def widget_files(asked: list[str]) -> list[str]:
+    """The widget's files a page asked for, as paths in the versioned folder."""
+    return [re.sub(r"^.*/widget/v/[0-9a-f]+/", "", url) for url in asked if "/widget/v/" in url]
 
 
 def test_first_requests_go_out_once_and_modules_come_from_the_versioned_folder(
@@ -53,9 +74,15 @@ def test_first_requests_go_out_once_and_modules_come_from_the_versioned_folder(
     assert modules and all("/widget/v/" in url for url in modules), modules
     assert len(modules) == len(set(modules)), "a module was asked for twice"
     # The first screen: no writing, no login window, no rare actions before they are needed.
-    assert not any(
-        url.endswith(("/app/composer.js", "/app/login.js", "/app/report.js")) for url in asked
-    )
+    on_demand = re.compile(r"/(composer|login|report)[-.]")
+    assert not any(on_demand.search(url) for url in asked), asked
+    table = bundle_map(app)
+    if (comments.app.widget_dir() / "node_modules" / "esbuild").is_dir():
+        assert table, "the tests build the bundle where esbuild is installed"
+    if table:  # the bundle: its files, not the modules
+        first = {*table["app/main.js"], *table["core/i18n.js"], *table["i18n/en.js"]}
+        assert first <= set(widget_files(asked)), asked
+        assert "app/render.js" not in widget_files(asked)
     marks = page.evaluate("() => performance.getEntriesByType('mark').map((m) => m.name)")
     assert marks[:1] == ["comments:loader"] and "comments:shown" in marks
     assert errors == []
@@ -99,4 +126,44 @@ def test_an_instance_destroyed_before_the_modules_arrive_never_appears(
     assert page.evaluate("() => document.getElementById('gone').shadowRoot") is None
     page.evaluate("() => window.kept.destroy()")
     assert page.evaluate("() => document.getElementById('kept').shadowRoot.childElementCount") == 0
+    assert errors == []
+
+
+@pytest.fixture
+def stale_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The widget's sources with a bundle built from other sources: the app must not serve it."""
+    folder = tmp_path / "widget"
+    source = comments.app.widget_dir()
+    for path in source_files(source):
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / path, folder / path)
+    if (source / "dist").is_dir():
+        shutil.copytree(source / "dist", folder / "dist")
+        manifest = json.loads((folder / "dist" / "manifest.json").read_text(encoding="utf-8"))
+        manifest["sources"] = "0" * 64
+        (folder / "dist" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    monkeypatch.setattr(comments.app, "widget_dir", lambda: folder)
+    return folder
+
+
+def test_with_a_stale_bundle_the_demo_runs_on_the_modules_and_a_reader_posts(
+    serve_app: Callable[..., LiveServer], stale_bundle: Path, page: Page
+) -> None:
+    app = serve_app()
+    assert bundle_map(app) == {}
+    asked: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(app.url + "/")
+    expect(page.locator(W + ".cw-empty")).to_be_visible()
+    # The modules, as they are written, each from the versioned folder.
+    files = widget_files(asked)
+    assert {"app/main.js", "app/render.js", "core/i18n.js", "i18n/en.js"} <= set(files), files
+    assert not any("chunk-" in path for path in files), files
+    log_in(page, "Anna Reader")
+    page.fill(W + "form.cw-compose-form textarea[name='body']", "Modules still *work*.")
+    page.click(W + "form.cw-compose-form button[data-action='post']")
+    comment(page, "Modules still work.")
+    assert "app/composer.js" in widget_files(asked)
     assert errors == []

@@ -1,29 +1,42 @@
-"""The widget's files over HTTP: minified and gzip'd from memory, versioned immutable URLs,
-short embeds."""
+"""The widget's files over HTTP: gzip'd from memory, versioned immutable URLs, short embeds;
+the bundle when it was built from the sources as they are, the modules otherwise."""
 
 from __future__ import annotations
 
 import gzip
+import json
+import logging
+import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 from comments.app import widget_dir
-from comments.http.widget_files import accepts_gzip, served_bytes, widget_version
+from comments.http.widget_bundle import source_files
+from comments.http.widget_files import WidgetFiles, accepts_gzip
 from tests.harness import Harness
 
 GZIP = {"Accept-Encoding": "gzip"}
 PLAIN = {"Accept-Encoding": "identity"}
-MODULE = "core/i18n.js"
+# A module the bundle does not replace (the dashboard imports it): served as it is.
+MODULE = "core/time.js"
+NODE = shutil.which("node")
+ESBUILD = widget_dir() / "node_modules" / "esbuild"
+needs_esbuild = pytest.mark.skipif(
+    NODE is None or not ESBUILD.is_dir(), reason="node or the widget's esbuild is not installed"
+)
 
 
 @pytest.fixture(scope="module")
 def version() -> str:
-    return widget_version(widget_dir())
+    return WidgetFiles(directory=widget_dir()).version
 
 
 def test_gzip_when_asked_for_and_plain_otherwise(quick: Harness, version: str) -> None:
-    raw = served_bytes(MODULE, (widget_dir() / MODULE).read_bytes())
-    assert b"/*" not in raw and len(raw) < (widget_dir() / MODULE).stat().st_size
+    raw = (widget_dir() / MODULE).read_bytes()
     for url in (f"/widget/{MODULE}", f"/widget/v/{version}/{MODULE}"):
         packed = quick.client.get(url, headers=GZIP)
         assert packed.status_code == 200
@@ -31,7 +44,7 @@ def test_gzip_when_asked_for_and_plain_otherwise(quick: Harness, version: str) -
         assert "accept-encoding" in packed.headers["vary"].lower()
         assert "origin" in packed.headers["vary"].lower()
         assert "javascript" in packed.headers["content-type"]
-        assert packed.content == raw  # httpx undoes the gzip
+        assert packed.content == raw  # httpx undoes the gzip: the module as it is written
         assert int(packed.headers["content-length"]) < len(raw)
         plain = quick.client.get(url, headers=PLAIN)
         assert plain.status_code == 200
@@ -57,7 +70,7 @@ def test_gzip_answers_revalidate_with_their_own_etag(quick: Harness) -> None:
 
 
 def test_versioned_paths_are_immutable(quick: Harness, version: str) -> None:
-    for path in (MODULE, "i18n/ru.js"):
+    for path in (MODULE, "app/main.js", "i18n/ru.js"):
         r = quick.client.get(f"/widget/v/{version}/{path}", headers={"Origin": "https://a.example"})
         assert r.status_code == 200
         assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
@@ -76,16 +89,17 @@ def test_embed_urls_are_short_lived_and_import_the_current_version(
             r = quick.client.get(f"/widget/{name}", headers=headers)
             assert r.status_code == 200
             assert r.headers["cache-control"] == "public, max-age=300"
-            assert f'const VERSION="{version}"' in r.text
-            assert "__WIDGET_VERSION__" not in r.text
+            assert f'"{version}"' in r.text
+            assert "__WIDGET_VERSION__" not in r.text and "__WIDGET_BUNDLE__" not in r.text
         packed = quick.client.get(f"/widget/{name}", headers=GZIP)
         assert packed.headers["content-encoding"] == "gzip"
         again = quick.client.get(
             f"/widget/{name}", headers={**GZIP, "If-None-Match": packed.headers["etag"]}
         )
         assert again.status_code == 304
-    # The file on disk keeps the placeholder: opened from disk it imports unversioned paths.
-    assert b'"__WIDGET_VERSION__"' in (widget_dir() / "comments.js").read_bytes()
+    # The file on disk keeps the placeholders: opened from disk it imports unversioned paths.
+    loader = (widget_dir() / "comments.js").read_bytes()
+    assert b'"__WIDGET_VERSION__"' in loader and b'"__WIDGET_BUNDLE__"' in loader
 
 
 def test_a_wrong_version_is_a_json_404(quick: Harness, version: str) -> None:
@@ -99,6 +113,19 @@ def test_a_wrong_version_is_a_json_404(quick: Harness, version: str) -> None:
         assert r.status_code == 404, url
         assert r.json()["error"]["code"] == "not_found"
         assert r.headers.get("cache-control") != "public, max-age=31536000, immutable"
+
+
+def test_the_build_and_its_tools_are_not_served_as_files(quick: Harness, version: str) -> None:
+    for url in (
+        "/widget/dist/manifest.json",
+        "/widget/dist/app/main.js",
+        f"/widget/v/{version}/dist/app/main.js",
+        "/widget/node_modules/esbuild/package.json",
+        f"/widget/v/{version}/node_modules/esbuild/package.json",
+    ):
+        r = quick.client.get(url)
+        assert r.status_code == 404, url
+        assert r.json()["error"]["code"] == "not_found"
 
 
 def test_accept_encoding_weights() -> None:
@@ -115,4 +142,114 @@ def test_accept_encoding_weights() -> None:
 def test_gzip_bodies_are_valid_gzip(quick: Harness) -> None:
     with quick.client.stream("GET", f"/widget/{MODULE}", headers=GZIP) as r:
         raw = b"".join(r.iter_raw())
-    assert gzip.decompress(raw) == served_bytes(MODULE, (widget_dir() / MODULE).read_bytes())
+    assert gzip.decompress(raw) == (widget_dir() / MODULE).read_bytes()
+
+
+# The bundle, built in a copy of the widget (other sessions may be building the real one).
+
+
+def build(folder: Path) -> None:
+    assert NODE is not None
+    done = subprocess.run(
+        [NODE, str(folder / "build.mjs"), "--quiet"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    """A copy of the widget's sources, with its bundle built."""
+    folder = tmp_path / "widget"
+    for path in source_files(widget_dir()):
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(widget_dir() / path, folder / path)
+    (folder / "node_modules").symlink_to(widget_dir() / "node_modules")
+    build(folder)
+    return folder
+
+
+def loader_map(client: TestClient, name: str = "comments.js") -> str:
+    """The bundle's map as the served loader carries it (a JSON object in a string), or ""."""
+    found = re.search(r'"(\{\\"(?:\\.|[^"\\])*)"', client.get(f"/{name}").text)
+    return str(json.loads(f'"{found.group(1)}"')) if found else ""
+
+
+@needs_esbuild
+def test_a_bundle_built_from_these_sources_is_what_the_versioned_folder_serves(
+    built: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="comments.http.widget_files")
+    files = WidgetFiles(directory=built)
+    manifest = json.loads((built / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    assert files.bundle is not None
+    assert "serving the bundle" in caplog.text
+    client = TestClient(files)
+    # The loaders ask for the bundle's files: each entry, then the chunks it imports.
+    table = json.loads(loader_map(client))
+    assert table == manifest["modules"]
+    assert table["app/main.js"][0] == "app/main.js" and len(table["app/main.js"]) > 1
+    assert json.loads(loader_map(client, "count.js"))["app/count.js"][0] == "app/count.js"
+    for path in [*table["app/main.js"], *table["i18n/ru.js"]]:
+        r = client.get(f"/v/{files.version}/{path}", headers=GZIP)
+        assert r.status_code == 200, path
+        assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert r.content == (built / "dist" / path).read_bytes()
+    # Minified: the modules' comments stay in the sources.
+    packed = client.get(f"/v/{files.version}/app/main.js", headers=GZIP)
+    assert packed.headers["content-encoding"] == "gzip"
+    bundled = packed.text
+    assert "/*" not in bundled and len(bundled) < (built / "app" / "main.js").stat().st_size
+    # What the bundle does not replace is the module (the dashboard imports these).
+    dom = client.get(f"/v/{files.version}/core/dom.js")
+    assert dom.status_code == 200 and dom.content == (built / "core" / "dom.js").read_bytes()
+    # The unversioned paths are the modules, for embeds older than the bundle.
+    assert client.get("/app/main.js").content == (built / "app" / "main.js").read_bytes()
+
+
+@needs_esbuild
+def test_a_bundle_older_than_the_sources_is_never_served(
+    built: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    bundled_version = WidgetFiles(directory=built).version
+    with (built / "app" / "render.js").open("a", encoding="utf-8") as file:
+        file.write("\n// a fix made after the build\n")
+    caplog.set_level(logging.INFO, logger="comments.http.widget_files")
+    files = WidgetFiles(directory=built)
+    assert files.bundle is None
+    assert "serving the modules" in caplog.text and "stale" in caplog.text
+    assert files.version != bundled_version
+    client = TestClient(files)
+    assert loader_map(client) == ""
+    main = client.get(f"/v/{files.version}/app/main.js")
+    assert main.content == (built / "app" / "main.js").read_bytes()
+    render = client.get(f"/v/{files.version}/app/render.js")
+    assert render.text.endswith("// a fix made after the build\n")
+    assert client.get(f"/v/{bundled_version}/app/main.js").status_code == 404
+
+
+@needs_esbuild
+def test_a_bundle_with_a_file_missing_is_not_served(built: Path) -> None:
+    manifest = json.loads((built / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    (built / "dist" / manifest["modules"]["app/main.js"][-1]).unlink()
+    files = WidgetFiles(directory=built)
+    assert files.bundle is None
+    assert loader_map(TestClient(files)) == ""
+
+
+@needs_esbuild
+def test_a_second_build_of_the_same_sources_is_the_same_bytes(built: Path) -> None:
+    first = {p: p.read_bytes() for p in sorted((built / "dist").rglob("*")) if p.is_file()}
+    version = WidgetFiles(directory=built).version
+    build(built)
+    again = {p: p.read_bytes() for p in sorted((built / "dist").rglob("*")) if p.is_file()}
+    assert again == first
+    assert WidgetFiles(directory=built).version == version
+
+
+def test_the_modules_are_served_when_the_bundle_is_switched_off() -> None:
+    files = WidgetFiles(directory=widget_dir(), bundle=False)
+    client = TestClient(files)
+    assert files.bundle is None
+    assert loader_map(client) == ""
+    main = client.get(f"/v/{files.version}/app/main.js")
+    assert main.content == (widget_dir() / "app" / "main.js").read_bytes()

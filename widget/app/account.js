@@ -1,6 +1,7 @@
 /*
  * The account area above the thread: the providers' buttons, the wait for the login
- * window (and why it was lost), the reader's name and roles, logging out. Opening the
+ * window (and why it was lost), the reader's name and roles (the name opens the account
+ * panel, account-panel.js, kept open in `w.accountPanel`), logging out. Opening the
  * login window happens here, inside the click (or popup blockers step in); watching it
  * and taking its answer is login.js, asked for as it opens. Functions of the widget
  * instance `w` (main.js), which holds the state they change.
@@ -9,9 +10,20 @@
 import { avatar, webUrl } from "../core/avatar.js";
 import { h } from "../core/dom.js";
 
+/** The account area as the moment calls for; a focus that was in it stays in it. */
 export function renderAccount(w) {
   const el = w.accountEl;
   if (!el) return;
+  const root = el.getRootNode();
+  const focused = el.contains(root.activeElement);
+  drawAccount(w, el);
+  if (focused && !el.contains(root.activeElement)) {
+    const next = el.querySelector("button:not([disabled]), a[href], input, select, textarea");
+    if (next) next.focus(); // the button pressed is gone (logged in, out, waiting): not to <body>
+  }
+}
+
+function drawAccount(w, el) {
   if (w.loggedIn()) {
     const roles = Array.isArray(w.user.roles) ? w.user.roles : [];
     el.replaceChildren(
@@ -23,15 +35,22 @@ export function renderAccount(w) {
           "p",
           { class: "cw-me-name" },
           w.i18n.parts("account.as", {
-            name: h("strong", { class: "cw-me-user" }, w.user.name || w.t("account.reader")),
+            // The name opens the account panel (account-panel.js, asked for on the first click).
+            name: h("button", {
+              type: "button", class: "cw-me-toggle", "data-action": "account", "aria-expanded": String(Boolean(w.accountPanel)),
+              onclick: ({ currentTarget }) =>
+                import("./account-panel.js").then((m) => m.togglePanel(w, currentTarget), (error) => w.fail(error)),
+            }, h("strong", { class: "cw-me-user" }, w.user.name || w.t("account.reader"))),
           }),
           roles.map((role) => [" ", h("span", { class: "cw-badge" }, w.roleName(role))])
         ),
         button(w.t("account.logout"), "logout", () => logout(w), "cw-btn cw-btn-quiet")
-      )
+      ),
+      ...(w.accountPanel ? [w.accountPanel] : [])
     );
     return;
   }
+  w.accountPanel = null;
   const buttons = (w.providers || []).map((provider) =>
     h(
       "button",

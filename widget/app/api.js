@@ -13,16 +13,25 @@ export const PAGE_SIZE = 20;
 export const earlyKey = (url, headers) =>
   [url, headers.Authorization || "", headers["Accept-Language"] || ""].join(" ");
 
-export function createApi({ base, site, lang, token, signal, early = new Map() }) {
+/**
+ * `answered(method, sentAt)` hears of every answer in the 2xx range, with the moment
+ * (performance.now) its request left: the widget clears the notices it no longer needs.
+ */
+export function createApi({ base, site, lang, token, signal, early = new Map(), answered = null, renew = null }) {
   const language = languageHeader(lang);
   const fetcher = (url, init) => {
+    const sentAt = performance.now();
     const key = init.method === "GET" ? earlyKey(url, init.headers) : null;
     const answer = key && early.get(key);
-    if (!answer) return fetch(url, init);
-    early.delete(key);
-    return answer;
+    if (key && answer) early.delete(key);
+    const sent = answer || fetch(url, init);
+    if (!answered) return sent;
+    return sent.then((response) => {
+      if (response.ok) answered(init.method, sentAt);
+      return response;
+    });
   };
-  const request = createRequest({
+  const once = createRequest({
     base,
     fetcher,
     signal: () => signal,
@@ -34,6 +43,17 @@ export function createApi({ base, site, lang, token, signal, early = new Map() }
       return headers;
     },
   });
+  // `renew(sent)` (main.js renewSession) answers whether a fresh login from the publisher
+  // replaced the token `sent`, refused with 401: the request then goes once more with it.
+  const request = !renew ? once : async (method, path, options) => {
+    const sent = token();
+    try {
+      return await once(method, path, options);
+    } catch (error) {
+      if (!sent || error.status !== 401 || path.startsWith("/auth/") || !(await renew(sent))) throw error;
+      return once(method, path, options);
+    }
+  };
   const sitePath = "/api/v1/sites/" + encodeURIComponent(site);
   const commentPath = (id) => "/api/v1/comments/" + encodeURIComponent(id);
 
@@ -44,15 +64,22 @@ export function createApi({ base, site, lang, token, signal, early = new Map() }
     eventsUrl: (thread, after) =>
       base + sitePath + "/events?thread=" + encodeURIComponent(thread) +
       (after ? "&last_event_id=" + encodeURIComponent(after) : ""),
+    // Any endpoint, for the modules that alone use theirs (staff.js, account-panel.js).
+    call: request,
     providers: () => request("GET", "/auth/providers", { query: { site } }),
     me: () => request("GET", "/api/v1/me", { query: { site } }),
     logout: () => request("POST", "/auth/logout"),
     sso: (ssoToken) => request("POST", "/auth/sso", { body: { site, token: ssoToken } }),
-    list: (thread, sort, cursor) =>
-      request("GET", sitePath + "/comments", { query: { thread, sort, limit: PAGE_SIZE, cursor } }),
+    // `around`: a permalink's comment, whose conversation the first page then begins with.
+    list: (thread, sort, cursor, around = null) =>
+      request("GET", sitePath + "/comments", { query: { thread, sort, limit: PAGE_SIZE, cursor, around } }),
     replies: (thread, parent, cursor) =>
       request("GET", sitePath + "/comments", { query: { thread, parent, cursor } }),
-    post: (payload) => request("POST", sitePath + "/comments", { body: payload }),
+    // `key`: the Idempotency-Key of this text, the same on a retry, so a post that arrived isn't doubled.
+    post: (payload, key = null) =>
+      request("POST", sitePath + "/comments", { body: payload, headers: key ? { "Idempotency-Key": key } : undefined }),
+    preview: (text) => request("POST", sitePath + "/preview", { body: { body: text } }),
+    originCheck: () => request("GET", sitePath + "/origin-check"),
     edit: (id, text) => request("PATCH", commentPath(id), { body: { body: text } }),
     remove: (id) => request("DELETE", commentPath(id)),
     vote: (id, value) => request("PUT", commentPath(id) + "/vote", { body: { value } }),

@@ -8,10 +8,17 @@
 
 import { h } from "../core/dom.js";
 import { FORM_CSS } from "./form-styles.js";
+import { createPreview } from "./preview.js";
 import { closeSlot } from "./render.js";
 import { ownPost } from "./thread.js";
 
 const MAX_LENGTH = 10000;
+
+/** A fresh Idempotency-Key: 128 random bits (getRandomValues works off secure contexts too). */
+function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 /** The composer's form (kept with its draft), when the moment still calls for it. */
 export function showComposer(w) {
@@ -74,14 +81,16 @@ export function createForm(w, { kind, label, placeholder, initial, submitLabel, 
   const counter = h("span", { id: counterId, class: "cw-counter" });
   const errors = h("div", { id: errorsId, class: "cw-form-errors", role: "alert" });
   const submit = h("button", { type: "submit", class: "cw-btn cw-btn-primary", "data-action": kind === "edit" ? "save" : "post" }, submitLabel);
+  const preview = createPreview(w, textarea);
   const form = h(
     "form",
     { class: "cw-form cw-" + kind + "-form", novalidate: true },
     h("label", { class: "cw-label", for: textId }, label),
     textarea,
+    preview.area,
     h("div", { class: "cw-form-meta" }, h("span", { class: "cw-muted" }, w.t("form.hint")), counter),
     errors,
-    h("div", { class: "cw-form-actions" }, submit, onCancel
+    h("div", { class: "cw-form-actions" }, submit, preview.button, onCancel
       ? h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "cancel", onclick: onCancel }, w.t("cancel"))
       : null)
   );
@@ -92,19 +101,37 @@ export function createForm(w, { kind, label, placeholder, initial, submitLabel, 
   };
   count();
   textarea.addEventListener("input", count);
+  // Typing: the form's errors were about the text before, and a changed text is another post.
+  let key = null;
+  textarea.addEventListener("input", () => {
+    key = null;
+    w.typed();
+    if (errors.firstChild) errors.replaceChildren();
+    textarea.removeAttribute("aria-invalid");
+  });
   textarea.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       form.requestSubmit();
     }
   });
+  // Escape closes a reply or edit form as Cancel does, unless it holds an unsent change.
+  form.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !onCancel || textarea.value !== (initial || "")) return;
+    event.preventDefault();
+    onCancel();
+  });
   const say = (text) => errors.append(h("p", null, text));
   const api = {
     form,
     textarea,
+    /** This text's Idempotency-Key: kept while the text stays, so a retry can't double it. */
+    key: () => key || (key = newKey()),
     clear() {
       textarea.value = "";
+      key = null;
       errors.replaceChildren();
+      preview.reset();
       count();
     },
     showError(error) {
@@ -113,6 +140,7 @@ export function createForm(w, { kind, label, placeholder, initial, submitLabel, 
       if (error.status === 401 && error.code === "login_required") return w.fail(error);
       const message = w.explain(error);
       say(message);
+      if (error.code === "network") w.checkOrigin(errors.firstChild);
       const fields = error.fields && typeof error.fields === "object" ? Object.values(error.fields) : [];
       const extra = fields.map(String).filter((text) => text && text !== message);
       if (extra.length) errors.append(h("ul", null, extra.map((text) => h("li", null, text))));
@@ -131,7 +159,8 @@ export function createForm(w, { kind, label, placeholder, initial, submitLabel, 
       textarea.focus();
       return;
     }
-    submit.disabled = true;
+    const pressed = form.getRootNode().activeElement === submit;
+    submit.disabled = true; // which lets its focus go, to the page's <body>
     form.setAttribute("aria-busy", "true");
     try {
       await onSubmit(text, api);
@@ -140,6 +169,8 @@ export function createForm(w, { kind, label, placeholder, initial, submitLabel, 
     } finally {
       submit.disabled = false;
       form.removeAttribute("aria-busy");
+      const lost = !document.activeElement || document.activeElement === document.body;
+      if (pressed && form.isConnected && lost) submit.focus();
     }
   });
   return api;
@@ -150,7 +181,7 @@ export async function submitComment(w, text, parentId, form) {
   const { thread, threadUrl, threadTitle } = w.config;
   const payload = { thread, body: text, thread_url: threadUrl || undefined, thread_title: threadTitle || undefined };
   if (parentId !== null) payload.parent_id = parentId;
-  const comment = await w.api.post(payload);
+  const comment = await w.api.post(payload, form.key());
   form.clear();
   w.apply(ownPost(w.state, comment, parentId));
   const li = comment && w.els.get(String(comment.id));
@@ -158,6 +189,7 @@ export async function submitComment(w, text, parentId, form) {
     li.classList.add("cw-fresh");
     li.scrollIntoView({ block: "nearest" });
   }
-  if (comment) w.say(w.t(comment.status === "pending" ? "posted.pending" : "posted.published"));
+  const news = { pending: "posted.pending", rejected: "posted.rejected" };
+  if (comment) w.say(w.t(news[comment.status] || "posted.published"));
   return comment;
 }

@@ -84,7 +84,9 @@ function updated(state, c) {
   n.c = merged;
   // Published now: the reader's own held comment, approved; or an undone removal.
   const steps = before.status !== "approved" && merged.status === "approved" ? countArrival(state, c.id) : [];
-  return steps.concat({ op: before.status === merged.status ? "text" : "main", id: n.id });
+  // A new status, or featured (or not) by staff: the comment itself is built again.
+  const same = before.status === merged.status && Boolean(before.featured) === Boolean(merged.featured);
+  return steps.concat({ op: same ? "text" : "main", id: n.id });
 }
 
 /** Gone for anonymous readers: removed, or a "deleted" tombstone while replies hang on it. */
@@ -99,18 +101,22 @@ function removed(state, data) {
     return [{ op: "fresh" }, { op: "count" }];
   }
   const n = node(state, id);
-  // The reader's own held comment was never public: this news is not about their copy.
-  if (!n || n.c.status === "pending" || n.c.status === "rejected") return [];
+  if (!n || n.c.status === "rejected") return [];
+  // Only its author sees a held comment: rejected now, perhaps (verdict.js asks).
+  if (n.c.status === "pending") return [{ op: "recheck", id: n.id }];
   state.counted.delete(n.id);
   const steps = [];
   if (n.c.status === "approved" || n.c.status === undefined) {
     state.count -= 1;
     steps.push({ op: "count" });
   }
-  return steps.concat(dropShown(state, n));
+  // The reader's own comment stays with them, as the service now has it, rather than vanish.
+  const mine = state.viewer && has(state.viewer.user) && n.c.author && String(n.c.author.id) === state.viewer.user;
+  return steps.concat(mine && n.c.status !== "deleted" ? [{ op: "recheck", id: n.id }] : dropShown(state, n));
 }
 
-function dropShown(state, n) {
+/** Takes a comment others no longer see off the screen (a tombstone while replies hang on it). */
+export function dropShown(state, n) {
   if (n.kids.length) {
     if (n.c.status === "deleted") return [];
     n.c = Object.assign({}, n.c, {

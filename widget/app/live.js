@@ -78,6 +78,7 @@ export function follow(w) {
     if (event.lastEventId) lastEventId = event.lastEventId;
     if (name === "ready") {
       setLive("on");
+      w.reached(false, performance.now()); // the service answers: a failure shown before is over
       opened = true;
       delay = 0;
       if (lost) {
@@ -117,6 +118,36 @@ export function follow(w) {
       window.removeEventListener("pageshow", onPageShow);
     },
   });
+}
+
+/**
+ * Runs `change` (news applied to the screen) without moving what the reader reads: the
+ * first comment at the window's top (or, with the widget above the window, the widget's
+ * end) is put back where it was. Browsers with scroll anchoring mostly do this already,
+ * and then nothing is left to do; others (and pages that turn it off) need it done.
+ */
+export function steady(w, change) {
+  const place = readingPlace(w);
+  if (!place) return change();
+  const [el, edge] = place;
+  const before = el.getBoundingClientRect()[edge];
+  change();
+  if (!el.isConnected) return;
+  const moved = el.getBoundingClientRect()[edge] - before;
+  if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
+}
+
+/** What the reader would see move, and which of its edges: [element, "top" | "bottom"], or null. */
+function readingPlace(w) {
+  if (!w.listEl || !w.listEl.isConnected) return null;
+  const list = w.listEl.getBoundingClientRect();
+  // Below the window, or starting in it (what comes, comes in view): like browsers do, nothing.
+  if (list.top >= 0) return null;
+  if (w.el.getBoundingClientRect().bottom <= 0) return [w.el, "bottom"]; // the page after the widget
+  for (const main of w.listEl.querySelectorAll(".cw-main")) {
+    if (main.getBoundingClientRect().bottom > 0) return [main, "top"];
+  }
+  return null;
 }
 
 /** After others' edit: the new text and the "edited" mark, leaving any open form alone. */

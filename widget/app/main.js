@@ -12,7 +12,9 @@
  * tokens.js, words.js (the translator), account.js (the account area), render.js (a
  * comment), styles.js. Asked for when needed: login.js (the login window, as it opens),
  * composer.js (writing, once logged in), live.js and events.js (the stream, once the
- * first page shows), edit.js (the reader's own comment), report.js, sso.js.
+ * first page shows), edit.js (the reader's own comment), report.js, sso.js (the
+ * publisher's login, and its renewal through `onSsoExpired`), staff.js (a moderator's
+ * tools, for staff only), account-panel.js (the reader's data and erasure).
  */
 
 import { ApiError } from "../core/http.js";
@@ -38,6 +40,21 @@ export function mount(el, options, handover) {
  * then "comments:words", "comments:page" and "comments:shown": bench/bench_widget.py).
  */
 const mark = (name) => window.performance && performance.mark && performance.mark(name);
+
+/** The comment a URL's hash links to (`#comment-<id>`, as render.js links them), or null. */
+const PERMALINK = /^#comment-([0-9A-HJKMNP-TV-Z]{26})$/;
+export const linkedComment = (hash) => (PERMALINK.exec(hash || "") || [])[1] || null;
+
+/** The reader's chosen sort, kept per service and site; a value not in SORTS reads as none. */
+const sortKey = (origin, site) => "comments:sort:" + origin + ":" + site;
+function storedSort(key) {
+  try {
+    const value = window.localStorage.getItem(key);
+    return SORTS.includes(value) ? value : null;
+  } catch {
+    return null; // no storage here: the page's default
+  }
+}
 
 /** A request already on its way, held as {data} or {error} until it is taken. */
 const settle = (promise) => promise.then((data) => ({ data }), (error) => ({ error }));
@@ -67,9 +84,21 @@ class Widget {
     this.aborter = aborter;
     this.tokens = createTokenStore(tokenKey(this.config.origin, this.config.site));
     const { base, site, lang } = this.config;
-    this.api = createApi({ base, site, lang, token: () => this.tokens.get(), signal: aborter.signal, early });
+    const answered = (method, sentAt) => this.reached(method !== "GET", sentAt);
+    const renew = (sent) => this.renewSession(sent);
+    this.api = createApi({ base, site, lang, token: () => this.tokens.get(), signal: aborter.signal, early, answered, renew });
+    // The publisher's way to a fresh sign-on token once theirs has expired (sso.js renew).
+    this.onSsoExpired = typeof options.onSsoExpired === "function" ? options.onSsoExpired : null;
+    this.renewal = null; // while one runs: {from (the refused token), done (its promise)}
+    this.staff = null; // staff.js, for a reader /me names moderator or admin of the site
     this.formats = createFormats(lang); // numbers and times in the reader's language
-    this.state = createThread(this.config.sort);
+    this.sortKey = sortKey(this.config.origin, site);
+    this.state = createThread(storedSort(this.sortKey) || this.config.sort);
+    this.target = linkedComment(location.hash); // a permalink's comment, to show once its page is in
+    this.around = null; // the comment the page shown was loaded around (permalink.js), or null
+    this.fromStart = null; // then, the "Show from the start" button
+    this.notice = null; // the status line's: {kind, at}, so it clears when it no longer holds
+    this.blocked = null; // why nothing loads on this page's origin (origin.js), once known
     this.els = new Map(); // comment id → its <li> on screen
     this.user = null;
     this.providers = null;
@@ -90,12 +119,17 @@ class Widget {
     this.shell = null;
     this.root = null; // the shadow root, attached with the shell: until then the element shows what it holds
     this.sheets = new Set(); // the stylesheets on it
+    this.heldHeight = null; // the element's own min-height while it keeps the fragment's place
 
     this.onMessage = (event) => this.popup && this.login().then((m) => m.onLoginMessage(this, event));
     this.onStorage = (event) => this.storageChanged(event);
     this.onTheme = () => this.applyTheme();
+    this.onHash = () => this.followLink(linkedComment(location.hash));
+    this.onOnline = () => this.backOnline();
     window.addEventListener("message", this.onMessage);
     window.addEventListener("storage", this.onStorage);
+    window.addEventListener("hashchange", this.onHash);
+    window.addEventListener("online", this.onOnline);
     this.scheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
     if (this.scheme && this.scheme.addEventListener) this.scheme.addEventListener("change", this.onTheme);
     if (document.readyState !== "complete") window.addEventListener("load", this.onTheme, { once: true });
@@ -110,11 +144,14 @@ class Widget {
     this.aborter.abort();
     window.removeEventListener("message", this.onMessage);
     window.removeEventListener("storage", this.onStorage);
+    window.removeEventListener("hashchange", this.onHash);
+    window.removeEventListener("online", this.onOnline);
     window.removeEventListener("load", this.onTheme);
     if (this.scheme && this.scheme.removeEventListener) this.scheme.removeEventListener("change", this.onTheme);
     if (this.stream) this.stream.close();
     endLoginWait(this);
     this.popup = null;
+    this.letGo();
     if (!this.root) return;
     this.root.replaceChildren();
     try {
@@ -158,6 +195,7 @@ class Widget {
   /** What to tell the reader about a failure: the service's own words, else the widget's. */
   explain(error) {
     if (!(error instanceof ApiError)) return this.t("error.generic");
+    if (error.code === "network" && this.blocked) return this.blocked;
     return error.message || this.t(error.key, error.params);
   }
 
@@ -204,6 +242,13 @@ class Widget {
       this.moreButton
     );
     this.applyTheme();
+    // Until the first page shows, the element keeps the height of what it showed (the
+    // embed fragment): the article below doesn't jump while the widget takes it over.
+    const height = parseFloat(getComputedStyle(this.el).height);
+    if (height > 0) {
+      this.heldHeight = this.el.style.minHeight;
+      this.el.style.minHeight = height + "px";
+    }
     this.root = this.el.shadowRoot || this.el.attachShadow({ mode: "open" });
     this.root.replaceChildren();
     try {
@@ -228,6 +273,47 @@ class Widget {
   say(text, kind) {
     this.statusEl.textContent = text || "";
     this.statusEl.className = "cw-status" + (kind ? " cw-status-" + kind : "");
+    this.notice = text ? { kind: kind || "info", at: performance.now() } : null;
+  }
+
+  /**
+   * The service answered a request that left at `sentAt` (a write, when `write`): a
+   * failure shown before then no longer holds, nor, after a write, the news of the last.
+   */
+  reached(write, sentAt) {
+    const notice = this.notice;
+    if (notice && notice.at < sentAt && (write || notice.kind === "error")) this.say("");
+    if (!write || !this.listEl) return;
+    for (const note of this.listEl.querySelectorAll(".cw-inline-error")) {
+      if (Number(note.dataset.at) < sentAt) note.remove();
+    }
+  }
+
+  /**
+   * The browser is online again, with a failure on show: the first page if it never came,
+   * else the cheapest request (the origin check), whose answer clears the failure.
+   */
+  backOnline() {
+    if (!this.shell || !this.notice || this.notice.kind !== "error") return;
+    if (this.pageFailed || !this.state.info) this.loadThread();
+    else this.api.originCheck().catch(() => {});
+  }
+
+  /** The reader is writing something new: the news of their last post is old. */
+  typed() {
+    if (this.notice && this.notice.kind === "info") this.say("");
+  }
+
+  /** Why the reader can't post: until when (or for good) and the reason, as /me says. */
+  banNotice() {
+    const ban = this.user.ban;
+    if (!ban || typeof ban !== "object") return this.user.banMessage || this.t("composer.banned");
+    const until = typeof ban.until === "string" && ban.until ? ban.until : null;
+    const reason = typeof ban.reason === "string" ? ban.reason.trim() : "";
+    return [
+      until ? this.t("ban.until", { date: this.formats.absolute(until) }) : this.t("ban.forever"),
+      reason ? [" ", h("span", { class: "cw-ban-reason" }, this.t("ban.reason"), " ", h("q", null, reason))] : null,
+    ];
   }
 
   /** The composer as the moment calls for: the thread closed, logged out, banned, or the form. */
@@ -236,7 +322,7 @@ class Widget {
     if (!el) return;
     let notice = null;
     if (this.state.closed) notice = this.t("composer.closed");
-    else if (this.loggedIn() && this.user.banned) notice = this.user.banMessage || this.t("composer.banned");
+    else if (this.loggedIn() && this.user.banned) notice = this.banNotice();
     // A draft is kept (out of the page) while the thread is closed, in case it opens again.
     if (!this.loggedIn() || (notice && !this.state.closed)) this.topForm = null;
     if (notice) el.replaceChildren(h("p", { class: "cw-notice" }, notice));
@@ -261,7 +347,7 @@ class Widget {
       me: token ? { token, sort: null, result: settle(this.api.me()) } : null,
       page: config.ssoToken
         ? null
-        : { token, sort: this.state.sort, result: settle(this.api.list(config.thread, this.state.sort, null)) },
+        : { token, sort: this.state.sort, result: settle(this.api.list(config.thread, this.state.sort, null, this.target)) },
     };
     const sso = config.ssoToken ? import("./sso.js") : null;
     this.i18n = await words;
@@ -297,7 +383,7 @@ class Widget {
     } catch (error) {
       if (this.ignorable(error)) return;
       this.providers = [];
-      this.providersError = this.explain(error);
+      this.providersError = this.blocked && error.code === "network" ? null : this.explain(error);
     }
     renderAccount(this);
   }
@@ -308,6 +394,10 @@ class Widget {
       const data = await (early ? take(early) : this.api.me());
       this.user = (data && data.user) || null;
       if (!this.user) this.tokens.clear();
+      const roles = this.user && Array.isArray(this.user.roles) ? this.user.roles : [];
+      if (!this.staff && (roles.includes("moderator") || roles.includes("admin"))) {
+        this.staff = await import("./staff.js").catch(() => null); // without it, staff see what readers see
+      }
     } catch (error) {
       if (this.ignorable(error)) return;
       if (error.status === 401) {
@@ -321,6 +411,21 @@ class Widget {
 
   loggedIn() {
     return Boolean(this.user && this.tokens.get());
+  }
+
+  /**
+   * The service refused token `sent` (401): when the publisher gave `onSsoExpired` and the
+   * session is (or may be) one their login made, a fresh login from it (sso.js). Answers
+   * whether a token good to try again is in place; concurrent refusals share one renewal.
+   */
+  renewSession(sent) {
+    const user = this.user;
+    if (!this.onSsoExpired || this.destroyed || (user && !String(user.id).startsWith("sso:"))) return false;
+    if (this.renewal) return this.renewal.from === sent && this.renewal.done;
+    if (this.tokens.get() !== sent) return Boolean(this.tokens.get()); // renewed meanwhile
+    const done = import("./sso.js").then((m) => m.renew(this), () => false);
+    this.renewal = { from: sent, done };
+    return done.finally(() => (this.renewal = null));
   }
 
   /** The token changed in another tab: follow it. */
@@ -354,6 +459,7 @@ class Widget {
     const message = this.explain(error);
     if (target) target.textContent = message;
     else this.say(message, "error");
+    if (error.code === "network") this.checkOrigin(target || this.statusEl);
     if (error.code === "thread_closed" && this.state.info) {
       this.state.closed = true;
       this.renderComposer();
@@ -362,14 +468,39 @@ class Widget {
       this.user.banned = true;
       this.user.banMessage = error.message;
       this.renderComposer();
+      this.confirmUser().then(() => this.renderComposer()); // until when, and why
     }
+  }
+
+  /** A network failure: is it that the site doesn't allow this page's origin? (origin.js) */
+  checkOrigin(el) {
+    if (!this.blocked) import("./origin.js").then((m) => m.checkOrigin(this, el), () => {});
   }
 
   /* ---------------- the thread ---------------- */
 
   resort() {
     this.state.sort = this.sortSelect.value;
+    try {
+      window.localStorage.setItem(this.sortKey, this.state.sort);
+    } catch {
+      /* no storage here: the choice holds for this page only */
+    }
+    this.target = this.around = null; // a new order starts from its beginning
     this.loadThread();
+  }
+
+  /** permalink.js: the linked comment's page, highlighting it, and the way back to the start. */
+  permalinks() {
+    return import("./permalink.js");
+  }
+
+  /** The page's hash now links to comment `id`: show it, loading its page when it isn't shown. */
+  followLink(id) {
+    if (!id || !this.shell) return; // before the shell, start() reads the hash
+    this.target = id;
+    if (this.els.has(id)) this.permalinks().then((m) => m.arrived(this), (error) => this.fail(error));
+    else this.loadThread();
   }
 
   /** The first page (again), or the one `early` fetched; live news arriving meanwhile waits for it. */
@@ -380,21 +511,46 @@ class Widget {
       await this.loadFirstPage(early);
     } finally {
       this.release();
+      this.letGo();
     }
     if (this.state.info && !this.destroyed) this.follow();
+  }
+
+  /** After the list was drawn again (a comment deleted): the control `action` of the first
+   * of the comments `near` still shown, else its first control, else the list itself;
+   * never the page's <body>. */
+  refocus(near, action) {
+    for (const old of near) {
+      const li = old && this.els.get(old.dataset.commentId);
+      const main = li && li.querySelector(":scope > .cw-main");
+      const controls = main ? Array.from(main.querySelectorAll("button:not([hidden]), a[href]")) : [];
+      const target = controls.find((el) => el.dataset.action === action) || controls[0];
+      if (target) return target.focus();
+    }
+    this.listEl.tabIndex = -1;
+    this.listEl.focus();
+  }
+
+  /** The element's own min-height again, once the first page (or why it failed) shows. */
+  letGo() {
+    if (this.heldHeight === null) return;
+    this.el.style.minHeight = this.heldHeight;
+    this.heldHeight = null;
   }
 
   async loadFirstPage(early = null) {
     const seq = ++this.listSeq;
     const hadToken = Boolean(this.tokens.get());
     const loading = this.t("status.loading");
+    const around = this.target || this.around; // a permalink's page (the early one was asked so too)
     this.listEl.setAttribute("aria-busy", "true");
     if (!this.listEl.childElementCount) this.say(loading);
     let data;
     try {
-      data = await (early ? take(early) : this.api.list(this.config.thread, this.state.sort, null));
+      data = await (early ? take(early) : this.api.list(this.config.thread, this.state.sort, null, around));
     } catch (error) {
       if (seq !== this.listSeq) return;
+      this.pageFailed = !this.ignorable(error); // tried again when the browser is back online
       this.listEl.removeAttribute("aria-busy");
       if (error.status === 401 && hadToken && !this.ignorable(error)) {
         this.dropSession(error.message);
@@ -403,14 +559,22 @@ class Widget {
       return this.fail(error);
     }
     if (seq !== this.listSeq || this.destroyed) return;
+    this.pageFailed = false;
     if (!this.shown) mark("comments:page");
     this.listEl.removeAttribute("aria-busy");
     if (this.statusEl.textContent === loading) this.say("");
     const steps = firstPage(this.state, data);
+    const focused = this.root.activeElement;
+    const from = focused && this.listEl.contains(focused) ? focused.closest("[data-comment-id]") : null;
+    // Where the focus goes should its comment be gone: the next one, the one before, its parent.
+    const near = from && [from, from.nextElementSibling, from.previousElementSibling, from.parentElement.closest("[data-comment-id]")];
     this.listEl.replaceChildren();
     this.els = new Map();
     this.apply([{ op: "count" }, { op: "fresh" }, ...steps]);
+    if (near && !this.root.activeElement) this.refocus(near, focused.dataset.action);
     this.renderComposer();
+    this.around = around;
+    if (around || this.fromStart) this.permalinks().then((m) => m.arrived(this), (error) => this.fail(error));
     if (!this.shown) {
       this.shown = true;
       mark("comments:shown");
@@ -468,6 +632,7 @@ class Widget {
       } else if (step.op === "count") this.showCount();
       else if (step.op === "fresh") this.showFreshButton();
       else if (step.op === "closed") this.showClosed();
+      else if (step.op === "recheck" && n) import("./verdict.js").then((m) => m.recheck(this, n), (error) => this.fail(error));
     }
     this.moreButton.hidden = !this.state.cursor;
     this.emptyEl.hidden = this.state.top.length > 0;
@@ -524,7 +689,8 @@ class Widget {
 
   applyNews(name, data) {
     try {
-      this.apply(this.live.applyEvent(this.state, name, data));
+      const steps = this.live.applyEvent(this.state, name, data);
+      this.live.steady(this, () => this.apply(steps)); // what the reader reads stays where it is
     } catch (error) {
       console.warn("Comments: could not apply a live update.", error);
     }
@@ -551,6 +717,8 @@ class Widget {
   }
 
   showFresh() {
+    // Above a permalink's page lie comments not loaded: the new ones show from the start.
+    if (this.around) return this.permalinks().then((m) => m.showFromStart(this));
     const steps = this.live.showFresh(this.state);
     this.apply(steps);
     const added = steps.filter((step) => step.op === "add").pop();

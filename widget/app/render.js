@@ -47,10 +47,11 @@ export function renderMain(w, n) {
         h("span", { id: authorId, class: "cw-author" },
           deleted ? w.t("comment.deletedAuthor") : author.name || w.t("comment.anonymous")),
         deleted ? null : (Array.isArray(author.badges) ? author.badges : []).map((badge) => h("span", { class: "cw-badge" }, w.roleName(badge))),
+        c.featured && !deleted ? h("span", { class: "cw-badge cw-featured" }, w.t("comment.featured")) : null,
         h(
           "span",
           { class: "cw-when" },
-          h("time", { id: timeId, datetime: c.created_at, title: when.absolute(c.created_at) }, when.relative(c.created_at)),
+          permalink(w, c, h("time", { id: timeId, datetime: c.created_at, title: when.absolute(c.created_at) }, when.relative(c.created_at))),
           c.edited_at && !deleted ? editedMark(w, c) : null
         )
       )
@@ -65,6 +66,12 @@ export function renderMain(w, n) {
   const slot = h("div", { class: "cw-slot" });
   main.append(body, renderActions(w, n, main, body, slot), slot);
   return main;
+}
+
+/** The comment's time as a link to it on the article's page (main.js follows such links). */
+function permalink(w, c, time) {
+  const page = w.config.threadUrl.split("#")[0];
+  return page ? h("a", { class: "cw-permalink", href: page + "#comment-" + encodeURIComponent(c.id) }, time) : time;
 }
 
 export function editedMark(w, c) {
@@ -124,6 +131,8 @@ function renderActions(w, n, main, body, slot) {
     report.setAttribute("aria-expanded", "false");
     actions.append(report);
   }
+  const staff = w.staff && w.staff.actions(w, n, slot); // staff.js, for the site's moderators
+  if (staff) actions.append(staff);
   return actions;
 }
 
@@ -184,7 +193,8 @@ export function needLogin(w, slot, what) {
 
 /** A note in the comment's slot for an error (`w.fail` words it). */
 export function inlineNote(slot) {
-  const note = h("p", { class: "cw-inline-note cw-inline-error", role: "alert" });
+  // `data-at`: the next write that succeeds after it clears it (main.js `reached`).
+  const note = h("p", { class: "cw-inline-note cw-inline-error", role: "alert", "data-at": performance.now() });
   slot.replaceChildren(note);
   return note;
 }

@@ -1,7 +1,12 @@
 /*
  * The widget's look, inside its shadow root: a constructable stylesheet (which a host
  * page's strict CSP style-src allows), or a <style> in browsers without them. Publishers
- * tune it from outside with --comments-* custom properties.
+ * tune it from outside with --comments-* custom properties. Nothing else of the page's
+ * reaches in: `.cw` starts from `all: initial` (no inherited color, font or spacing), and
+ * every sheet's rem is written in pixels as it is adopted, since rem is the page's root
+ * font size (62.5 % on some sites, 40px on a hostile one), not the widget's 16px. The
+ * element itself stays in the page's flow whatever the page says (`div { position:
+ * absolute !important }` would squeeze it to nothing): a shadow root's !important wins.
  */
 
 const DARK = `
@@ -23,9 +28,12 @@ const DARK = `
   --down: #ff9a8f;`;
 
 export const CSS = `
-  :host { display: block; }
-  :host([hidden]) { display: none; }
+  :host { display: block; position: static !important; float: none !important; }
+  :host([hidden]) { display: none !important; }
   .cw {
+    all: initial;
+    display: block;
+    visibility: inherit;
     --bg: var(--comments-bg, transparent);
     --fg: var(--comments-fg, #1b1b1b);
     --muted: #5f5a55;
@@ -77,6 +85,7 @@ export const CSS = `
   .cw-login-lost { margin: 0; flex-basis: 100%; font-size: 0.9rem; color: var(--error); }
   .cw-me { display: flex; align-items: center; gap: 0.6rem; }
   .cw-me-name { margin: 0; flex: 1; font-size: 0.95rem; }
+  .cw-me-toggle { padding: 0; border: 0; background: none; cursor: pointer; text-decoration: underline dotted; text-underline-offset: 3px; }
   .cw-muted { color: var(--muted); font-size: 0.875rem; margin: 0.25rem 0 0; }
   .cw-notice { margin: 0.75rem 0; padding: 0.6rem 0.8rem; background: var(--surface); border-left: 3px solid var(--muted); font-size: 0.95rem; }
 
@@ -118,6 +127,9 @@ export const CSS = `
   .cw-author { font-weight: 700; font-size: 0.95rem; overflow-wrap: anywhere; }
   .cw-badge { display: inline-block; padding: 0 0.4em; border: 1px solid var(--accent); border-radius: 3px; color: var(--accent); font-size: 0.7rem; font-weight: 700; letter-spacing: 0.04em; text-transform: uppercase; line-height: 1.5; }
   .cw-when { color: var(--muted); font-size: 0.8rem; }
+  .cw-permalink { color: inherit; text-decoration: none; }
+  .cw-permalink:hover { text-decoration: underline; }
+  .cw-ban-reason { display: block; margin-top: 0.25rem; overflow-wrap: anywhere; }
   .cw-comment[data-status="deleted"] > .cw-main .cw-author { font-weight: 500; color: var(--muted); font-style: italic; }
 
   .comment-body { font: 1.02rem/1.6 var(--serif); overflow-wrap: anywhere; }
@@ -156,8 +168,11 @@ export const CSS = `
   }
 `;
 
-/** Adds the stylesheet `css` to the shadow root `root`. */
+const REM = /(\d*\.?\d+)rem\b/g;
+
+/** Adds the stylesheet `css` to the shadow root `root`, its rem in pixels (see above). */
 export function adopt(root, css) {
+  css = css.replace(REM, (_, n) => Math.round(n * 16000) / 1000 + "px");
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);

@@ -98,6 +98,7 @@ export function absorbViewer(state, data) {
   const block = data && data.viewer;
   if (!isObject(block)) return;
   const v = state.viewer || (state.viewer = { votes: new Map(), canEdit: new Set(), canDelete: new Set() });
+  if (has(block.user_id)) v.user = String(block.user_id); // whose own comments are whose
   for (const [id, value] of Object.entries(isObject(block.votes) ? block.votes : {})) {
     if (value === 1 || value === -1) v.votes.set(id, value);
   }

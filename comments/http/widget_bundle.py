@@ -1,0 +1,118 @@
+"""The widget's bundle (`widget/dist/`, made by `node widget/build.mjs`), taken only when it
+was built from the sources as they are now.
+
+The bundle is an optimisation the service can do without: a machine without node, a
+checkout nobody built, or sources edited since the build all get the modules as they are.
+A stale bundle would be worse than none (a fix in the sources that readers never get), so
+the manifest's hash of the sources must equal the hash of the sources on disk, computed
+here the way build.mjs computes it, and every file the manifest names must be there. The
+files are read into memory at start: a build running later (it swaps the folder) never
+mixes two bundles under one version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+DIST = "dist"
+MANIFEST = "manifest.json"
+# Placeholders in the loaders, filled as they are served (both modes).
+VERSION_PLACEHOLDER = b"__WIDGET_VERSION__"
+BUNDLE_PLACEHOLDER = b'"__WIDGET_BUNDLE__"'
+LOADERS = ("comments.js", "count.js")
+# What the loaders import (build.mjs: ENTRIES).
+ENTRIES = ("app/main.js", "app/count.js", "core/i18n.js")
+# The sources are every file of the widget's folder but these (build.mjs: NOT_SOURCES).
+NOT_SOURCES = (DIST, "node_modules")
+BUILD_FOLDER_PREFIX = ".dist-"
+# A manifest or a bundle file larger than this is not ours.
+MAX_FILE_SIZE = 1 << 20
+
+
+def is_source(top: str) -> bool:
+    """Whether a name at the top of the widget's folder holds sources (not the build's)."""
+    return top not in NOT_SOURCES and not top.startswith(BUILD_FOLDER_PREFIX)
+
+
+def source_files(directory: Path) -> list[str]:
+    """The sources' paths, relative and with `/`, sorted as build.mjs sorts them."""
+    found = [
+        path.relative_to(directory).as_posix()
+        for path in directory.rglob("*")
+        if path.is_file()
+        and not path.is_symlink()
+        and is_source(path.relative_to(directory).parts[0])
+    ]
+    return sorted(found)
+
+
+def sources_hash(directory: Path) -> str:
+    """SHA-256 of every source file as `path \\0 bytes \\0`, in path order (as build.mjs)."""
+    digest = hashlib.sha256()
+    for path in source_files(directory):
+        digest.update(path.encode() + b"\0")
+        digest.update((directory / path).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A built bundle that matches the sources: its files in memory, the loaders' map."""
+
+    manifest: bytes
+    # Each module the loaders may name → its file and the chunks it imports, followed through.
+    modules: dict[str, list[str]]
+    # Every file (posix path under dist/) → its bytes; the loaders unfilled.
+    files: dict[str, bytes]
+
+
+def safe_path(name: object) -> str | None:
+    """`name` when it is a plain relative path inside dist/, else None."""
+    if not isinstance(name, str) or not name or "\\" in name:
+        return None
+    path = PurePosixPath(name)
+    if path.is_absolute() or any(part in ("", ".", "..") for part in name.split("/")):
+        return None
+    return path.as_posix()
+
+
+def load_bundle(directory: Path, sources: str) -> tuple[Bundle | None, str]:
+    """The bundle in `directory/dist` if it was built from `sources`, and why (or why not)."""
+    dist = directory / DIST
+    manifest_file = dist / MANIFEST
+    if not manifest_file.is_file():
+        return None, "no bundle built (node widget/build.mjs)"
+    try:
+        raw = manifest_file.read_bytes()[:MAX_FILE_SIZE]
+        manifest = json.loads(raw)
+    except (OSError, ValueError):
+        return None, "the bundle's manifest cannot be read"
+    if not isinstance(manifest, dict) or manifest.get("sources") != sources:
+        return None, "the bundle is stale: the sources changed since it was built"
+    modules = manifest.get("modules")
+    names = manifest.get("files")
+    if not isinstance(modules, dict) or not isinstance(names, list):
+        return None, "the bundle's manifest lacks its modules or files"
+    files: dict[str, bytes] = {}
+    for name in names:
+        path = safe_path(name)
+        file = dist / path if path else None
+        if path is None or file is None or not file.is_file():
+            return None, f"the bundle is incomplete: {name!r} is missing"
+        files[path] = file.read_bytes()[:MAX_FILE_SIZE]
+    table: dict[str, list[str]] = {}
+    for module, chunks in modules.items():
+        if not isinstance(chunks, list) or not chunks or any(c not in files for c in chunks):
+            return None, f"the bundle's manifest names unknown files for {module!r}"
+        table[str(module)] = [str(c) for c in chunks]
+    for entry in ENTRIES:
+        if entry not in table:
+            return None, f"the bundle lacks its entry {entry}"
+    for loader in LOADERS:
+        content = files.get(loader, b"")
+        if VERSION_PLACEHOLDER not in content or BUNDLE_PLACEHOLDER not in content:
+            return None, f"the bundle's {loader} lost its placeholders"
+    return Bundle(raw, table, files), "the bundle"
