@@ -119,9 +119,20 @@
     get("/auth/providers", [["site", site]]);
     if (token) get("/api/v1/me", [["site", site]]);
     if (!pick(el, options, "ssoToken")) {
-      const order = ["oldest", "newest", "top"].includes(sort) ? sort : "oldest";
-      const page = token ? null : embedded(el, site, thread, order);
-      get("/api/v1/sites/" + encodeURIComponent(site) + "/comments", [["thread", thread], ["sort", order], ["limit", PAGE_SIZE]], page);
+      // The same page the app will ask for: the reader's remembered sort, a permalink's comment.
+      const sorts = ["oldest", "newest", "top"];
+      let order = sorts.includes(sort) ? sort : "oldest";
+      try {
+        const kept = window.localStorage.getItem("comments:sort:" + new URL(base).origin + ":" + site);
+        if (sorts.includes(kept)) order = kept;
+      } catch {
+        /* no storage: the page's sort */
+      }
+      const link = /^#comment-([0-9A-HJKMNP-TV-Z]{26})$/.exec(location.hash || "");
+      const query = [["thread", thread], ["sort", order], ["limit", PAGE_SIZE]];
+      if (link) query.push(["around", link[1]]);
+      const page = token || link ? null : embedded(el, site, thread, order);
+      get("/api/v1/sites/" + encodeURIComponent(site) + "/comments", query, page);
     }
     return { early, reader: Boolean(token) };
   }

@@ -461,12 +461,17 @@ class Reading:
             else:
                 target = None
         if parent_id is None:
-            # Featured comments lead the first page, in every sort, and no page repeats them.
-            if decoded is None and query.start_at is None:
-                pinned = replace(query, featured="only", limit=MAX_FEATURED)
-                rows = (await storage.list_comments(pinned)).rows
             query = replace(query, featured="exclude")
         page = await storage.list_comments(query)
+        start = query.start_at
+        if start is not None and (not page.rows or page.rows[0].comment.id != start.id):
+            # The linked conversation can't be shown (hidden, removed): the first page instead.
+            query = replace(query, start_at=None)
+            page = await storage.list_comments(query)
+        if parent_id is None and decoded is None and query.start_at is None:
+            # Featured comments lead the first page, in every sort, and no page repeats them.
+            pinned = replace(query, featured="only", limit=MAX_FEATURED)
+            rows = (await storage.list_comments(pinned)).rows
         rows += page.rows
         if parent_id is None:
             root_ids = [row.comment.id for row in rows]

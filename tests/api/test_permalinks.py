@@ -109,3 +109,19 @@ def test_a_malformed_permalink_is_a_clear_error(h: Harness) -> None:
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"]
+
+
+def test_a_link_to_a_hidden_top_level_comment_leaves_the_first_page(
+    h: Harness, long_thread: dict[str, Any]
+) -> None:
+    tops = long_thread["tops"]
+    first = h.thread(limit=5)
+    lonely = tops[29]  # no replies: rejected, nothing of it is shown
+    decided = h.client.post(
+        f"/api/v1/moderation/comments/{lonely}/decision",
+        json={"action": "reject"},
+        headers=h.auth(h.moderator()),
+    )
+    assert decided.status_code == 200, decided.text
+    page = h.thread(limit=5, around=lonely)
+    assert [c["id"] for c in page["comments"]] == [c["id"] for c in first["comments"]]

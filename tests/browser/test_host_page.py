@@ -70,7 +70,8 @@ def article(app: LiveServer, origin: str, head: str = "", inside: str = "") -> s
     """An article with the widget, `head` in its head and `inside` its mount element."""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Article</title>
 {head}</head><body><h1>An article</h1><p>The story.</p>
-<div id="comments" data-site="demo" data-thread="{THREAD}" data-thread-url="{origin}/a">{inside}</div>
+<div id="comments" data-site="demo" data-thread="{THREAD}"
+  data-thread-url="{origin}/a">{inside}</div>
 <p id="after">The text after the comments.</p>
 <script async src="{app.url}/widget/comments.js"></script></body></html>"""
 
@@ -84,7 +85,8 @@ LOOKS = """() => {
         return {display: s.display, position: s.position, color: s.color, fontSize: s.fontSize,
                 padding: s.padding, width: Math.round(box.width), height: Math.round(box.height)};
     };
-    const items = [...root.querySelectorAll(".cw-list > li")].map((li) => li.getBoundingClientRect());
+    const items = [...root.querySelectorAll(".cw-list > li")]
+        .map((li) => li.getBoundingClientRect());
     return {
         widget: style(".cw"), heading: style(".cw-heading"), list: style(".cw-list"),
         comment: style(".cw-list > li"), body: style(".comment-body"), button: style(".cw-btn"),
@@ -119,7 +121,6 @@ def test_page_css_aimed_at_everything_leaves_the_widget_as_it_looks_elsewhere(
         assert hostile[part]["position"] == "static", part
         for key in ("display", "color", "fontSize", "padding", "height"):
             assert hostile[part][key] == plain[part][key], (part, key, hostile[part], plain[part])
-
 
 
 VIOLATIONS = """

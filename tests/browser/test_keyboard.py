@@ -75,6 +75,7 @@ def test_reader_does_everything_with_the_keyboard_and_never_loses_the_focus(
     assert in_widget(page)["action"] == "login-cancel"  # the waiting state took the button's place
     popup = opened.value
     popup.wait_for_load_state()
+    expect(popup.locator("#name")).to_be_focused()  # the login page's own autofocus
     popup.keyboard.type("Kay Board")
     popup.keyboard.press("Enter")
     expect(page.locator(W + ".cw-me-user")).to_have_text("Kay Board")
@@ -111,7 +112,9 @@ def test_reader_does_everything_with_the_keyboard_and_never_loses_the_focus(
     assert (found["action"], found["author"]) == ("reply", "dev:boris")
 
     # Vote Boris up.
-    press_until(page, "Shift+Tab", lambda f: f["action"] == "vote-up" and f["author"] == "dev:boris")
+    press_until(
+        page, "Shift+Tab", lambda f: f["action"] == "vote-up" and f["author"] == "dev:boris"
+    )
     page.keyboard.press("Space")
     up = boris.locator(":scope > .cw-main button[data-action='vote-up']")
     expect(up).to_have_attribute("aria-pressed", "true")

@@ -45,7 +45,7 @@ def test_news_from_another_browser_never_moves_what_is_being_read(
     page.set_viewport_size({"width": 900, "height": 600})
     page.goto(app.url + "/")
     page.evaluate(
-        "a => { document.documentElement.style.overflowAnchor = a; document.body.style.overflowAnchor = a; }",
+        "a => [document.documentElement, document.body].forEach(e => e.style.overflowAnchor = a)",
         anchoring,
     )
     expect(page.locator(W + "section.cw")).to_have_attribute("data-live", "on", timeout=LIVE)

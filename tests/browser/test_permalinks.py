@@ -17,7 +17,12 @@ THREAD = "a-long-discussion"
 def unlimited(admin: Caller) -> None:
     """The demo site lets readers post as fast as a test needs."""
     settings = admin.call("GET", "/api/v1/sites/demo/settings", {}, 200)
-    limits = {"rate_per_minute": 0, "rate_per_hour": 0, "ip_rate_per_hour": 0, "surge_per_minute": 0}
+    limits = {
+        "rate_per_minute": 0,
+        "rate_per_hour": 0,
+        "ip_rate_per_hour": 0,
+        "surge_per_minute": 0,
+    }
     admin.call("PUT", "/api/v1/sites/demo/settings", {"policy": settings["policy"] | limits}, 200)
 
 
@@ -74,8 +79,12 @@ def test_a_link_to_a_reply_late_in_a_long_thread_opens_its_page_from_another_ori
     reader = browser.new_context().new_page()
     errors: list[str] = []
     reader.on("pageerror", lambda exc: errors.append(str(exc)))
+    asked: list[str] = []
+    reader.on("request", lambda r: asked.append(r.url) if "/sites/demo/comments" in r.url else None)
     reader.goto(href)
     expect(reader.locator(item(reply))).to_have_class("cw-comment cw-target")
+    # The loader asked for the linked page at once, and nothing else was needed for it.
+    assert len(asked) == 1 and f"around={reply}" in asked[0], asked
     expect(reader.locator(main(reply))).to_be_in_viewport()
     assert focused_comment(reader) == reply
     expect(reader.locator(main(reply) + ".comment-body")).to_have_text(

@@ -4,6 +4,7 @@ site doesn't allow says so instead of blaming the connection."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from playwright.sync_api import Page, expect
 
@@ -26,10 +27,20 @@ def test_the_sort_a_reader_chose_is_kept_for_the_site(
     expect(page.locator(W + ".cw-list > li.cw-comment").first).to_have_attribute(
         "data-comment-id", newer
     )
+    asked: list[str] = []
+
+    def count(request: Any) -> None:
+        if "/api/v1/sites/demo/comments" in request.url:
+            asked.append(request.url)
+
+    page.on("request", count)
     page.reload()
     expect(page.locator(SORT)).to_have_value("newest")
     expect(page.locator(W + ".cw-list > li.cw-comment")).to_have_count(2)
     assert shown_ids(page) == [newer, older]
+    # The loader asked for the remembered sort's page at once: no second request for it.
+    assert len(asked) == 1 and "sort=newest" in asked[0], asked
+    page.remove_listener("request", count)
 
     # A stored value the widget doesn't know is no choice: the page's default applies.
     key = f"comments:sort:{app.url}:demo"

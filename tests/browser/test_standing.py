@@ -47,14 +47,10 @@ def test_a_rejected_comment_stays_with_its_author_marked_with_the_reasons(
     post_in_widget(page, "A published thought.")
     published = own_comment(page, "A published thought.")
     mia.decide(published, "approve")
-    expect(page.locator(item(published))).to_have_attribute(
-        "data-status", "approved", timeout=LIVE
-    )
+    expect(page.locator(item(published))).to_have_attribute("data-status", "approved", timeout=LIVE)
     expect(page.locator(W + ".cw-count")).to_have_attribute("data-count", "1")
     mia.decide(published, "reject")
-    expect(page.locator(item(published))).to_have_attribute(
-        "data-status", "rejected", timeout=LIVE
-    )
+    expect(page.locator(item(published))).to_have_attribute("data-status", "rejected", timeout=LIVE)
     expect(page.locator(main(published) + ".cw-moderation")).to_contain_text("Not published")
     expect(page.locator(main(published) + ".comment-body")).to_have_text("A published thought.")
     expect(page.locator(W + ".cw-count")).to_have_attribute("data-count", "0")
@@ -62,9 +58,7 @@ def test_a_rejected_comment_stays_with_its_author_marked_with_the_reasons(
     # After a reload both are there, marked, with their reasons.
     page.reload()
     for comment_id in (held, published):
-        expect(page.locator(main(comment_id) + ".cw-moderation")).to_contain_text(
-            "Not published"
-        )
+        expect(page.locator(main(comment_id) + ".cw-moderation")).to_contain_text("Not published")
         expect(page.locator(main(comment_id) + ".cw-reasons")).to_contain_text(
             "reviews every comment"
         )
@@ -86,9 +80,7 @@ def test_a_banned_reader_sees_for_how_long_and_why_instead_of_the_composer(
     page.reload()
     log_in(page, "Anna Reader")
     notice = page.locator(W + ".cw-composer .cw-notice")
-    expect(notice).to_contain_text(
-        "You can't post comments on this site. The ban has no end date."
-    )
+    expect(notice).to_contain_text("You can't post comments on this site. The ban has no end date.")
     expect(notice.locator(".cw-ban-reason")).to_have_text("Reason: Spam links.")
     expect(composer).to_have_count(0)
 

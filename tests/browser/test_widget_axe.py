@@ -5,6 +5,7 @@ Russian interface, in the light and the dark theme."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -44,7 +45,7 @@ def conversation(app: LiveServer, thread: str, url: str) -> Caller:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_widget_has_no_serious_axe_finding_for_readers_and_writers(
-    serve_app: Callable[..., LiveServer], browser: Browser, scheme: str
+    serve_app: Callable[..., LiveServer], browser: Browser, scheme: Literal["light", "dark"]
 ) -> None:
     app = serve_app()
     mia = conversation(app, "belarus-russia-union", app.url + "/")

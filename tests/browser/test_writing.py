@@ -9,7 +9,7 @@ from collections.abc import Callable
 import httpx2 as httpx
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
-from tests.browser.test_viewer import THREAD, Caller, W, item, log_in, main, post_in_widget
+from tests.browser.test_viewer import THREAD, Caller, W, log_in, main, post_in_widget
 from tests.live import LiveServer
 
 COMPOSER = W + "form.cw-compose-form "
@@ -35,13 +35,13 @@ def test_preview_shows_the_services_rendering_and_keeps_markup_text(
     app = serve_app()
     page.goto(app.url + "/")
     log_in(page, "Anna Reader")
-    text = "Some *emphasis* and [a link](https://example.org/story). <script>window.pwned=1</script>"
+    text = "Some *emphasis* and [a link](https://example.org/a). <script>window.pwned=1</script>"
     page.fill(COMPOSER + "textarea", text)
     toggle = page.locator(COMPOSER + "button[data-action='preview']")
     toggle.click()
     preview = page.locator(COMPOSER + ".cw-preview")
     expect(preview.locator("em")).to_have_text("emphasis")
-    expect(preview.locator("a")).to_have_attribute("href", "https://example.org/story")
+    expect(preview.locator("a")).to_have_attribute("href", "https://example.org/a")
     expect(preview).to_contain_text("<script>window.pwned=1</script>")
     assert preview.locator("script").count() == 0
     assert page.evaluate("window.pwned") is None
@@ -144,9 +144,10 @@ def test_notices_clear_when_they_no_longer_hold(
     # A failure clears with the next thing that works.
     page.route(POSTS, lambda route: route.abort("internetdisconnected"))
     page.click(COMPOSER + "button[data-action='post']")
-    page.unroute(POSTS)
     expect(page.locator(COMPOSER + ".cw-form-errors")).to_contain_text("Could not reach")
+    page.unroute(POSTS)
     page.click(main(first) + "button[data-action='vote-up']")
+    expect(page.locator(main(first) + ".cw-score")).to_have_text("1")
     page.route("**/vote", lambda route: route.abort("internetdisconnected"))
     page.click(main(first) + "button[data-action='vote-up']")
     note = page.locator(main(first) + ".cw-inline-error")

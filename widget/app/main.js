@@ -56,6 +56,9 @@ function storedSort(key) {
   }
 }
 
+/** A failure of the moment (the network, the service busy or down), over once a request works. */
+const passing = (error) => error.code === "network" || error.status === 429 || error.status >= 500;
+
 /** A request already on its way, held as {data} or {error} until it is taken. */
 const settle = (promise) => promise.then((data) => ({ data }), (error) => ({ error }));
 
@@ -270,19 +273,20 @@ class Widget {
     this.shell.setAttribute("data-theme", this.config.theme === "page" ? pageTheme(this.el) : this.config.theme);
   }
 
-  say(text, kind) {
+  /** `transient`: a failure of the moment (the network, the service busy), over once a request works. */
+  say(text, kind, transient = false) {
     this.statusEl.textContent = text || "";
     this.statusEl.className = "cw-status" + (kind ? " cw-status-" + kind : "");
-    this.notice = text ? { kind: kind || "info", at: performance.now() } : null;
+    this.notice = text ? { kind: kind || "info", at: performance.now(), transient } : null;
   }
 
   /**
    * The service answered a request that left at `sentAt` (a write, when `write`): a
-   * failure shown before then no longer holds, nor, after a write, the news of the last.
+   * passing failure shown before then is over; after a write, any notice before it is.
    */
   reached(write, sentAt) {
     const notice = this.notice;
-    if (notice && notice.at < sentAt && (write || notice.kind === "error")) this.say("");
+    if (notice && notice.at < sentAt && (write || notice.transient)) this.say("");
     if (!write || !this.listEl) return;
     for (const note of this.listEl.querySelectorAll(".cw-inline-error")) {
       if (Number(note.dataset.at) < sentAt) note.remove();
@@ -294,7 +298,7 @@ class Widget {
    * else the cheapest request (the origin check), whose answer clears the failure.
    */
   backOnline() {
-    if (!this.shell || !this.notice || this.notice.kind !== "error") return;
+    if (!this.shell || !this.notice || !this.notice.transient) return;
     if (this.pageFailed || !this.state.info) this.loadThread();
     else this.api.originCheck().catch(() => {});
   }
@@ -404,7 +408,7 @@ class Widget {
         this.tokens.clear();
         this.user = null;
       } else {
-        this.say(this.explain(error), "error");
+        this.say(this.explain(error), "error", passing(error));
       }
     }
   }
@@ -458,7 +462,7 @@ class Widget {
     if (error.status === 401 && error.code === "login_required") return this.dropSession(error.message);
     const message = this.explain(error);
     if (target) target.textContent = message;
-    else this.say(message, "error");
+    else this.say(message, "error", passing(error));
     if (error.code === "network") this.checkOrigin(target || this.statusEl);
     if (error.code === "thread_closed" && this.state.info) {
       this.state.closed = true;
