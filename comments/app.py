@@ -31,6 +31,7 @@ from comments.api import origins as origins_api
 from comments.api import preview as preview_api
 from comments.api import stats as stats_api
 from comments.api import users as users_api
+from comments.api import webhooks as webhooks_api
 from comments.auth import routes as auth_routes
 from comments.cache import make_cache
 from comments.demo import article, article_ru
@@ -52,6 +53,7 @@ from comments.moderation import ReasonCode
 from comments.pages import make_pages
 from comments.realtime import make_broker, make_event_log
 from comments.service import Deps, Service, ServiceConfig
+from comments.service.webhooks import WebhookSender
 from comments.settings import Settings
 from comments.storage.sql import SqlStorage
 
@@ -68,6 +70,7 @@ ENDPOINTS: list[Endpoint] = [
     *stats_api.ENDPOINTS,
     *allowed_words_api.ENDPOINTS,
     *origins_api.ENDPOINTS,
+    *webhooks_api.ENDPOINTS,
     *auth_routes.ENDPOINTS,
 ]
 DEMO_SITE = "demo"
@@ -132,7 +135,11 @@ def build_service(settings: Settings, *, demo: bool = False, clock: Clock = utc_
         ids=IdFactory(clock),
         providers=providers,
     )
-    return Service(deps)
+    service = Service(deps)
+    service.dispatcher.webhooks = WebhookSender(
+        deps, service.moderation.queues, allow_private=settings.webhook_allow_private
+    )
+    return service
 
 
 def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now) -> Starlette:

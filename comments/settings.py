@@ -120,6 +120,11 @@ class Settings(BaseSettings):
         description="Who delivers e-mails and webhooks: `inprocess` (inside `comments serve` and "
         "`comments demo`) or `external` (a separate `comments worker` process)",
     )
+    webhook_allow_private: bool = Field(
+        False,
+        description="Let webhooks target private, loopback and link-local addresses "
+        "(for a receiver on the same network; off, only public addresses are sent to)",
+    )
     metrics_token: SecretStr | None = Field(
         None, description="At least 16 characters; opens `GET /metrics` to `Bearer <token>`"
     )

@@ -6,7 +6,7 @@ Each change commits with its audit row; a refused change of roles gets one of it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from comments.errors import Conflict, Forbidden, NotFound, invalid
@@ -24,7 +24,7 @@ from comments.moderation import Decision
 from comments.service import validation
 from comments.service.audit import LoggedComment, list_change, logged_comment, policy_changes
 from comments.service.context import Deps
-from comments.service.effects import Consequences
+from comments.service.effects import THREAD_STATE, Consequences
 from comments.service.freshness import Freshness
 from comments.service.screening import Screening
 from comments.service.sessions import Viewer, sessions_changed
@@ -98,6 +98,9 @@ class Admin:
         action = "close_thread" if closed else "open_thread"
         changed = self._make.changed(site.name, thread=key, event="thread.updated")
         effects = self._audited(site.name, viewer.user.id, action, changed, details={"thread": key})
+        # For the webhooks: readers' `thread.updated` doesn't say which way it went.
+        state = self._make.item(site.name, THREAD_STATE, {"thread": key, "closed": closed})
+        effects = replace(effects, outbox=(*effects.outbox, state))
         thread = await self._deps.storage.change_thread(
             site.name, key, ThreadChange(closed=closed), effects
         )

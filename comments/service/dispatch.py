@@ -5,7 +5,8 @@ seconds for rows another instance left behind) unless `COMMENTS_WORKER=external`
 `comments worker` runs it alone. Rows are leased, so several dispatchers share the work;
 a failing delivery is retried with growing pauses and given up (kept, marked failed)
 after `MAX_ATTEMPTS`. Delivered rows and idempotency records are pruned after
-`RETENTION` (24 hours). Delivery is at least once: a subscriber may see an event twice.
+`RETENTION` (24 hours), webhook delivery attempts after `DELIVERY_LOG` (30 days).
+Delivery is at least once: a subscriber may see an event twice.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from datetime import timedelta
 from typing import Any
 
 from comments.service.context import Deps
-from comments.service.effects import channel
+from comments.service.effects import THREAD_STATE, channel
 from comments.service.freshness import KIND as FRESHNESS_KIND
 from comments.service.freshness import Freshness
 from comments.service.idempotency import KEEP
 from comments.service.queue import Queues, claim_key
 from comments.service.sites import Sites
+from comments.service.webhooks import DELIVERY_LOG, SEND_KIND, WebhookSender
 from comments.storage import DueOutbox
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,8 @@ class Dispatcher:
         self._fresh = Freshness(deps)
         # The thread's live readers: `Live.deliver`, set by the service once it has one.
         self.live: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
+        # Webhook fan-out and sending (comments/service/webhooks.py), set by the app factory.
+        self.webhooks: WebhookSender | None = None
         self.delivered = 0
         self.failed = 0
 
@@ -77,6 +81,10 @@ class Dispatcher:
         item = row.item
         payload: dict[str, Any] = item.payload
         broker = self._deps.broker
+        if self.webhooks is not None and item.kind != SEND_KIND:
+            # First, so webhooks wait on no other engine; a retry of the row repeats the
+            # fan-out, which adds nothing (its rows' ids derive from this row's).
+            await self.webhooks.fan_out(item)
         if item.kind == "moderation.publish":
             await broker.publish(channel(item.site), payload["event"], payload["data"])
         elif item.kind == "moderation.queue_added":
@@ -102,6 +110,11 @@ class Dispatcher:
                 await self.live(item.site, payload | {"token": item.id})  # sent once
         elif item.kind == "claim.release":
             await self._deps.cache.delete(claim_key(str(payload["comment_id"])))
+        elif item.kind == SEND_KIND:
+            if self.webhooks is not None:
+                await self.webhooks.send(row)
+        elif item.kind == THREAD_STATE:
+            pass  # for the webhooks alone: fanned out above
         else:
             log.warning("outbox row %s has an unknown kind %r; dropping it", item.id, item.kind)
 
@@ -123,6 +136,9 @@ class Dispatcher:
         rows, keys = await self._deps.storage.prune(now - RETENTION, now - KEEP)
         if rows or keys:
             log.info("pruned %d delivered outbox rows and %d idempotency records", rows, keys)
+        attempts = await self._deps.storage.prune_deliveries(now - DELIVERY_LOG)
+        if attempts:
+            log.info("pruned %d webhook delivery attempts", attempts)
 
     async def run(self) -> None:
         """Deliver until cancelled: on every wake-up, and every `poll_seconds` anyway."""

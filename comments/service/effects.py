@@ -10,7 +10,9 @@ Kinds of outbox item, and what delivering one does (comments/service/dispatch.py
   what readers see changed. The write bumps the page version itself right after its
   commit (comments/service/freshness.py, the row's id being the bump's token, so it
   applies once); delivering the row retries that bump, then sends the live `event`
-  (or none, when null) to the thread's readers (comments/service/live.py).
+  (or none, when null) to the thread's readers (comments/service/live.py);
+- `thread.state` {"thread", "closed"}: a thread closed or opened, for the webhooks only
+  (`thread.closed`, `thread.opened`; comments/service/webhooks.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Any
 from comments.models import AuditEntry
 from comments.service.context import Deps
 from comments.storage import OutboxItem
+
+THREAD_STATE = "thread.state"
 
 
 def channel(site: str) -> str:

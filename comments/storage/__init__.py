@@ -217,6 +217,40 @@ class BanWrite:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """A site's webhook endpoint: where to send which events, signed with what."""
+
+    id: str
+    site: str
+    url: str
+    events: tuple[str, ...]
+    secret: str
+    previous_secret: str | None
+    previous_until: datetime | None
+    enabled: bool
+    failures: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One attempt to deliver one message to one endpoint."""
+
+    id: str
+    webhook_id: str
+    message_id: str
+    event: str
+    payload: dict[str, Any]
+    status: Literal["delivered", "failed"]
+    response_code: int | None
+    latency_ms: int | None
+    attempt: int
+    error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+@dataclass(frozen=True)
 class DueOutbox:
     """An outbox row leased to one dispatcher, with how often it was tried."""
 
@@ -513,7 +547,48 @@ class OutboxStore(Protocol):
         """How many rows wait for delivery (for health and tests)."""
 
 
-class Storage(SiteStore, UserStore, CommentStore, ModerationStore, OutboxStore, Protocol):
+class WebhookStore(Protocol):
+    """Webhook endpoints and their delivery log."""
+
+    async def add_webhook(self, hook: Webhook, limit: int) -> bool:
+        """Add it unless the site has `limit` endpoints already."""
+
+    async def webhooks(self, site: str) -> list[Webhook]:
+        """The site's endpoints, oldest first."""
+
+    async def get_webhook(self, webhook_id: str) -> Webhook | None:
+        """One endpoint."""
+
+    async def delete_webhook(self, site: str, webhook_id: str) -> bool:
+        """Remove it and its log; False when the site has no such endpoint."""
+
+    async def rotate_webhook(
+        self, webhook_id: str, secret: str, previous: str, previous_until: datetime
+    ) -> None:
+        """Sign with a new secret, and with the old one until `previous_until`."""
+
+    async def log_delivery(self, delivery: WebhookDelivery, disable_after: int) -> bool:
+        """Record an attempt and count failures in a row (disabling the endpoint after
+        `disable_after`); answers whether the endpoint is still enabled."""
+
+    async def deliveries(
+        self, webhook_id: str, before_id: str | None, limit: int
+    ) -> list[WebhookDelivery]:
+        """The endpoint's attempts, newest first."""
+
+    async def get_delivery(self, delivery_id: str) -> WebhookDelivery | None:
+        """One attempt."""
+
+    async def enqueue(self, items: list[OutboxItem]) -> None:
+        """Commit outbox rows on their own, ignoring ids already there (a repeated fan-out)."""
+
+    async def prune_deliveries(self, before: datetime) -> int:
+        """Forget delivery attempts older than this; answers how many."""
+
+
+class Storage(
+    SiteStore, UserStore, CommentStore, ModerationStore, OutboxStore, WebhookStore, Protocol
+):
     """Every aggregate, over one database; the service hands each part only what it uses."""
 
     async def close(self) -> None:

@@ -238,3 +238,43 @@ idempotency = Table(
     Column("created_at", TS, nullable=False),
     Index("ix_idempotency_created", "created_at"),
 )
+
+# A site's webhook endpoints. The secret signs every delivery, so it is kept (like a
+# site's SSO secret) and never answered after creation; a rotated-out secret keeps
+# signing beside the new one until `previous_until`.
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("site", String(64), ForeignKey("sites.name", ondelete="CASCADE"), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("secret", String(64), nullable=False),
+    Column("previous_secret", String(64), nullable=True),
+    Column("previous_until", TS, nullable=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("created_at", TS, nullable=False),
+    Index("ix_webhooks_site", "site"),
+)
+
+# One row per attempt to deliver a message to an endpoint, newest last.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column(
+        "webhook_id", String(26), ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("message_id", String(40), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("response_code", Integer, nullable=True),
+    Column("latency_ms", Integer, nullable=True),
+    Column("attempt", Integer, nullable=False),
+    Column("error", String(500), nullable=True),
+    Column("created_at", TS, nullable=False),
+    Column("delivered_at", TS, nullable=True),
+    Index("ix_webhook_deliveries_webhook_id", "webhook_id", "id"),
+)

@@ -18,10 +18,17 @@ from comments.storage.sql_moderation import ModerationQueries
 from comments.storage.sql_outbox import OutboxQueries
 from comments.storage.sql_people import PeopleQueries
 from comments.storage.sql_stats import StatsQueries
+from comments.storage.sql_webhooks import WebhookQueries
 
 
 class SqlStorage(
-    AccountQueries, PeopleQueries, CommentQueries, ModerationQueries, StatsQueries, OutboxQueries
+    AccountQueries,
+    PeopleQueries,
+    CommentQueries,
+    ModerationQueries,
+    StatsQueries,
+    OutboxQueries,
+    WebhookQueries,
 ):
     """The one storage implementation, for both database engines."""
 
