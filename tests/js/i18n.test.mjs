@@ -11,12 +11,18 @@ import {
   languageOf,
   readOverrides,
 } from "../../widget/core/i18n.js";
-import be from "../../widget/i18n/be.js";
-import en from "../../widget/i18n/en.js";
-import ru from "../../widget/i18n/ru.js";
-import uk from "../../widget/i18n/uk.js";
+import beFirst from "../../widget/i18n/be.js";
+import enFirst from "../../widget/i18n/en.js";
+import ruFirst from "../../widget/i18n/ru.js";
+import ukFirst from "../../widget/i18n/uk.js";
+import beLater from "../../widget/i18n-later/be.js";
+import enLater from "../../widget/i18n-later/en.js";
+import ruLater from "../../widget/i18n-later/ru.js";
+import ukLater from "../../widget/i18n-later/uk.js";
 
-const TABLES = { en, ru, uk, be };
+// Each language whole: the first screen's words and the rest.
+const en = { ...enFirst, ...enLater };
+const TABLES = { en, ru: { ...ruFirst, ...ruLater }, uk: { ...ukFirst, ...ukLater }, be: { ...beFirst, ...beLater } };
 const translator = (language, overrides, locale) =>
   createTranslator({ language, strings: TABLES[language], fallback: en, overrides, locale });
 const counts = (language, key, numbers) =>
@@ -144,6 +150,26 @@ describe("parameters", () => {
     assert.deepEqual(translator("ru").parts("account.as", { name: strong }), ["Вы вошли как ", strong]);
     assert.deepEqual(translator("en").parts("heading"), ["Comments"]);
     assert.deepEqual(translator("en").parts("login.done", { name: "Ann" }), ["You are logged in as Ann."]);
+  });
+});
+
+describe("a language in two files", () => {
+  test("the rest of the words, added to the first screen's, are worded from then on", () => {
+    const words = createTranslator({ language: "ru", strings: ruFirst });
+    assert.equal(words.t("heading"), "Комментарии");
+    assert.equal(words.t("login.done", { name: "Анна" }), "login.done");
+    words.add(ruLater);
+    assert.equal(words.t("login.done", { name: "Анна" }), "Вы вошли как Анна.");
+    assert.ok(words.has("composer.submit"));
+  });
+
+  test("what is added never replaces a word the translator has, nor the source table", () => {
+    const first = { heading: "Comments" };
+    const words = createTranslator({ language: "en", strings: first, overrides: { "login.done": "Hi {name}" } });
+    words.add({ heading: "Other", "login.done": "You are in, {name}." });
+    assert.equal(words.t("heading"), "Comments");
+    assert.equal(words.t("login.done", { name: "Ann" }), "Hi Ann"); // the publisher's word still wins
+    assert.deepEqual(first, { heading: "Comments" });
   });
 });
 

@@ -1,6 +1,8 @@
-// The language files (widget/i18n/*.js): every one words exactly the keys English has,
-// with the plural forms its language needs and the same parameters, in its own alphabet,
-// and none is left in English. The widget's scripts ask only for keys English has.
+// The language files (widget/i18n/*.js, the first screen's words, and widget/i18n-later/*.js,
+// the rest): every language words exactly the keys English has, with the plural forms its
+// language needs and the same parameters, in its own alphabet, and none is left in English;
+// each key in one of its two files, the same one as in English. The widget's scripts ask
+// only for keys English has.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, test } from "node:test";
@@ -8,11 +10,15 @@ import { describe, test } from "node:test";
 import { LANGUAGES } from "../../widget/core/i18n.js";
 
 const WIDGET = new URL("../../widget/", import.meta.url);
-const tables = Object.fromEntries(
-  await Promise.all(
-    LANGUAGES.map(async (code) => [code, (await import(new URL(`i18n/${code}.js`, WIDGET))).default]),
-  ),
-);
+const load = async (folder) =>
+  Object.fromEntries(
+    await Promise.all(
+      LANGUAGES.map(async (code) => [code, (await import(new URL(`${folder}/${code}.js`, WIDGET))).default]),
+    ),
+  );
+const firsts = await load("i18n");
+const laters = await load("i18n-later");
+const tables = Object.fromEntries(LANGUAGES.map((code) => [code, { ...firsts[code], ...laters[code] }]));
 const en = tables.en;
 const others = LANGUAGES.filter((code) => code !== "en");
 
@@ -35,10 +41,21 @@ const forms = (entry) => (isPlural(entry) ? Object.values(entry) : [entry]);
 const placeholders = (text) => [...text.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]).sort();
 
 describe("the language files", () => {
-  test("one file per listed language, and a listed language per file", () => {
-    const files = readdirSync(new URL("i18n/", WIDGET)).filter((name) => name.endsWith(".js"));
-    assert.deepEqual(files.map((name) => name.slice(0, -3)).sort(), [...LANGUAGES].sort());
-  });
+  for (const folder of ["i18n", "i18n-later"]) {
+    test(`${folder}/: one file per listed language, and a listed language per file`, () => {
+      const files = readdirSync(new URL(folder + "/", WIDGET)).filter((name) => name.endsWith(".js"));
+      assert.deepEqual(files.map((name) => name.slice(0, -3)).sort(), [...LANGUAGES].sort());
+    });
+  }
+
+  for (const code of LANGUAGES) {
+    test(`${code}: each key in one file, the first screen's or the rest, as in English`, () => {
+      const both = Object.keys(firsts[code]).filter((key) => Object.hasOwn(laters[code], key));
+      assert.deepEqual(both, []);
+      for (const key of Object.keys(firsts[code])) assert.ok(Object.hasOwn(firsts.en, key), `${code} ${key} is not first in en`);
+      for (const key of Object.keys(laters[code])) assert.ok(Object.hasOwn(laters.en, key), `${code} ${key} is first in en`);
+    });
+  }
 
   for (const code of LANGUAGES) {
     test(`${code}: every entry is text or plural forms with the categories ${code} needs`, () => {

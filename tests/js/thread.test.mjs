@@ -1,11 +1,12 @@
-// The thread as data (widget/app/thread.js) and live news on it (widget/app/events.js):
+// The thread as data (widget/app/thread.js, arrivals.js) and live news on it (events.js):
 // pages and replies merged, the reader's viewer block, their own posts, and every live
 // event, each answering the steps the screen takes. Run with `node --test tests/js/`.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
+import { ownEdit, ownPost } from "../../widget/app/arrivals.js";
 import { applyEvent, showFresh } from "../../widget/app/events.js";
-import { createThread, firstPage, nextPage, node, ownEdit, ownPost, ownVote } from "../../widget/app/thread.js";
+import { createThread, firstPage, nextPage, node, ownVote } from "../../widget/app/thread.js";
 
 const at = (minute) => new Date(Date.UTC(2025, 0, 1, 12, minute)).toISOString();
 const comment = (id, minute, extra = {}) => ({

@@ -39,7 +39,7 @@ function drawAccount(w, el) {
             name: h("button", {
               type: "button", class: "cw-me-toggle", "data-action": "account", "aria-expanded": String(Boolean(w.accountPanel)),
               onclick: ({ currentTarget }) =>
-                import("./account-panel.js").then((m) => m.togglePanel(w, currentTarget), (error) => w.fail(error)),
+                w.need(import("./account-panel.js")).then((m) => m.togglePanel(w, currentTarget), (error) => w.fail(error)),
             }, h("strong", { class: "cw-me-user" }, w.user.name || w.t("account.reader"))),
           }),
           roles.map((role) => [" ", h("span", { class: "cw-badge" }, w.roleName(role))])

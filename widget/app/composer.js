@@ -8,9 +8,10 @@
 
 import { h } from "../core/dom.js";
 import { FORM_CSS } from "./form-styles.js";
+import { FRESH_CSS } from "./fresh-styles.js";
 import { createPreview } from "./preview.js";
 import { closeSlot } from "./render.js";
-import { ownPost } from "./thread.js";
+import { ownPost } from "./arrivals.js";
 
 const MAX_LENGTH = 10000;
 
@@ -186,6 +187,7 @@ export async function submitComment(w, text, parentId, form) {
   w.apply(ownPost(w.state, comment, parentId));
   const li = comment && w.els.get(String(comment.id));
   if (li) {
+    w.style(FRESH_CSS);
     li.classList.add("cw-fresh");
     li.scrollIntoView({ block: "nearest" });
   }

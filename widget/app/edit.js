@@ -6,7 +6,7 @@
 import { htmlToText } from "../core/dom.js";
 import { createForm } from "./composer.js";
 import { closeSlot, inlineNote } from "./render.js";
-import { ownEdit } from "./thread.js";
+import { ownEdit } from "./arrivals.js";
 
 /** The edit form in the comment's slot, its text hidden meanwhile. */
 export function startEdit(w, n, body, slot, trigger) {

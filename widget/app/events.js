@@ -4,8 +4,9 @@
  * page already had what it says, so a page and its events may arrive in any order.
  */
 
+import { countArrival } from "./arrivals.js";
 import {
-  addNode, byTime, countArrival, has, isObject, node, personalise, removeNode,
+  addNode, byTime, has, isObject, node, personalise, removeNode,
 } from "./thread.js";
 
 /** The steps for event `name` carrying `data` (already parsed JSON). */

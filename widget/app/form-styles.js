@@ -21,4 +21,6 @@ export const FORM_CSS = `
   .cw-form fieldset { border: 1px solid var(--rule); border-radius: 4px; margin: 0; padding: 0.5rem 0.75rem 0.75rem; display: grid; gap: 0.5rem; }
   .cw-form legend { font-weight: 600; font-size: 0.9rem; padding: 0 0.25rem; }
   .cw-field { display: grid; gap: 0.2rem; font-size: 0.875rem; }
+  .cw-input { background: var(--field); border: 1px solid var(--rule); border-radius: 4px; padding: 0.3rem 0.5rem; font-size: 0.9rem; }
+  .cw-input:hover { border-color: var(--muted); }
 `;

@@ -10,9 +10,8 @@
 
 import { trustedHtml } from "../core/dom.js";
 import { applyEvent, showFresh } from "./events.js";
+import { FRESH_CSS } from "./fresh-styles.js";
 import { editedMark, rebuildMain, refreshScore } from "./render.js";
-
-export { applyEvent, showFresh };
 
 const EVENTS = Object.freeze([
   "ready", "reset", "comment.created", "comment.updated", "comment.removed",
@@ -24,6 +23,7 @@ const RETRY_MAX_MS = 5 * 60 * 1000;
 
 /** The stream of widget `w`: `open()` (again, if closed), `close()`. */
 export function follow(w) {
+  w.style(FRESH_CSS); // for the comments it adds (main.js place)
   let source = null;
   let timer = null;
   let delay = 0;
@@ -97,7 +97,7 @@ export function follow(w) {
     } catch {
       return;
     }
-    w.news(name, data);
+    news(w, name, data);
   }
 
   const onPageHide = () => {
@@ -118,6 +118,35 @@ export function follow(w) {
       window.removeEventListener("pageshow", onPageShow);
     },
   });
+}
+
+/** News from the stream: applied now, or once the pages loading have arrived (main.js release). */
+function news(w, name, data) {
+  if (w.holds > 0) w.backlog.push([name, data]);
+  else applyNews(w, name, data);
+}
+
+export function applyNews(w, name, data) {
+  try {
+    const steps = applyEvent(w.state, name, data);
+    steady(w, () => w.apply(steps)); // what the reader reads stays where it is
+  } catch (error) {
+    console.warn("Comments: could not apply a live update.", error);
+  }
+}
+
+/** The "N new comments" button pressed: they show, and the focus goes to the newest. */
+export function showFreshComments(w) {
+  const steps = showFresh(w.state);
+  w.apply(steps);
+  const added = steps.filter((step) => step.op === "add").pop();
+  const li = added && w.els.get(added.id);
+  const main = li && li.querySelector(".cw-main");
+  if (main) {
+    main.setAttribute("tabindex", "-1");
+    main.focus({ preventScroll: true });
+    li.scrollIntoView({ block: "nearest" });
+  }
 }
 
 /**

@@ -12,6 +12,13 @@
 
 import { endLoginWait, renderAccount } from "./account.js";
 
+// The wait for the window and, once it is lost, why and a retry (account.js loginWait).
+const LOGIN_CSS = `
+  .cw-login-wait { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin-top: 0.5rem; }
+  .cw-login-wait .cw-muted { margin: 0; }
+  .cw-login-lost { margin: 0; flex-basis: 100%; font-size: 0.9rem; color: var(--error); }
+`;
+
 const POLL_MS = 500;
 // The callback posts its token and closes at once; let a message already on its way land.
 const GRACE_MS = 1000;
@@ -86,6 +93,7 @@ async function diagnoseLostPopup(reason, signal) {
 
 /** Watches the window `popup` opened for login number `seq` until it answers or is lost. */
 export function watch(w, popup, seq) {
+  w.style(LOGIN_CSS);
   if (!w.waiting || seq !== w.loginSeq) return;
   w.waiting.stop = watchPopup(popup, (reason) => loginLost(w, seq, reason));
 }

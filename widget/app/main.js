@@ -12,9 +12,10 @@
  * tokens.js, words.js (the translator), account.js (the account area), render.js (a
  * comment), styles.js. Asked for when needed: login.js (the login window, as it opens),
  * composer.js (writing, once logged in), live.js and events.js (the stream, once the
- * first page shows), edit.js (the reader's own comment), report.js, sso.js (the
- * publisher's login, and its renewal through `onSsoExpired`), staff.js (a moderator's
- * tools, for staff only), account-panel.js (the reader's data and erasure).
+ * first page shows), pages.js (the pages after the first), edit.js (the reader's own
+ * comment), report.js, sso.js (the publisher's login, and its renewal through
+ * `onSsoExpired`), staff.js (a moderator's tools, for staff only), account-panel.js (the
+ * reader's data and erasure); each with words-later.js, the words only they show.
  */
 
 import { ApiError } from "../core/http.js";
@@ -26,7 +27,7 @@ import { createApi } from "./api.js";
 import { SORTS, pageFacts, readConfig } from "./config.js";
 import { rebuildMain, refreshScore, renderComment } from "./render.js";
 import { CSS, adopt } from "./styles.js";
-import { createThread, firstPage, nextPage, node } from "./thread.js";
+import { createThread, firstPage, node } from "./thread.js";
 import { createTokenStore, tokenKey } from "./tokens.js";
 import { loadWords } from "./words.js";
 
@@ -119,6 +120,7 @@ class Widget {
     this.stream = null;
     this.destroyed = false;
     this.i18n = null; // the translator; the shell is built once it has loaded
+    this.words = Promise.resolve(null); // start(): the translator, as it loads
     this.shell = null;
     this.root = null; // the shadow root, attached with the shell: until then the element shows what it holds
     this.sheets = new Set(); // the stylesheets on it
@@ -164,14 +166,24 @@ class Widget {
     }
   }
 
+  /** The words the first screen doesn't show: the logged-in reader's, the on-demand modules'. */
+  laterWords() {
+    return Promise.all([this.words, import("./words-later.js")]).then(([i18n, m]) => m.loadLater(i18n), () => {});
+  }
+
+  /** A module asked for on demand, once the words only such modules use are in too. */
+  need(loading) {
+    return Promise.all([loading, this.laterWords()]).then(([m]) => m);
+  }
+
   /** login.js: watching the login window and taking its answer. */
   login() {
-    return import("./login.js");
+    return this.need(import("./login.js"));
   }
 
   /** composer.js: the forms, replies and posting. */
   writing() {
-    return import("./composer.js");
+    return this.need(import("./composer.js"));
   }
 
   /** Adds the stylesheet `css` to the shadow root, once. */
@@ -344,7 +356,7 @@ class Widget {
    */
   async start() {
     const { config } = this;
-    const words = loadWords(config.language, { overrides: config.strings, locale: config.lang });
+    const words = (this.words = loadWords(config.language, { overrides: config.strings, locale: config.lang }));
     const token = this.tokens.get();
     const early = {
       providers: settle(this.api.providers()),
@@ -353,14 +365,15 @@ class Widget {
         ? null
         : { token, sort: this.state.sort, result: settle(this.api.list(config.thread, this.state.sort, null, this.target)) },
     };
-    const sso = config.ssoToken ? import("./sso.js") : null;
+    const sso = config.ssoToken ? this.need(import("./sso.js")) : null;
     this.i18n = await words;
     if (this.destroyed || !this.i18n) return; // without words, a warning in the console
     mark("comments:words");
     this.buildShell();
     renderAccount(this);
     const providers = this.loadProviders(early.providers);
-    if (this.tokens.get()) await this.confirmUser(this.stillGood(early.me));
+    // A stored login: the reader's words too, before anything shows them logged in.
+    if (this.tokens.get()) await Promise.all([this.confirmUser(this.stillGood(early.me)), this.laterWords()]);
     if (sso) {
       try {
         await (await sso).signOn(this, config.ssoToken);
@@ -400,7 +413,7 @@ class Widget {
       if (!this.user) this.tokens.clear();
       const roles = this.user && Array.isArray(this.user.roles) ? this.user.roles : [];
       if (!this.staff && (roles.includes("moderator") || roles.includes("admin"))) {
-        this.staff = await import("./staff.js").catch(() => null); // without it, staff see what readers see
+        this.staff = await this.need(import("./staff.js")).catch(() => null); // without it, staff see what readers see
       }
     } catch (error) {
       if (this.ignorable(error)) return;
@@ -425,11 +438,7 @@ class Widget {
   renewSession(sent) {
     const user = this.user;
     if (!this.onSsoExpired || this.destroyed || (user && !String(user.id).startsWith("sso:"))) return false;
-    if (this.renewal) return this.renewal.from === sent && this.renewal.done;
-    if (this.tokens.get() !== sent) return Boolean(this.tokens.get()); // renewed meanwhile
-    const done = import("./sso.js").then((m) => m.renew(this), () => false);
-    this.renewal = { from: sent, done };
-    return done.finally(() => (this.renewal = null));
+    return this.need(import("./sso.js")).then((m) => m.renewSession(this, sent), () => false);
   }
 
   /** The token changed in another tab: follow it. */
@@ -478,7 +487,7 @@ class Widget {
 
   /** A network failure: is it that the site doesn't allow this page's origin? (origin.js) */
   checkOrigin(el) {
-    if (!this.blocked) import("./origin.js").then((m) => m.checkOrigin(this, el), () => {});
+    if (!this.blocked) this.need(import("./origin.js")).then((m) => m.checkOrigin(this, el), () => {});
   }
 
   /* ---------------- the thread ---------------- */
@@ -496,7 +505,7 @@ class Widget {
 
   /** permalink.js: the linked comment's page, highlighting it, and the way back to the start. */
   permalinks() {
-    return import("./permalink.js");
+    return this.need(import("./permalink.js"));
   }
 
   /** The page's hash now links to comment `id`: show it, loading its page when it isn't shown. */
@@ -585,40 +594,13 @@ class Widget {
     }
   }
 
-  async loadMore() {
-    if (!this.state.cursor) return;
-    const seq = this.listSeq;
-    const button = this.moreButton;
-    button.disabled = true;
-    button.textContent = this.t("list.loading");
-    this.hold();
-    try {
-      const data = await this.api.list(this.config.thread, this.state.sort, this.state.cursor);
-      if (seq === this.listSeq && !this.destroyed) this.apply(nextPage(this.state, data));
-    } catch (error) {
-      this.fail(error);
-    } finally {
-      button.disabled = false;
-      button.textContent = this.t("list.more");
-      this.release();
-    }
+  /** pages.js: the next page of comments, or of a comment's replies (from its `button`). */
+  loadMore() {
+    return this.need(import("./pages.js")).then((m) => m.loadMore(this), (error) => this.fail(error));
   }
 
-  /** The next replies under node `n`, from its "more replies" `button`. */
-  async loadReplies(n, button) {
-    button.disabled = true;
-    button.textContent = this.t("list.loading");
-    this.hold();
-    try {
-      this.apply(nextPage(this.state, await this.api.replies(this.config.thread, n.id, n.more), n.id));
-      if (!n.more) return button.remove();
-    } catch (error) {
-      this.fail(error);
-    } finally {
-      this.release();
-    }
-    button.disabled = false;
-    button.textContent = this.t("replies.more");
+  loadReplies(n, button) {
+    return this.need(import("./pages.js")).then((m) => m.loadReplies(this, n, button), (error) => this.fail(error));
   }
 
   /** Carries out the steps a change of the thread answered (see thread.js). */
@@ -636,7 +618,7 @@ class Widget {
       } else if (step.op === "count") this.showCount();
       else if (step.op === "fresh") this.showFreshButton();
       else if (step.op === "closed") this.showClosed();
-      else if (step.op === "recheck" && n) import("./verdict.js").then((m) => m.recheck(this, n), (error) => this.fail(error));
+      else if (step.op === "recheck" && n) this.need(import("./verdict.js")).then((m) => m.recheck(this, n), (error) => this.fail(error));
     }
     this.moreButton.hidden = !this.state.cursor;
     this.emptyEl.hidden = this.state.top.length > 0;
@@ -675,7 +657,7 @@ class Widget {
   /** Opens the thread's stream, importing live.js the first time. */
   async follow() {
     try {
-      this.live = this.live || (await import("./live.js"));
+      this.live = this.live || (await this.need(import("./live.js")));
     } catch (error) {
       console.warn("Comments: live updates are off.", error);
       return;
@@ -685,32 +667,17 @@ class Widget {
     this.stream.open();
   }
 
-  /** News from the stream: applied now, or once the pages loading have arrived. */
-  news(name, data) {
-    if (this.holds > 0) this.backlog.push([name, data]);
-    else this.applyNews(name, data);
-  }
-
-  applyNews(name, data) {
-    try {
-      const steps = this.live.applyEvent(this.state, name, data);
-      this.live.steady(this, () => this.apply(steps)); // what the reader reads stays where it is
-    } catch (error) {
-      console.warn("Comments: could not apply a live update.", error);
-    }
-  }
-
   hold() {
     this.holds += 1;
   }
 
-  /** Applies what arrived while pages loaded: each event is harmless if the page had it. */
+  /** Applies what arrived while pages loaded (live.js news): each event is harmless if the page had it. */
   release() {
     this.holds -= 1;
     if (this.holds > 0 || this.destroyed) return;
     const backlog = this.backlog;
     this.backlog = [];
-    for (const [name, data] of backlog) this.applyNews(name, data);
+    for (const [name, data] of backlog) this.live.applyNews(this, name, data);
   }
 
   /** The "N new comments" button above the list (sort=newest). */
@@ -723,15 +690,6 @@ class Widget {
   showFresh() {
     // Above a permalink's page lie comments not loaded: the new ones show from the start.
     if (this.around) return this.permalinks().then((m) => m.showFromStart(this));
-    const steps = this.live.showFresh(this.state);
-    this.apply(steps);
-    const added = steps.filter((step) => step.op === "add").pop();
-    const li = added && this.els.get(added.id);
-    const main = li && li.querySelector(".cw-main");
-    if (main) {
-      main.setAttribute("tabindex", "-1");
-      main.focus({ preventScroll: true });
-      li.scrollIntoView({ block: "nearest" });
-    }
+    this.live.showFreshComments(this); // the button shows only once live news brought some
   }
 }

@@ -103,7 +103,7 @@ function renderActions(w, n, main, body, slot) {
   const button = (action, text, label, onclick) =>
     h("button", { type: "button", class: "cw-action", "data-action": action, "aria-label": label, onclick }, text);
   // Modules for rarer actions, asked for on the first click.
-  const later = (load, run) => () => load().then(run, (error) => w.fail(error));
+  const later = (load, run) => () => w.need(load()).then(run, (error) => w.fail(error));
 
   if (published) {
     actions.append(renderVotes(w, n, mine, name, slot));

@@ -76,6 +76,19 @@ export async function signOn(w, ssoToken) {
   }
 }
 
+/**
+ * The service refused token `sent` (main.js renewSession): a fresh login, unless one is
+ * under way (concurrent refusals share it) or the token changed meanwhile. Answers
+ * whether a token good to try again is in place.
+ */
+export function renewSession(w, sent) {
+  if (w.renewal) return w.renewal.from === sent && w.renewal.done;
+  if (w.tokens.get() !== sent) return Boolean(w.tokens.get()); // renewed meanwhile
+  const done = renew(w).catch(() => false);
+  w.renewal = { from: sent, done };
+  return done.finally(() => (w.renewal = null));
+}
+
 /** A session the publisher's login made was refused: a fresh one from them, if they give it. */
 export async function renew(w) {
   const fresh = await freshToken(w);

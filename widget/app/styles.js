@@ -7,6 +7,10 @@
  * font size (62.5 % on some sites, 40px on a hostile one), not the widget's 16px. The
  * element itself stays in the page's flow whatever the page says (`div { position:
  * absolute !important }` would squeeze it to nothing): a shadow root's !important wins.
+ *
+ * This sheet is the first screen's (the list, a comment, the header, the login offer);
+ * the modules asked for later add their own (form-styles.js, fresh-styles.js, login.js,
+ * staff.js, preview.js, permalink.js, account-panel.js) with `w.style`, once.
  */
 
 const DARK = `
@@ -74,15 +78,12 @@ export const CSS = `
   .cw-heading { margin: 0; font: 700 1.5rem/1.2 var(--serif); letter-spacing: -0.01em; }
   .cw-count { display: inline-block; min-width: 1.6em; margin-left: 0.25rem; padding: 0 0.45em; border-radius: 999px; background: var(--accent); color: var(--accent-fg); font: 700 0.8rem/1.6 var(--sans); text-align: center; vertical-align: 0.25em; }
   .cw-sort { display: flex; align-items: center; gap: 0.5rem; font-size: 0.875rem; color: var(--muted); }
-  .cw-select, .cw-input { background: var(--field); border: 1px solid var(--rule); border-radius: 4px; padding: 0.3rem 0.5rem; font-size: 0.9rem; }
-  .cw-select:hover, .cw-input:hover { border-color: var(--muted); }
+  .cw-select { background: var(--field); border: 1px solid var(--rule); border-radius: 4px; padding: 0.3rem 0.5rem; font-size: 0.9rem; }
+  .cw-select:hover { border-color: var(--muted); }
 
   .cw-account { border-bottom: 1px solid var(--rule); padding: 0.5rem 0 0.75rem; }
   .cw-login-text { margin: 0 0 0.5rem; font-family: var(--serif); font-size: 1.05rem; }
   .cw-providers { display: flex; flex-wrap: wrap; gap: 0.5rem; }
-  .cw-login-wait { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin-top: 0.5rem; }
-  .cw-login-wait .cw-muted { margin: 0; }
-  .cw-login-lost { margin: 0; flex-basis: 100%; font-size: 0.9rem; color: var(--error); }
   .cw-me { display: flex; align-items: center; gap: 0.6rem; }
   .cw-me-name { margin: 0; flex: 1; font-size: 0.95rem; }
   .cw-me-toggle { padding: 0; border: 0; background: none; cursor: pointer; text-decoration: underline dotted; text-underline-offset: 3px; }
@@ -114,9 +115,6 @@ export const CSS = `
   @container (max-width: 480px) {
     .cw-replies { margin-left: 0.25rem; padding-left: 0.7rem; }
   }
-  .cw-fresh > .cw-main { animation: cw-fresh 2s ease-out; }
-  @keyframes cw-fresh { from { background: var(--note-bg); } to { background: transparent; } }
-  @media (prefers-reduced-motion: reduce) { .cw-fresh > .cw-main { animation: none; } }
 
   .cw-meta { display: flex; align-items: center; gap: 0.6rem; margin-bottom: 0.35rem; }
   .cw-avatar { flex: none; width: 36px; height: 36px; border-radius: 50%; object-fit: cover; background: var(--surface); }

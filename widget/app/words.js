@@ -1,8 +1,9 @@
 /*
  * The translator for a widget or count.js: core/i18n.js chooses the language and its
- * file (../i18n/<code>.js) holds the words. Every file words every key (the languages
- * test holds them to it), so only the chosen one is fetched; English stands in when it
- * can't be.
+ * files hold the words: ../i18n/<code>.js the first screen's, and ../i18n-later/<code>.js
+ * the rest (the modules asked for on demand; words-later.js fetches them with the first). Every
+ * language words every key (the languages test holds them to it), so only the chosen
+ * one is fetched; English stands in when it can't be.
  */
 
 import { FALLBACK, chooseLanguage, createTranslator } from "../core/i18n.js";
@@ -25,3 +26,4 @@ export async function loadWords(choice, { overrides, locale } = {}) {
   }
   return createTranslator({ language, strings, overrides, locale });
 }
+

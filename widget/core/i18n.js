@@ -114,10 +114,11 @@ function numberFormat(locale, language) {
  * the text split around parameters that are not strings or numbers (elements, say), so a
  * caller can put them in place without ever parsing HTML; `has(key)` tells whether any
  * table words the key. `locale` formats numbers (the page's own tag, "en-GB" or "ru-RU");
- * it defaults to the language.
+ * it defaults to the language. `add(strings)` merges in more of the language's words (a
+ * language comes in two files: the first screen's, and the rest, fetched when needed).
  */
 export function createTranslator({ language = FALLBACK, strings, fallback, overrides, locale } = {}) {
-  const own = isPlainObject(strings) ? strings : {};
+  const own = Object.assign({}, isPlainObject(strings) ? strings : {});
   const english = isPlainObject(fallback) ? fallback : own;
   const extra = readOverrides(overrides) || {};
   const ownRules = pluralRules(language);
@@ -173,5 +174,9 @@ export function createTranslator({ language = FALLBACK, strings, fallback, overr
     return sources.some(([table]) => Object.hasOwn(table, key));
   }
 
-  return Object.freeze({ language, t, parts, has, number: show });
+  function add(more) {
+    if (isPlainObject(more)) for (const key of Object.keys(more)) Object.hasOwn(own, key) || (own[key] = more[key]);
+  }
+
+  return Object.freeze({ language, t, parts, has, add, number: show });
 }
