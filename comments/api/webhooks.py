@@ -115,6 +115,11 @@ async def rotate_webhook(request: Request, site: str, webhook_id: str, viewer: V
     return JSONResponse(await _hooks(request).rotate(viewer, site, webhook_id))
 
 
+async def enable_webhook(request: Request, site: str, webhook_id: str, viewer: Viewer) -> Response:
+    """Switch a disabled endpoint back on, its failures reset."""
+    return JSONResponse(await _hooks(request).enable(viewer, site, webhook_id))
+
+
 async def test_webhook(request: Request, site: str, webhook_id: str, viewer: Viewer) -> Response:
     """Queue a `webhook.test` message to the endpoint."""
     message_id = await _hooks(request).test(viewer, site, webhook_id)
@@ -147,6 +152,8 @@ ENDPOINTS = [
              "webhooks", ok=204, auth="moderator", errors=(403, 404)),
     Endpoint("POST", SITE + "/{webhook_id}/rotate", rotate_webhook, "Rotate a webhook's secret",
              "webhooks", ok_schema=ROTATED_SCHEMA, auth="moderator", errors=(403, 404)),
+    Endpoint("POST", SITE + "/{webhook_id}/enable", enable_webhook, "Switch a webhook back on",
+             "webhooks", ok_schema=HOOK_SCHEMA, auth="moderator", errors=(403, 404)),
     Endpoint("POST", SITE + "/{webhook_id}/test", test_webhook, "Send a test message",
              "webhooks", ok=202, ok_schema=QUEUED_SCHEMA, auth="moderator", errors=(403, 404)),
     Endpoint("GET", SITE + "/{webhook_id}/deliveries", list_deliveries, "A webhook's deliveries",

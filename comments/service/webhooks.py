@@ -32,7 +32,7 @@ from comments.errors import Invalid, NotFound
 from comments.ids import looks_like_id
 from comments.models import iso
 from comments.service.context import Deps
-from comments.service.effects import THREAD_STATE
+from comments.service.effects import THREAD_STATE, Consequences
 from comments.service.queue import Queues
 from comments.service.sessions import Viewer
 from comments.service.staff import Staff
@@ -141,6 +141,13 @@ class Webhooks:
         self._deps = deps
         self._staff = staff
         self._allow_private = allow_private
+        self._make = Consequences(deps)
+
+    def _audited(self, viewer: Viewer, hook: Webhook, action: str) -> Effects:
+        """The audit row of a change to an endpoint: its URL and events, never its secret."""
+        details = {"webhook_id": hook.id, "url": hook.url, "events": list(hook.events)}
+        entry = self._make.audit(hook.site, viewer.user.id, action, details=details)
+        return Effects(audit=(entry,))
 
     async def endpoints(self, viewer: Viewer, site_name: str) -> list[dict[str, Any]]:
         """The site's endpoints (admins)."""
@@ -186,7 +193,8 @@ class Webhooks:
             failures=0,
             created_at=now,
         )
-        if not await self._deps.storage.add_webhook(hook, MAX_ENDPOINTS):
+        effects = self._audited(viewer, hook, "webhook.add")
+        if not await self._deps.storage.add_webhook(hook, MAX_ENDPOINTS, effects):
             raise Invalid(
                 f"A site may have at most {MAX_ENDPOINTS} webhook endpoints.",
                 fields={"url": "too_many"},
@@ -205,15 +213,27 @@ class Webhooks:
     async def delete(self, viewer: Viewer, site_name: str, webhook_id: str) -> None:
         """Remove an endpoint and its log; what is queued for it is dropped."""
         hook = await self._hook(viewer, site_name, webhook_id)
-        await self._deps.storage.delete_webhook(hook.site, hook.id)
+        effects = self._audited(viewer, hook, "webhook.delete")
+        await self._deps.storage.delete_webhook(hook.site, hook.id, effects)
 
     async def rotate(self, viewer: Viewer, site_name: str, webhook_id: str) -> dict[str, Any]:
         """A new secret; the old one keeps signing beside it for a day."""
         hook = await self._hook(viewer, site_name, webhook_id)
         secret = new_secret()
         until = self._deps.clock() + ROTATION_OVERLAP
-        await self._deps.storage.rotate_webhook(hook.id, secret, hook.secret, until)
+        effects = self._audited(viewer, hook, "webhook.rotate")
+        await self._deps.storage.rotate_webhook(hook.id, secret, hook.secret, until, effects)
         return {"secret": secret, "previous_secret_until": iso(until)}
+
+    async def enable(self, viewer: Viewer, site_name: str, webhook_id: str) -> dict[str, Any]:
+        """Switch an endpoint back on (after it was disabled for failing), failures reset."""
+        hook = await self._hook(viewer, site_name, webhook_id)
+        effects = self._audited(viewer, hook, "webhook.enable")
+        await self._deps.storage.enable_webhook(hook.id, effects)
+        again = await self._deps.storage.get_webhook(hook.id)
+        if again is None:
+            raise NotFound("There is no such webhook.")
+        return hook_json(again, self._deps.clock())
 
     async def deliveries(
         self, viewer: Viewer, site_name: str, webhook_id: str, before: str | None, limit: int

@@ -550,8 +550,8 @@ class OutboxStore(Protocol):
 class WebhookStore(Protocol):
     """Webhook endpoints and their delivery log."""
 
-    async def add_webhook(self, hook: Webhook, limit: int) -> bool:
-        """Add it unless the site has `limit` endpoints already."""
+    async def add_webhook(self, hook: Webhook, limit: int, effects: Effects = NO_EFFECTS) -> bool:
+        """Add it (with its audit row) unless the site has `limit` endpoints already."""
 
     async def webhooks(self, site: str) -> list[Webhook]:
         """The site's endpoints, oldest first."""
@@ -559,13 +559,23 @@ class WebhookStore(Protocol):
     async def get_webhook(self, webhook_id: str) -> Webhook | None:
         """One endpoint."""
 
-    async def delete_webhook(self, site: str, webhook_id: str) -> bool:
+    async def delete_webhook(
+        self, site: str, webhook_id: str, effects: Effects = NO_EFFECTS
+    ) -> bool:
         """Remove it and its log; False when the site has no such endpoint."""
 
     async def rotate_webhook(
-        self, webhook_id: str, secret: str, previous: str, previous_until: datetime
+        self,
+        webhook_id: str,
+        secret: str,
+        previous: str,
+        previous_until: datetime,
+        effects: Effects = NO_EFFECTS,
     ) -> None:
         """Sign with a new secret, and with the old one until `previous_until`."""
+
+    async def enable_webhook(self, webhook_id: str, effects: Effects = NO_EFFECTS) -> None:
+        """Switch it back on with no failures counted."""
 
     async def log_delivery(self, delivery: WebhookDelivery, disable_after: int) -> bool:
         """Record an attempt and count failures in a row (disabling the endpoint after

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 
-from comments.storage import OutboxItem, Webhook, WebhookDelivery
+from comments.storage import NO_EFFECTS, Effects, OutboxItem, Webhook, WebhookDelivery
 from comments.storage.schema import outbox, webhook_deliveries, webhooks
 from comments.storage.sql_base import SqlBase
 
@@ -47,8 +47,8 @@ def _delivery(row: RowMapping) -> WebhookDelivery:
 class WebhookQueries(SqlBase):
     """Endpoints, their secrets, and what was sent to them."""
 
-    async def add_webhook(self, hook: Webhook, limit: int) -> bool:
-        """Add it unless the site has `limit` endpoints already."""
+    async def add_webhook(self, hook: Webhook, limit: int, effects: Effects = NO_EFFECTS) -> bool:
+        """Add it (with its audit row) unless the site has `limit` endpoints already."""
         count = select(func.count()).where(webhooks.c.site == hook.site)
         async with self._engine.begin() as conn:
             if int((await conn.execute(count)).scalar_one()) >= limit:
@@ -67,6 +67,7 @@ class WebhookQueries(SqlBase):
                     created_at=hook.created_at,
                 )
             )
+            await self._effects(conn, effects)
         return True
 
     async def webhooks(self, site: str) -> list[Webhook]:
@@ -82,7 +83,9 @@ class WebhookQueries(SqlBase):
             row = (await conn.execute(stmt)).mappings().first()
         return _hook(row) if row is not None else None
 
-    async def delete_webhook(self, site: str, webhook_id: str) -> bool:
+    async def delete_webhook(
+        self, site: str, webhook_id: str, effects: Effects = NO_EFFECTS
+    ) -> bool:
         """Remove it and its log; False when the site has no such endpoint."""
         async with self._engine.begin() as conn:
             await conn.execute(
@@ -91,10 +94,17 @@ class WebhookQueries(SqlBase):
             done = await conn.execute(
                 delete(webhooks).where(webhooks.c.id == webhook_id, webhooks.c.site == site)
             )
+            if done.rowcount:
+                await self._effects(conn, effects)
         return bool(done.rowcount)
 
     async def rotate_webhook(
-        self, webhook_id: str, secret: str, previous: str, previous_until: datetime
+        self,
+        webhook_id: str,
+        secret: str,
+        previous: str,
+        previous_until: datetime,
+        effects: Effects = NO_EFFECTS,
     ) -> None:
         """Sign with a new secret, and with the old one until `previous_until`."""
         async with self._engine.begin() as conn:
@@ -103,6 +113,15 @@ class WebhookQueries(SqlBase):
                 .where(webhooks.c.id == webhook_id)
                 .values(secret=secret, previous_secret=previous, previous_until=previous_until)
             )
+            await self._effects(conn, effects)
+
+    async def enable_webhook(self, webhook_id: str, effects: Effects = NO_EFFECTS) -> None:
+        """Switch it back on with no failures counted."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(webhooks).where(webhooks.c.id == webhook_id).values(enabled=True, failures=0)
+            )
+            await self._effects(conn, effects)
 
     async def log_delivery(self, delivery: WebhookDelivery, disable_after: int) -> bool:
         """Record an attempt and count failures in a row (disabling the endpoint after

@@ -479,3 +479,46 @@ def test_closing_and_opening_a_thread_are_sent(hooked: Harness, receiver: Receiv
     kinds = [p["type"] for p in sent()]
     assert kinds == ["thread.closed", "thread.opened"], kinds
     assert got[0]["data"]["thread"] == {"key": "union", "closed": False}
+
+
+def test_a_disabled_endpoint_is_switched_back_on_and_every_change_is_audited(
+    hooked: Harness,
+) -> None:
+    h = hooked
+    admin = h.moderator("dev:boss", role="admin")
+    made = add(h, admin, "https://hooks.example/in", ["comment.created", "user.banned"])
+
+    async def fail_it(s: Service) -> None:
+        now = datetime.now(UTC)
+        for _ in range(DISABLE_AFTER):
+            await s.deps.storage.log_delivery(WebhookDelivery(
+                id=s.deps.ids.new(), webhook_id=made["id"], message_id="msg_1",
+                event="comment.created", payload={}, status="failed", response_code=500,
+                latency_ms=3, attempt=1, error="answered 500", created_at=now, delivered_at=None,
+            ), DISABLE_AFTER)  # fmt: skip
+
+    h.run(fail_it)
+    listed = h.client.get(HOOKS, headers=h.auth(admin)).json()["webhooks"]
+    assert (listed[0]["enabled"], listed[0]["failures"]) == (False, DISABLE_AFTER)
+    moderator = h.moderator("dev:mod")
+    refused = h.client.post(f"{HOOKS}/{made['id']}/enable", headers=h.auth(moderator))
+    assert refused.status_code == 403
+    on = h.client.post(f"{HOOKS}/{made['id']}/enable", headers=h.auth(admin))
+    assert on.status_code == 200, on.text
+    assert (on.json()["enabled"], on.json()["failures"]) == (True, 0)
+    listed = h.client.get(HOOKS, headers=h.auth(admin)).json()["webhooks"]
+    assert (listed[0]["enabled"], listed[0]["failures"]) == (True, 0)
+    rotated = h.client.post(f"{HOOKS}/{made['id']}/rotate", headers=h.auth(admin)).json()
+    assert h.client.delete(f"{HOOKS}/{made['id']}", headers=h.auth(admin)).status_code == 204
+    missing = h.client.post(f"{HOOKS}/{made['id']}/enable", headers=h.auth(admin))
+    assert missing.status_code == 404
+
+    log = h.client.get("/api/v1/sites/news/moderation/log", headers=h.auth(admin)).json()
+    entries = [e for e in log["entries"] if e["action"].startswith("webhook.")]
+    actions = ["webhook.delete", "webhook.rotate", "webhook.enable", "webhook.add"]
+    assert [e["action"] for e in entries] == actions
+    for entry in entries:
+        assert entry["details"]["url"] == "https://hooks.example/in"
+        assert entry["details"]["events"] == ["comment.created", "user.banned"]
+    text = json.dumps(log)
+    assert made["secret"] not in text and rotated["secret"] not in text

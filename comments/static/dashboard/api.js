@@ -67,6 +67,15 @@ export function createApi(base, getCsrf, getSignal) {
     stats: (site, days) => request("GET", sitePath(site) + "/moderation/stats", { query: { days } }),
     setThreadOpen: (site, thread, open) =>
       request("POST", sitePath(site) + "/threads/" + (open ? "open" : "close"), { body: { thread } }),
+    webhooks: (site) => request("GET", sitePath(site) + "/webhooks"),
+    addWebhook: (site, url, events) => request("POST", sitePath(site) + "/webhooks", { body: { url, events } }),
+    deleteWebhook: (site, id) => request("DELETE", sitePath(site) + "/webhooks/" + encodeURIComponent(id)),
+    rotateWebhook: (site, id) => request("POST", sitePath(site) + "/webhooks/" + encodeURIComponent(id) + "/rotate"),
+    enableWebhook: (site, id) => request("POST", sitePath(site) + "/webhooks/" + encodeURIComponent(id) + "/enable"),
+    testWebhook: (site, id) => request("POST", sitePath(site) + "/webhooks/" + encodeURIComponent(id) + "/test"),
+    deliveries: (site, id) => request("GET", sitePath(site) + "/webhooks/" + encodeURIComponent(id) + "/deliveries"),
+    redeliver: (site, id, deliveryId) =>
+      request("POST", sitePath(site) + "/webhooks/" + encodeURIComponent(id) + "/deliveries/" + encodeURIComponent(deliveryId) + "/redeliver"),
     /** The live queue feed; same-origin, so the session cookie goes along. */
     events: (site) => new EventSource(base + sitePath(site) + "/moderation/events"),
   });

@@ -31,6 +31,8 @@ function detailsOf(entry) {
   if (entry.reason) parts.push(h("p", { class: "log-reason" }, String(entry.reason)));
   if (typeof details.word === "string") parts.push(h("p", null, "Word: ", h("q", null, details.word)));
   parts.push(changesOf(details));
+  if (typeof details.url === "string") parts.push(h("p", { class: "wrap" }, "Endpoint: ", h("code", null, details.url)));
+  if (Array.isArray(details.events)) parts.push(h("p", null, "Events: " + details.events.map(String).join(", ")));
   if (Array.isArray(details.roles)) {
     parts.push(h("p", null, "Roles: " + (details.roles.length ? details.roles.join(", ") : "none")));
   }

@@ -25,6 +25,7 @@ import { ADMIN_PAGES, Dashboard, PAGES, QUEUES } from "./state.js";
 import { stats } from "./stats.js";
 import { team } from "./team.js";
 import { feedback } from "./ui.js";
+import { webhooks } from "./webhooks.js";
 
 const LOADERS = Object.freeze({
   bans: (app) => app.loadBans(),
@@ -32,6 +33,7 @@ const LOADERS = Object.freeze({
   stats: (app) => app.loadStats(),
   settings: (app) => app.loadSettings(),
   roles: (app) => app.loadRoles(),
+  webhooks: (app) => app.loadWebhooks(),
 });
 
 const views = {
@@ -142,7 +144,7 @@ const views = {
   },
 };
 
-for (const methods of [feedback, views, session, keyboard, queue, focus, item, decisions, bans, log, stats, settings, team, live]) {
+for (const methods of [feedback, views, session, keyboard, queue, focus, item, decisions, bans, log, stats, settings, team, webhooks, live]) {
   for (const [name, fn] of Object.entries(methods)) {
     if (Object.hasOwn(Dashboard.prototype, name)) throw new Error("two modules define " + name);
     Dashboard.prototype[name] = fn;

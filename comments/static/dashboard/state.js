@@ -7,8 +7,8 @@
 import { createApi } from "./api.js";
 
 export const QUEUES = Object.freeze(["pending", "reported", "rejected", "approved"]);
-export const PAGES = Object.freeze(["bans", "log", "stats", "settings", "roles"]);
-export const ADMIN_PAGES = Object.freeze(["settings", "roles"]);
+export const PAGES = Object.freeze(["bans", "log", "stats", "settings", "roles", "webhooks"]);
+export const ADMIN_PAGES = Object.freeze(["settings", "roles", "webhooks"]);
 export const PAGE_SIZE = 50;
 export const BULK_MAX = 100;
 export const UNDO_MS = 8000;
@@ -76,6 +76,7 @@ export class Dashboard {
     this.logCursor = null;
     this.statsDays = 30;
     this.statsSeq = 0;
+    this.hookNotice = null;
     this.tick = null;
     this.el = grabElements();
   }
@@ -117,6 +118,7 @@ function grabElements() {
       stats: $("#view-stats"),
       settings: $("#view-settings"),
       roles: $("#view-roles"),
+      webhooks: $("#view-webhooks"),
       message: $("#view-message"),
     },
     tabs: Array.from(document.querySelectorAll("button[data-queue]")),
