@@ -8,6 +8,7 @@ Starlette or FastAPI site; every URL it builds comes from `COMMENTS_PUBLIC_URL`.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,6 +42,7 @@ from comments.http.cors import SiteCors
 from comments.http.errors import exception_handlers
 from comments.http.fastpath import CachedReads
 from comments.http.headers import SecurityHeaders
+from comments.http.metering import Metered
 from comments.http.request_id import RequestId
 from comments.http.routing import Endpoint, openapi, to_route
 from comments.http.widget_files import PublicFiles, WidgetFiles
@@ -53,6 +55,7 @@ from comments.moderation import ReasonCode
 from comments.pages import make_pages
 from comments.realtime import make_broker, make_event_log
 from comments.service import Deps, Service, ServiceConfig
+from comments.service.telemetry import Telemetry
 from comments.service.webhooks import WebhookSender
 from comments.settings import Settings
 from comments.storage.sql import SqlStorage
@@ -134,6 +137,8 @@ def build_service(settings: Settings, *, demo: bool = False, clock: Clock = utc_
         clock=clock,
         ids=IdFactory(clock),
         providers=providers,
+        # Set by `comments serve --workers N` before any worker loads prometheus-client.
+        telemetry=Telemetry(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None),
     )
     service = Service(deps)
     service.dispatcher.webhooks = WebhookSender(
@@ -219,7 +224,9 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
         routes=routes,
         lifespan=lifespan,
         middleware=[
-            # Outermost: every response carries the request id, and nothing escapes to
+            # Outermost: counts and times every answer, the last-resort 500s included.
+            Middleware(Metered),
+            # Every response carries the request id, and nothing escapes to
             # Starlette's ServerErrorMiddleware (which would close the connection).
             Middleware(RequestId),
             Middleware(SecurityHeaders),

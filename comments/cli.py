@@ -15,6 +15,7 @@ import logging
 import os
 import secrets
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TypeVar, cast
 
@@ -23,6 +24,7 @@ from pydantic import ValidationError
 from comments.app import app_from_environment, build_service, create_app
 from comments.errors import ApiError
 from comments.http.access_log import ACCESS_LOGGER, QueryFreeAccessLog
+from comments.http.log_format import JsonLines
 from comments.http.server import HEAD_LIMIT, BoundedHttpTools
 from comments.models import SitePolicy
 from comments.service import Service
@@ -221,22 +223,30 @@ def _require_current_schema(settings: Settings) -> None:
         raise SystemExit("the database schema is not up to date: run `comments migrate` first")
 
 
-def access_log_config() -> dict[str, Any]:
-    """uvicorn's own logging, with every query cut from the access log's paths."""
+def access_log_config(log_format: str = "text") -> dict[str, Any]:
+    """uvicorn's own logging, with every query cut from the access log's paths.
+
+    With `json`, every formatter writes JSON lines and the root logger (the service's
+    own lines) goes to the same stream: each worker process sets this up for itself.
+    """
     from uvicorn.config import LOGGING_CONFIG
 
     config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["query_free"] = {"()": QueryFreeAccessLog}
     # On the logger, not a handler: every handler (the operator's too) gets the cut path.
     config["loggers"][ACCESS_LOGGER]["filters"] = ["query_free"]
+    if log_format == "json":
+        for name in config["formatters"]:
+            config["formatters"][name] = {"()": JsonLines}
+        config["root"] = {"handlers": ["default"], "level": "INFO"}
     return config
 
 
-def uvicorn_options() -> dict[str, Any]:
+def uvicorn_options(log_format: str = "text") -> dict[str, Any]:
     """Server limits against hostile clients, shared by `serve` and `demo`."""
     return {
         # The callback's `code` and `state` are secrets: paths are logged without queries.
-        "log_config": access_log_config(),
+        "log_config": access_log_config(log_format),
         # httptools, with the head limit it lacks (431 past 64 KiB) and a head deadline.
         "http": BoundedHttpTools,
         # The same limit, should h11 be chosen instead (`http="h11"`).
@@ -257,18 +267,25 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
     require_secret(settings)
     _require_current_schema(settings)
-    options = uvicorn_options() | {
+    options = uvicorn_options(settings.log_format) | {
         "host": args.host,
         "port": args.port,
         "log_level": settings.log_level,
     }
     if args.workers > 1:
-        uvicorn.run(
-            f"{app_from_environment.__module__}:{app_from_environment.__name__}",
-            factory=True,
-            workers=args.workers,
-            **options,
-        )
+        # The workers' traffic series go to files in a fresh directory, read together
+        # by whichever worker a scrape reaches; set before any worker starts.
+        with tempfile.TemporaryDirectory(prefix="comments-metrics-") as metrics_dir:
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+            try:
+                uvicorn.run(
+                    f"{app_from_environment.__module__}:{app_from_environment.__name__}",
+                    factory=True,
+                    workers=args.workers,
+                    **options,
+                )
+            finally:
+                del os.environ["PROMETHEUS_MULTIPROC_DIR"]
     else:
         uvicorn.run(create_app(settings), **options)
 
@@ -280,7 +297,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> None:
     print(f"The demo article: {settings.public_url}/", flush=True)
     uvicorn.run(
         create_app(settings, demo=True),
-        **uvicorn_options(),
+        **uvicorn_options(settings.log_format),
         host=args.host,
         port=args.port,
         log_level=settings.log_level,
@@ -314,6 +331,17 @@ def _demo_settings(args: argparse.Namespace) -> Settings:
     return load_settings(overrides)
 
 
+def _configure_logging(settings: Settings) -> None:
+    """The command's own lines: `LEVEL message`, or JSON lines with COMMENTS_LOG_FORMAT=json."""
+    level = settings.log_level.upper()
+    if settings.log_format == "json":
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonLines())
+        logging.basicConfig(level=level, handlers=[handler])
+    else:
+        logging.basicConfig(level=level, format="%(levelname)s %(message)s")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; answers the exit status."""
     parser = _parser()
@@ -321,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _check(parser, args)
     try:
         settings = _demo_settings(args) if args.command == "demo" else load_settings()
-        logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(message)s")
+        _configure_logging(settings)
         if args.command == "serve":
             _serve(settings, args)
         elif args.command == "demo":

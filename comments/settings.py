@@ -109,6 +109,9 @@ class Settings(BaseSettings):
         30, ge=1, le=365, description="Reader sessions expire after idle days"
     )
     log_level: str = Field("info", description="debug, info, warning or error")
+    log_format: str = Field(
+        "text", description="`text`, or `json`: one JSON object a line, with the request id"
+    )
     body_timeout_seconds: float = Field(
         10.0, gt=0, le=300, description="A request body must arrive within this many seconds"
     )
@@ -216,6 +219,13 @@ class Settings(BaseSettings):
             if name in ("dev", "github", "google", "sso"):
                 raise ValueError(f"{name!r} is the name of a built-in login")
         return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value.lower() not in ("text", "json"):
+            raise ValueError("must be text or json")
+        return value.lower()
 
     @field_validator("log_level")
     @classmethod

@@ -56,6 +56,16 @@ def samples(text: str) -> dict[str, float]:
     return found
 
 
+def samples_with_labels(text: str) -> dict[tuple[str, tuple[str, ...]], float]:
+    """Every sample of a scrape, by name and its label values in the labels' name order."""
+    found: dict[tuple[str, tuple[str, ...]], float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            values = tuple(value for _, value in sorted(sample.labels.items()))
+            found[(sample.name, values)] = sample.value
+    return found
+
+
 def scrape(h: Harness, token: str = TOKEN) -> dict[str, float]:
     """The public app's metrics, as Prometheus with the token reads them."""
     response = h.client.get("/metrics", headers=h.auth(token))

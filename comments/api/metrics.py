@@ -7,10 +7,14 @@ and event loop, started and stopped with the app (`serving`), so a scraper on a 
 network needs no token (one is still asked for when set). Without either, 404.
 
 Every scrape reads the service now (`Service.metrics`) into a registry of its own,
-with the process collector beside it: nothing is kept between scrapes, nothing is
-global. Each process reports its own counters, since it started: with several workers
-behind one port a scrape reaches one of them, so run one worker per process (container)
-when the numbers should add up.
+with the service's traffic series (`comments.service.telemetry`) and the process
+collector beside it: nothing is global. The traffic series (requests, latency,
+verdicts, webhook deliveries) add up over every worker when `comments serve --workers N`
+runs them (prometheus-client's multiprocess files); the snapshot counters (page cache,
+outbox delivered and failed, live listeners) and the process numbers are those of the
+worker the scrape reached, so run one worker per process (container) when they should
+add up. The backlog gauges (outbox, queues) are read from the database: the same
+whichever worker answers.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from comments.http.context import AppContext, context_of
 from comments.http.errors import error_response, exception_handlers
 from comments.http.request_id import RequestId
 from comments.http.server import BoundedHttpTools
+from comments.service import Readings
 from comments.settings import host_port
 
 log = logging.getLogger(__name__)
@@ -67,6 +72,9 @@ METRICS: tuple[tuple[str, str, str, str], ...] = (
      "Outbox rows this process gave up on after their last retry"),
     ("comments_outbox_pending", "gauge", "outbox_pending",
      "Outbox rows waiting for delivery, all processes (absent while the database is away)"),
+    ("comments_outbox_lag_seconds", "gauge", "outbox_lag_seconds",
+     "Age of the oldest outbox row due for delivery, 0 when none is due (absent while the "
+     "database is away)"),
     ("comments_live_listeners", "gauge", "live_listeners",
      "Readers' live thread streams open in this process (reported only with Redis)"),
 )  # fmt: skip
@@ -75,11 +83,12 @@ METRICS: tuple[tuple[str, str, str, str], ...] = (
 class Snapshot(Collector):
     """The service's numbers as read for one scrape."""
 
-    def __init__(self, values: dict[str, float]) -> None:
-        self._values = values
+    def __init__(self, readings: Readings) -> None:
+        self._values = readings.values
+        self._queues = readings.queues
 
     def collect(self) -> Iterator[Metric]:
-        """Every metric whose value the service gave, and the version."""
+        """Every metric whose value the service gave, the queues, and the version."""
         info = GaugeMetricFamily(
             "comments_build_info", "The running version (always 1)", labels=["version"]
         )
@@ -91,12 +100,29 @@ class Snapshot(Collector):
                 continue
             family = CounterMetricFamily if kind == "counter" else GaugeMetricFamily
             yield family(name, text, value=value)
+        pending = GaugeMetricFamily(
+            "comments_queue_pending",
+            "Comments waiting for a moderator, per site with any (all processes)",
+            labels=["site"],
+        )
+        oldest = GaugeMetricFamily(
+            "comments_queue_oldest_seconds",
+            "Age of the oldest comment waiting for a moderator, per site with any",
+            labels=["site"],
+        )
+        for queue in self._queues:
+            pending.add_metric([queue.site], queue.pending)
+            oldest.add_metric([queue.site], queue.oldest_seconds)
+        yield pending
+        yield oldest
 
 
-def exposition(values: dict[str, float]) -> bytes:
-    """The text format of these values and of the process (memory, CPU, open files)."""
+def exposition(readings: Readings) -> bytes:
+    """The text format of these readings, the traffic series and the process (memory, CPU)."""
     registry = CollectorRegistry()
-    registry.register(Snapshot(values))
+    registry.register(Snapshot(readings))
+    for collector in readings.telemetry.collectors():
+        registry.register(collector)
     ProcessCollector(registry=registry)
     return generate_latest(registry)
 
@@ -113,9 +139,9 @@ async def _answer(request: Request, token: SecretStr | None) -> Response:
         refused = error_response(LoginRequired("The metrics need their bearer token."))
         refused.headers["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return refused
-    values = await context_of(request).service.metrics()
+    readings = await context_of(request).service.metrics()
     return Response(
-        exposition(values),
+        exposition(readings),
         media_type=CONTENT_TYPE_PLAIN_0_0_4,
         headers={"Cache-Control": "no-store"},
     )

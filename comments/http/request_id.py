@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from comments.http.errors import failure, is_outage, one_line, request_id
+from comments.http.log_format import CURRENT_REQUEST_ID
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class RequestId:
             return
         rid = choose_id(Headers(scope=scope).get(HEADER))
         scope.setdefault("state", {})["request_id"] = rid
+        CURRENT_REQUEST_ID.set(rid)  # for log lines (the request's own task and context)
         started = finished = False
 
         async def send_with_id(message: Message) -> None:

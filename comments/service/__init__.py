@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 
 from comments.realtime import Event, RedisEventLog
 from comments.service.account import Account
@@ -30,6 +31,7 @@ from comments.service.sessions import Sessions, Viewer
 from comments.service.sites import Sites
 from comments.service.sso import SingleSignOn
 from comments.service.streams import Streams
+from comments.service.telemetry import Telemetry
 from comments.storage import ThreadChange
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,25 @@ async def _ended(task: asyncio.Task[None] | None) -> None:
     if task is not None:
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+@dataclass(frozen=True)
+class QueueReading:
+    """One site's moderation queue at a scrape."""
+
+    site: str
+    pending: int
+    oldest_seconds: float
+
+
+@dataclass(frozen=True)
+class Readings:
+    """What a scrape shows: numbers read now, the queues with something pending, and the
+    traffic series kept since the process started."""
+
+    values: dict[str, float]
+    queues: tuple[QueueReading, ...]
+    telemetry: Telemetry
 
 
 class Service:
@@ -113,11 +134,11 @@ class Service:
         """A site's queues live, 403 now if not staff; ends soon after logout, role loss or ban."""
         return await self.streams.moderation(viewer, site)
 
-    async def metrics(self) -> dict[str, float]:
+    async def metrics(self) -> Readings:
         """This process's numbers, read now, for `GET /metrics` (counters since it started).
 
-        `outbox_pending` is left out when the database does not answer soon: a scrape
-        during an outage still shows the rest; `live_listeners` only with Redis.
+        What waits (outbox, queues) is left out when the database does not answer soon:
+        a scrape during an outage still shows the rest; `live_listeners` only with Redis.
         """
         pages, reading, dispatcher = self.deps.pages, self.reading, self.dispatcher
         found: dict[str, float] = {
@@ -133,12 +154,22 @@ class Service:
         }
         if isinstance(self.deps.event_log, RedisEventLog):
             found["live_listeners"] = self.deps.event_log.subscriber.listening[1]
+        queues: tuple[QueueReading, ...] = ()
+        now = self.deps.clock()
         try:
             async with asyncio.timeout(METRICS_WAIT_SECONDS):
-                found["outbox_pending"] = await self.deps.storage.outbox_pending()
+                backlog = await self.deps.storage.backlog(now)
         except Exception as exc:  # the database is away: say so once per scrape, go on
-            log.warning("metrics: outbox rows waiting unknown (%s)", type(exc).__name__)
-        return found
+            log.warning("metrics: the backlog is unknown (%s)", type(exc).__name__)
+        else:
+            found["outbox_pending"] = backlog.outbox_pending
+            due = backlog.outbox_oldest_due
+            found["outbox_lag_seconds"] = max(0.0, (now - due).total_seconds()) if due else 0.0
+            queues = tuple(
+                QueueReading(q.site, q.pending, max(0.0, (now - q.oldest).total_seconds()))
+                for q in backlog.queues
+            )
+        return Readings(found, queues, self.deps.telemetry)
 
     async def check_health(self) -> dict[str, str]:
         """Whether the database and the cache answer."""
@@ -159,6 +190,8 @@ __all__ = [
     "PageQuery",
     "Person",
     "Profile",
+    "QueueReading",
+    "Readings",
     "Service",
     "ServiceConfig",
     "ThreadChange",

@@ -12,6 +12,7 @@ from comments.login import Provider
 from comments.pages import MemoryPages, PageCache
 from comments.realtime import Broker, EventLog, MemoryBroker, MemoryEventLog
 from comments.render import Renderer
+from comments.service.telemetry import Telemetry
 from comments.service.wordlists import WordLists
 from comments.storage import Storage
 
@@ -46,3 +47,5 @@ class Deps:
     providers: dict[str, Provider] = field(default_factory=dict)
     # Set after a write commits outbox rows, so the dispatcher delivers them at once.
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    # Requests, verdicts and webhook outcomes, for `GET /metrics` (its own per service).
+    telemetry: Telemetry = field(default_factory=Telemetry)

@@ -115,6 +115,7 @@ class Screening:
             surge_holds=surge is not None and policy.surge_action == "premoderate",
         )
         decision = run_pipeline(content.submission, facts, PHASES)
+        self._count(decision)
         return Screened(decision, content.hits, stored, content.parsed, surge)
 
     async def edit(self, site: Site, viewer: Viewer, comment: Comment, body: str) -> Screened:
@@ -141,7 +142,15 @@ class Screening:
             hidden_by_reports=hide > 0 and comment.report_count - comment.reviewed_reports >= hide,
         )
         decision = run_pipeline(content.submission, facts, PHASES)
+        self._count(decision)
         return Screened(decision, content.hits, stored, content.parsed)
+
+    def _count(self, decision: Decision) -> None:
+        """The verdict for `/metrics`: a refusal by its code, else each reason given."""
+        if decision.refusal is not None:
+            self._deps.telemetry.verdict("refuse", [decision.refusal.code])
+        else:
+            self._deps.telemetry.verdict(decision.action, [r.code for r in decision.reasons])
 
     async def dry_run(self, site: Site, author_id: str, body: str) -> Decision:
         """The content phases as a post by an established author would get them."""

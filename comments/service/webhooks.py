@@ -405,6 +405,7 @@ class WebhookSender:
         }
         code: int | None = None
         error: str | None = None
+        outcome = "error"
         started = time.monotonic()
         try:
             await check_target(hook.url, self._allow_private)
@@ -419,15 +420,16 @@ class WebhookSender:
                     if seen >= MAX_RESPONSE:
                         break  # the answer's body is not ours to read in full
         except TargetRefused as exc:
-            error = f"refused: {exc}"
+            error, outcome = f"refused: {exc}", "refused"
         except httpx.TimeoutException:
-            error = f"timeout: no answer within {self.timeout:g} s"
+            error, outcome = f"timeout: no answer within {self.timeout:g} s", "timeout"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
         latency = int((time.monotonic() - started) * 1000)
         ok = error is None and code is not None and 200 <= code < 300
         if error is None and not ok:
-            error = f"answered {code}"
+            error, outcome = f"answered {code}", "rejected"
+        self._deps.telemetry.webhook("delivered" if ok else outcome)
         done = self._deps.clock()
         delivery = WebhookDelivery(
             id=self._deps.ids.new(),

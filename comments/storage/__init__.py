@@ -521,6 +521,24 @@ class ModerationStore(Protocol):
         (from the audit log), and the queue now; counted by the database."""
 
 
+@dataclass(frozen=True)
+class SiteBacklog:
+    """One site's comments waiting for a moderator."""
+
+    site: str
+    pending: int
+    oldest: datetime
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits, read at one moment: the outbox, and the queues of sites with any."""
+
+    outbox_pending: int
+    outbox_oldest_due: datetime | None
+    queues: tuple[SiteBacklog, ...]
+
+
 class OutboxStore(Protocol):
     """Consequences waiting for delivery, and remembered answers to retried writes."""
 
@@ -545,6 +563,9 @@ class OutboxStore(Protocol):
 
     async def outbox_pending(self) -> int:
         """How many rows wait for delivery (for health and tests)."""
+
+    async def backlog(self, now: datetime) -> Backlog:
+        """What waits: outbox rows and each site's moderation queue (for `/metrics`)."""
 
 
 class WebhookStore(Protocol):

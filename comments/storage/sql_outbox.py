@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 
-from comments.storage import DueOutbox, OutboxItem, Remembered
-from comments.storage.schema import idempotency, outbox
+from comments.storage import Backlog, DueOutbox, OutboxItem, Remembered, SiteBacklog
+from comments.storage.schema import comments, idempotency, outbox
 from comments.storage.sql_base import SqlBase
 
 
@@ -120,3 +120,28 @@ class OutboxQueries(SqlBase):
         )
         async with self._engine.connect() as conn:
             return int((await conn.execute(stmt)).scalar_one())
+
+    async def backlog(self, now: datetime) -> Backlog:
+        """Outbox rows waiting and the oldest one due; the pending queue of each site.
+
+        One grouped query over the (site, status) index: only sites with something
+        pending have a row, so the answer stays as small as the backlog.
+        """
+        waiting = and_(outbox.c.delivered_at.is_(None), outbox.c.failed_at.is_(None))
+        due = select(
+            func.count(),
+            func.min(case((outbox.c.next_at <= now, outbox.c.next_at), else_=None)),
+        ).where(waiting)
+        queues = (
+            select(comments.c.site, func.count(), func.min(comments.c.created_at))
+            .where(comments.c.status == "pending")
+            .group_by(comments.c.site)
+        )
+        async with self._engine.connect() as conn:
+            count, oldest = (await conn.execute(due)).one()
+            rows = (await conn.execute(queues)).all()
+        return Backlog(
+            outbox_pending=int(count),
+            outbox_oldest_due=oldest,
+            queues=tuple(SiteBacklog(site, int(n), first) for site, n, first in rows),
+        )
