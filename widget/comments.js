@@ -68,6 +68,23 @@
     return all[0] || Promise.reject(new Error("not in the bundle"));
   }
 
+  /**
+   * The language core/i18n.js will choose (its rule, from the same places, over the bundle's
+   * languages), so that its file is asked for beside the code and not after it; a wrong
+   * guess costs one download, nothing else (the app asks for its own choice).
+   */
+  function guessLanguage(choice) {
+    const supported = Object.keys(bundled).filter((k) => /^i18n\/[a-z]+\.js$/.test(k)).map((k) => k.slice(5, -3));
+    const of = (tag) => {
+      const primary = String(tag).trim().toLowerCase().split(/[-_]/)[0];
+      const code = primary === "ua" ? "uk" : primary;
+      return supported.includes(code) ? code : null;
+    };
+    for (const tag of [choice.explicit, choice.page]) if (tag && tag.trim()) return of(tag) || "en";
+    for (const tag of choice.browser) if (of(tag)) return of(tag);
+    return "en";
+  }
+
   /** The widget's folder for a service, versioned (cached for good) when the version is known. */
   function widgetDir(base) {
     const dir = ownDir || base + "/widget/";
@@ -186,9 +203,12 @@
     // The language's file, as soon as core/i18n.js can choose it: not after the whole first
     // screen has loaded and run (app/words.js then asks for the same file).
     const choice = { explicit: pick(el, options, "lang"), page: document.documentElement.lang || "", browser: Array.from(navigator.languages || []) };
-    fetchAll(dir, files(["core/i18n.js"]))
-      .then((i18n) => fetchAll(dir, files(["i18n/" + i18n.chooseLanguage(choice) + ".js"])))
-      .catch(() => {});
+    const guess = bundled && guessLanguage(choice);
+    (guess
+      ? fetchAll(dir, files(["i18n/" + guess + ".js"]))
+      : fetchAll(dir, files(["core/i18n.js"]))
+        .then((i18n) => fetchAll(dir, files(["i18n/" + i18n.chooseLanguage(choice) + ".js"])))
+    ).catch(() => {});
     load(dir, reader || sso ? files(WRITING).concat(sso ? files(SSO) : []) : []).then(
       (app) => {
         if (aborter.signal.aborted) return;

@@ -152,6 +152,9 @@ def test_publisher_rewords_the_widget_on_its_own_page(
 <script async src="{app.url}/widget/count.js"></script>
 <script async src="{app.url}/widget/comments.js"></script></body></html>""")
     errors, asked = watch(page)
+    events: list[str] = []  # requests started and finished, in order
+    page.on("request", lambda request: events.append("start " + request.url))
+    page.on("requestfinished", lambda request: events.append("done " + request.url))
     page.goto(publisher + "/article.html")
 
     # data-strings: the publisher's words win; the rest is the page's language.
@@ -167,7 +170,9 @@ def test_publisher_rewords_the_widget_on_its_own_page(
     # count.js without a template speaks the page's language.
     expect(page.locator("[data-comments-count]")).to_have_text("2 коментарі")
     # Without a fragment, the first page was asked for while the words were still loading.
-    assert first(asked, "/api/v1/sites/demo/comments?") < first(asked, "/i18n/uk.js")
+    page_asked = first(events, "start " + app.url + "/api/v1/sites/demo/comments?")
+    words_in = next(i for i, e in enumerate(events) if e.startswith("done ") and "/i18n/uk.js" in e)
+    assert page_asked < words_in, events
 
     # The `strings` option, and `lang` choosing another language than the page's.
     page.evaluate(
