@@ -63,14 +63,20 @@ class Catalog:
     """The noun after a count: one, few, many (English: one, other)."""
 
     def count_noun(self, count: int) -> str:
-        """The form of "links" that goes with `count` (CLDR plural rules)."""
-        if len(self.links) == 2:
-            return self.links[0 if count == 1 else 1]
-        if count % 10 == 1 and count % 100 != 11:
-            return self.links[0]
-        if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
-            return self.links[1]
-        return self.links[2]
+        """The form of "links" that goes with `count`."""
+        return plural_form(self.links, count)
+
+
+def plural_form(forms: tuple[str, ...], count: int) -> str:
+    """The form that goes with `count` (CLDR plural rules): one and other in English; one,
+    few and many in Russian, Ukrainian and Belarusian."""
+    if len(forms) == 2:
+        return forms[0 if count == 1 else 1]
+    if count % 10 == 1 and count % 100 != 11:
+        return forms[0]
+    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        return forms[1]
+    return forms[2]
 
 
 def _catalog(

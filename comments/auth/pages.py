@@ -12,6 +12,8 @@ from typing import Any
 
 from starlette.responses import HTMLResponse
 
+from comments.markup import script_safe
+
 POPUP_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -25,8 +27,8 @@ POPUP_HEADERS = {
 
 
 def script_json(data: Any) -> str:
-    """JSON safe inside a <script> element: no `<`, `>` or `&` survive literally."""
-    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """JSON safe inside a <script> element."""
+    return script_safe(json.dumps(data))
 
 
 def _page(base: str, title: str, body: str, status: int = 200) -> HTMLResponse:

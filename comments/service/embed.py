@@ -22,7 +22,8 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from comments.messages import negotiate
+from comments.markup import script_safe
+from comments.messages import negotiate, plural_form
 from comments.models import Language, Site, Sort
 from comments.pages import Entry
 from comments.service.context import Deps
@@ -78,23 +79,9 @@ WORDS: Mapping[Language, Words] = {
     ),
 }  # fmt: skip
 
-_SCRIPT_SAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-)
-
-
 def count_text(count: int, words: Words) -> str:
-    """The "{n} comments" heading in the form that goes with `count` (CLDR plural rules)."""
-    forms = words.comments
-    if len(forms) == 2:
-        form = forms[0 if count == 1 else 1]
-    elif count % 10 == 1 and count % 100 != 11:
-        form = forms[0]
-    elif 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
-        form = forms[1]
-    else:
-        form = forms[2]
-    return form.format(n=count)
+    """The "{n} comments" heading in the form that goes with `count`."""
+    return plural_form(words.comments, count).format(n=count)
 
 
 def human_date(value: str, words: Words) -> str:
@@ -105,11 +92,6 @@ def human_date(value: str, words: Words) -> str:
     except ValueError:
         return value
     return f"{moment.day} {words.months[moment.month - 1]} {moment.year}"
-
-
-def script_json(plain: bytes) -> str:
-    """JSON text that can sit inside a `<script>` element: nothing in it closes one."""
-    return plain.decode("utf-8").translate(_SCRIPT_SAFE)
 
 
 def _attr(value: object) -> str:
@@ -184,7 +166,8 @@ def fragment_html(site: str, sort: Sort, language: Language, plain: bytes) -> st
     for comment in page.get("comments") or []:
         _comment(comment, url, words, out)
     out.append("</ol>")
-    out.append(f'<script type="application/json" data-comments-page>{script_json(plain)}</script>')
+    page_json = script_safe(plain.decode("utf-8"))
+    out.append(f'<script type="application/json" data-comments-page>{page_json}</script>')
     out.append("</section>")
     return "".join(out)
 
