@@ -18,12 +18,13 @@ import time
 from datetime import timedelta
 
 import httpx2 as httpx
+from seeding import seed_thread
 
 from comments.app import create_app
-from comments.models import Comment, Thread
+from comments.models import Thread
 from comments.service import Service
 from comments.settings import Settings
-from comments.storage import CommentQuery, NewCommentWrite
+from comments.storage import CommentQuery
 from comments.storage.migrate import upgrade
 
 ORIGIN = "https://news.example"
@@ -38,31 +39,7 @@ async def seed(service: Service) -> None:
     deps = service.deps
     start = deps.clock() - timedelta(days=1)
     thread = Thread(deps.ids.new(), "news", "t", f"{ORIGIN}/t", "t", False, start)
-    parent: Comment | None = None
-    for n in range(COMMENTS):
-        body = f"Comment {n} " * 20
-        comment_id = deps.ids.new()
-        reply_to = parent if n % 3 else None
-        comment = Comment(
-            id=comment_id,
-            site="news",
-            thread_id=thread.id,
-            parent_id=reply_to.id if reply_to else None,
-            root_id=reply_to.root_id if reply_to else comment_id,
-            depth=1 if reply_to else 0,
-            author_id="dev:bench",
-            body=body,
-            html=deps.renderer.render(body),
-            status="approved",
-            reasons=(),
-            score=0,
-            report_count=0,
-            created_at=start + timedelta(seconds=n),
-            edited_at=None,
-        )
-        thread = await deps.storage.add_comment(NewCommentWrite(comment, thread, n == 0))
-        if n % 3 == 0:
-            parent = comment
+    await seed_thread(deps, thread, COMMENTS, lambda n: f"Comment {n} " * 20)
 
 
 async def run(url: str) -> None:

@@ -43,15 +43,14 @@ from typing import Any
 
 import uvicorn
 from playwright.sync_api import Browser, sync_playwright
+from seeding import seed_thread
 from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from comments.app import create_app, widget_dir
 from comments.http.widget_files import WidgetFiles
-from comments.models import Comment
 from comments.settings import Settings
-from comments.storage import NewCommentWrite
 from comments.storage.migrate import upgrade
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,31 +80,13 @@ async def seed(url: str, public_url: str) -> None:
             from comments.models import Thread
 
             thread = Thread(deps.ids.new(), SITE, THREAD, public_url + "/", "Bench", False, start)
-        parent: Comment | None = None
-        for n in range(COMMENTS):
-            body = f"Comment number {n}, with *some* text to read. " * 4
-            comment_id = deps.ids.new()
-            reply_to = parent if n % 3 else None
-            comment = Comment(
-                id=comment_id,
-                site=SITE,
-                thread_id=thread.id,
-                parent_id=reply_to.id if reply_to else None,
-                root_id=reply_to.root_id if reply_to else comment_id,
-                depth=1 if reply_to else 0,
-                author_id="dev:bench",
-                body=body,
-                html=deps.renderer.render(body),
-                status="approved",
-                reasons=(),
-                score=0,
-                report_count=0,
-                created_at=start + timedelta(seconds=n),
-                edited_at=None,
-            )
-            thread = await deps.storage.add_comment(NewCommentWrite(comment, thread, n == 0))
-            if n % 3 == 0:
-                parent = comment
+        await seed_thread(
+            deps,
+            thread,
+            COMMENTS,
+            lambda n: f"Comment number {n}, with *some* text to read. " * 4,
+            start,
+        )
 
 
 def git(*args: str) -> str:
