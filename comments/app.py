@@ -12,7 +12,9 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -28,6 +30,7 @@ from comments.api import live as live_api
 from comments.api import me as me_api
 from comments.api import metrics as metrics_api
 from comments.api import moderation as moderation_api
+from comments.api import notifications as notifications_api
 from comments.api import origins as origins_api
 from comments.api import preview as preview_api
 from comments.api import stats as stats_api
@@ -55,6 +58,9 @@ from comments.moderation import ReasonCode
 from comments.pages import make_pages
 from comments.realtime import make_broker, make_event_log
 from comments.service import Deps, Service, ServiceConfig
+from comments.service.mail import MailConfig
+from comments.service.notices import Noticer
+from comments.service.smtp import MailSender
 from comments.service.telemetry import Telemetry
 from comments.service.webhooks import WebhookSender
 from comments.settings import Settings
@@ -67,6 +73,7 @@ ENDPOINTS: list[Endpoint] = [
     *comments_api.ENDPOINTS,
     *embed_api.ENDPOINTS,
     *me_api.ENDPOINTS,
+    *notifications_api.ENDPOINTS,
     *preview_api.ENDPOINTS,
     *users_api.ENDPOINTS,
     *moderation_api.ENDPOINTS,
@@ -115,7 +122,36 @@ def configured_providers(settings: Settings) -> dict[str, Provider]:
     return found
 
 
-def build_service(settings: Settings, *, demo: bool = False, clock: Clock = utc_now) -> Service:
+def signing_key(settings: Settings) -> bytes:
+    """The secret key's bytes; without one, a key of this process alone (so its mailed
+    links and signed state die with it: every real deployment sets the key)."""
+    if settings.secret_key:
+        return settings.secret_key.get_secret_value().encode()
+    return secrets.token_bytes(32)
+
+
+def mail_config(settings: Settings) -> MailConfig:
+    """The relay and the batching interval, from the `COMMENTS_SMTP_*` settings."""
+    host = urlsplit(settings.public_url).hostname or "localhost"
+    return MailConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        tls=settings.smtp_tls,
+        sender=settings.mail_from or f"comments@{host}",
+        interval=timedelta(seconds=settings.notify_interval_seconds),
+        timeout=settings.smtp_timeout_seconds,
+    )
+
+
+def build_service(
+    settings: Settings,
+    *,
+    demo: bool = False,
+    clock: Clock = utc_now,
+    secret: bytes | None = None,
+) -> Service:
     """The service over fresh engines for these settings (the CLI uses it too)."""
     cache = make_cache(settings.redis_url)
     providers: dict[str, Provider] = {}
@@ -133,6 +169,7 @@ def build_service(settings: Settings, *, demo: bool = False, clock: Clock = utc_
             origin=settings.origin,
             admins=frozenset(settings.admins),
             session_days=settings.session_days,
+            signing_key=secret or signing_key(settings),
         ),
         clock=clock,
         ids=IdFactory(clock),
@@ -140,34 +177,41 @@ def build_service(settings: Settings, *, demo: bool = False, clock: Clock = utc_
         # Set by `comments serve --workers N` before any worker loads prometheus-client.
         telemetry=Telemetry(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None),
     )
-    service = Service(deps)
-    service.dispatcher.webhooks = WebhookSender(
+    mail = mail_config(settings)
+    service = Service(deps, mail)
+    hooks = WebhookSender(
         deps, service.moderation.queues, allow_private=settings.webhook_allow_private
     )
+    service.dispatcher.webhooks = hooks
+    service.dispatcher.notices = Noticer(
+        deps, mail, hook_rows=hooks.rows_for, hooks_want=hooks.wants
+    )
+    service.dispatcher.mailer = MailSender(deps, mail)
     return service
+
+
+def app_context(service: Service, settings: Settings, secret: bytes, clock: Clock) -> AppContext:
+    """What handlers read through `context_of`: the service and the settings' values."""
+    return AppContext(
+        service=service,
+        settings=settings,
+        public_url=settings.public_url,
+        origin=settings.origin,
+        trusted_networks=parse_networks(settings.trusted_proxies),
+        secret=secret,
+        clock=clock,
+    )
 
 
 def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now) -> Starlette:
     """The whole service as one ASGI app; `demo` adds the article page and the demo site."""
-    secret = (
-        settings.secret_key.get_secret_value().encode()
-        if settings.secret_key
-        else secrets.token_bytes(32)
-    )
+    secret = signing_key(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        service = build_service(settings, demo=demo, clock=clock)
+        service = build_service(settings, demo=demo, clock=clock, secret=secret)
         # The one entry on the app's state: handlers read it through `context_of`.
-        app.state.context = AppContext(
-            service=service,
-            settings=settings,
-            public_url=settings.public_url,
-            origin=settings.origin,
-            trusted_networks=parse_networks(settings.trusted_proxies),
-            secret=secret,
-            clock=clock,
-        )
+        app.state.context = app_context(service, settings, secret, clock)
         if "dev" in service.deps.providers:
             log.warning(
                 "THE DEV LOGIN IS ON: anyone can log in under any name. Never use it in production."
@@ -210,6 +254,7 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
     routes += [to_route(endpoint) for endpoint in live_api.STREAMS]
     routes += auth_routes.ROUTES
     routes += dashboard.ROUTES
+    routes += notifications_api.PAGES
     routes += [
         Route("/api/v1/openapi.json", openapi_document, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),
@@ -255,10 +300,17 @@ def app_from_environment() -> Starlette:
 
 
 async def run_worker(settings: Settings) -> None:
-    """`comments worker`: deliver the outbox until stopped (with `COMMENTS_WORKER=external`)."""
+    """`comments worker`: deliver the outbox until stopped (with `COMMENTS_WORKER=external`).
+
+    Its deliveries (outbox rows, webhook outcomes) are counted here, not in the web
+    processes: with `COMMENTS_METRICS_BIND` it serves them on that address, same rules.
+    """
     service = build_service(settings)
+    # Nothing is signed here: the metrics server only needs the context's service.
+    context = app_context(service, settings, secrets.token_bytes(32), utc_now)
     log.info("delivering the outbox")
     try:
-        await service.dispatcher.run()
+        async with metrics_api.serving(context, settings.metrics_bind):
+            await service.dispatcher.run()
     finally:
         await service.close()

@@ -311,6 +311,13 @@ def _worker(settings: Settings) -> int:
     if run_worker is None:
         print("comments: this version has no delivery worker to run", file=sys.stderr)
         return 2
+    if settings.smtp_host:
+        # The worker signs the links in the mails it sends; the web processes check them.
+        try:
+            require_secret(settings)
+        except SettingsError as exc:
+            print(f"comments: {exc}", file=sys.stderr)
+            return 2
     _require_current_schema(settings)
     work = cast(Callable[[Settings], Coroutine[Any, Any, None]], run_worker)
     try:

@@ -298,6 +298,7 @@ class Comment:
     decided_at: datetime | None = None
     featured_at: datetime | None = None
     featured_by: str | None = None
+    notify: bool = False  # the author asked to be told of replies
 
     @property
     def featured(self) -> bool:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from comments.mail_address import plain_address
 from comments.urls import https_or_loopback
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/comments.db"
@@ -128,6 +129,30 @@ class Settings(BaseSettings):
         description="Let webhooks target private, loopback and link-local addresses "
         "(for a receiver on the same network; off, only public addresses are sent to)",
     )
+    smtp_host: str | None = Field(
+        None, description="The mail relay's host; unset, no e-mail is sent (webhooks still are)"
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="The mail relay's port")
+    smtp_username: str | None = Field(None, description="Login at the relay, if it wants one")
+    smtp_password: SecretStr | None = Field(None, description="Password for the relay login")
+    smtp_tls: Literal["off", "starttls", "tls"] = Field(
+        "starttls",
+        description="`starttls` (upgrade after connecting), `tls` (TLS from the start, port "
+        "465) or `off` (plain, for a relay on the same host)",
+    )
+    smtp_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, description="A relay that answers nothing in this long is retried later"
+    )
+    mail_from: str | None = Field(
+        None, description="The From address of every mail (default: comments@ the public host)"
+    )
+    notify_interval_seconds: int = Field(
+        600,
+        ge=1,
+        le=86400,
+        description="A reader (or a site's staff) gets at most one mail per this many seconds: "
+        "what comes meanwhile is sent together, as one digest",
+    )
     metrics_token: SecretStr | None = Field(
         None, description="At least 16 characters; opens `GET /metrics` to `Bearer <token>`"
     )
@@ -179,6 +204,20 @@ class Settings(BaseSettings):
         if len(value.get_secret_value()) < 16:
             raise ValueError("must be at least 16 characters")
         return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str | None) -> str | None:
+        if value and not plain_address(value):
+            raise ValueError("must be a plain address such as comments@example.com")
+        return value or None
+
+    @field_validator("smtp_host")
+    @classmethod
+    def _smtp_host(cls, value: str | None) -> str | None:
+        if value and not re.fullmatch(r"[A-Za-z0-9.\-:\[\]]{1,253}", value):
+            raise ValueError("must be a host name or address")
+        return value or None
 
     @field_validator("metrics_bind")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -55,6 +55,9 @@ class PostBody(BaseModel):
     thread_url: str | None = Field(None, max_length=MAX_URL)
     # A title is shown, not matched: right-to-left titles need their marks (one line).
     thread_title: str | None = free_text(None, max_length=MAX_TITLE)
+    notify: StrictBool = Field(
+        False, description="Tell me of replies by e-mail (needs a verified address)"
+    )
 
 
 class EditBody(BaseModel):
@@ -128,6 +131,7 @@ async def post_comment(request: Request, site: Site, body: PostBody, viewer: Vie
             parent_id=body.parent_id,
             thread_url=body.thread_url,
             thread_title=body.thread_title,
+            notify=body.notify,
         ),
         client_address(request, context.trusted_networks),
         idempotency_key=checked_key(request.headers.get(IDEMPOTENCY_HEADER)),

@@ -5,6 +5,7 @@ Off unless configured. With `COMMENTS_METRICS_TOKEN` the public app answers it t
 numbers are also served on that address by a second, tiny server in the same process
 and event loop, started and stopped with the app (`serving`), so a scraper on a private
 network needs no token (one is still asked for when set). Without either, 404.
+`comments worker` has no public app: it serves its own numbers on that address alone.
 
 Every scrape reads the service now (`Service.metrics`) into a registry of its own,
 with the service's traffic series (`comments.service.telemetry`) and the process

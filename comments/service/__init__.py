@@ -17,10 +17,13 @@ from comments.service.account import Account
 from comments.service.context import Deps, ServiceConfig
 from comments.service.dispatch import Dispatcher
 from comments.service.embed import Embeds
+from comments.service.failures import Failures
 from comments.service.limits import RateLimits
 from comments.service.live import Live
 from comments.service.login import Logins
+from comments.service.mail import MailConfig
 from comments.service.moderation import Moderation
+from comments.service.notifications import Choices, Notifications
 from comments.service.people import People, Person
 from comments.service.posting import NewComment, Posting
 from comments.service.preview import Preview
@@ -70,7 +73,7 @@ class Readings:
 class Service:
     """Every use case, sharing one set of engines."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, mail: MailConfig | None = None) -> None:
         self.deps = deps
         self._listening: asyncio.Task[None] | None = None
         self.sites = Sites(deps)
@@ -90,6 +93,8 @@ class Service:
         self.sso = SingleSignOn(deps, self.sites, self.sessions, limits)
         self.streams = Streams(deps, self.sessions, self.moderation.staff)
         self.live = Live(deps, self.sites)
+        self.notifications = Notifications(deps, self.sites, limits, mail or MailConfig())
+        self.failures = Failures(deps, self.moderation.staff)
         self.dispatcher.live = self.live.deliver  # `thread.changed` rows reach live readers
 
     def listen(self) -> None:
@@ -185,6 +190,7 @@ class Service:
 
 __all__ = [
     "Answer",
+    "Choices",
     "Deps",
     "NewComment",
     "PageQuery",

@@ -26,6 +26,8 @@ class ServiceConfig:
     admins: frozenset[str] = frozenset()
     session_days: int = 30
     api_token_days: int = 365
+    # Signs the links in e-mails (unsubscribe, confirm an address): the secret key.
+    signing_key: bytes = b""
 
 
 @dataclass

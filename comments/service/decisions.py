@@ -105,7 +105,10 @@ class Decisions:
             ),
             outbox=(
                 make.publish(
-                    site.name, "queue.decided", {"id": comment.id, "status": target, "by": by}
+                    site.name,
+                    "queue.decided",
+                    # `from` and `reason` tell the author's e-mail what happened and why.
+                    {"id": comment.id, "status": target, "by": by, "from": seen, "reason": reason},
                 ),
                 make.counts(site.name),
                 make.claim_release(site.name, comment.id),

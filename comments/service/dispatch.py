@@ -6,7 +6,9 @@ seconds for rows another instance left behind) unless `COMMENTS_WORKER=external`
 a failing delivery is retried with growing pauses and given up (kept, marked failed)
 after `MAX_ATTEMPTS`. Delivered rows and idempotency records are pruned after
 `RETENTION` (24 hours), webhook delivery attempts after `DELIVERY_LOG` (30 days).
-Delivery is at least once: a subscriber may see an event twice.
+Delivery is at least once: a subscriber may see an event twice. A row that reaches
+another party (a webhook, a mail) is marked delivered as soon as that party accepted it,
+so a crash repeats at most the one in flight, with its id (`webhook-id`, `Message-ID`).
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ from comments.service.effects import THREAD_STATE, channel
 from comments.service.freshness import KIND as FRESHNESS_KIND
 from comments.service.freshness import Freshness
 from comments.service.idempotency import KEEP
+from comments.service.mail import MAIL_KIND
+from comments.service.notices import NOTICE_LOG, Noticer
 from comments.service.queue import Queues, claim_key
 from comments.service.sites import Sites
+from comments.service.smtp import MailSender, Undeliverable
 from comments.service.webhooks import DELIVERY_LOG, SEND_KIND, WebhookSender
 from comments.storage import DueOutbox
 
@@ -34,6 +39,7 @@ RETENTION = timedelta(hours=24)
 MAX_ATTEMPTS = 12
 LEASE = timedelta(seconds=30)
 BATCH = 100
+REMOTE = (SEND_KIND, MAIL_KIND)  # rows that reach another party: each marked once it took it
 PRUNE_EVERY = 600.0
 
 
@@ -57,6 +63,9 @@ class Dispatcher:
         self.live: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
         # Webhook fan-out and sending (comments/service/webhooks.py), set by the app factory.
         self.webhooks: WebhookSender | None = None
+        # Notices, digests and alerts (comments/service/notices.py) and the relay, likewise.
+        self.notices: Noticer | None = None
+        self.mailer: MailSender | None = None
         self.delivered = 0
         self.failed = 0
 
@@ -65,17 +74,23 @@ class Dispatcher:
         now = self._deps.clock()
         due = await self._deps.storage.lease_outbox(now, now + LEASE, BATCH)
         done: list[str] = []
+        sent = 0
         counted: set[str] = set()
         for row in due:
             try:
                 await self._deliver(row, counted)
             except Exception as exc:
                 await self._retry(row, exc)
+                continue
+            if row.item.kind in REMOTE:
+                # Marked at once: a crash later in the batch must not send it again.
+                await self._deps.storage.outbox_done([row.item.id], self._deps.clock())
+                sent += 1
             else:
                 done.append(row.item.id)
         await self._deps.storage.outbox_done(done, self._deps.clock())
-        self.delivered += len(done)
-        return len(done)
+        self.delivered += len(done) + sent
+        return len(done) + sent
 
     async def _deliver(self, row: DueOutbox, counted: set[str]) -> None:
         item = row.item
@@ -85,6 +100,8 @@ class Dispatcher:
             # First, so webhooks wait on no other engine; a retry of the row repeats the
             # fan-out, which adds nothing (its rows' ids derive from this row's).
             await self.webhooks.fan_out(item)
+        if self.notices is not None and item.kind not in (SEND_KIND, MAIL_KIND):
+            await self.notices.fan_out(item)  # likewise repeatable: notice ids derive
         if item.kind == "moderation.publish":
             await broker.publish(channel(item.site), payload["event"], payload["data"])
         elif item.kind == "moderation.queue_added":
@@ -115,13 +132,19 @@ class Dispatcher:
                 await self.webhooks.send(row)
         elif item.kind == THREAD_STATE:
             pass  # for the webhooks alone: fanned out above
+        elif item.kind == "webhook.disabled":
+            pass  # an endpoint switched off for failing: its admins' mail is queued above
+        elif item.kind == MAIL_KIND:
+            if self.mailer is None:
+                raise RuntimeError("no mail relay is set (COMMENTS_SMTP_HOST)")
+            await self.mailer.send(row)
         else:
             log.warning("outbox row %s has an unknown kind %r; dropping it", item.id, item.kind)
 
     async def _retry(self, row: DueOutbox, exc: Exception) -> None:
         now = self._deps.clock()
         error = f"{type(exc).__name__}: {exc}"
-        if row.attempts >= MAX_ATTEMPTS:
+        if row.attempts >= MAX_ATTEMPTS or isinstance(exc, Undeliverable):
             log.error("giving up on outbox row %s (%s) after %d tries: %s",
                       row.item.id, row.item.kind, row.attempts, error)  # fmt: skip
             self.failed += 1
@@ -139,6 +162,9 @@ class Dispatcher:
         attempts = await self._deps.storage.prune_deliveries(now - DELIVERY_LOG)
         if attempts:
             log.info("pruned %d webhook delivery attempts", attempts)
+        notices = await self._deps.storage.prune_notices(now - NOTICE_LOG)
+        if notices:
+            log.info("pruned %d mailed notices", notices)
 
     async def run(self) -> None:
         """Deliver until cancelled: on every wake-up, and every `poll_seconds` anyway."""
@@ -149,6 +175,8 @@ class Dispatcher:
             try:
                 while await self.deliver_due() >= BATCH:
                     pass
+                if self.notices is not None and await self.notices.flush():
+                    await self.deliver_due()  # the mails just sealed, without waiting a round
                 if loop.time() >= next_prune:
                     await self.prune()
                     next_prune = loop.time() + PRUNE_EVERY

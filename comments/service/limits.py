@@ -32,6 +32,8 @@ LOGINS_PER_SITE = 600  # a minute, for one site from every address
 PREVIEWS_PER_MINUTE = 60  # from one reader on one site
 PREVIEWS_PER_ADDRESS = 300  # a minute, from one address (readers behind one NAT share it)
 
+CONFIRMATIONS_PER_HOUR = 3  # mails to a not yet confirmed address, per reader
+
 
 class RateLimits:
     """Checks a write against the site's limits before anything is stored."""
@@ -91,6 +93,17 @@ class RateLimits:
                     f"Previews are coming faster than this site allows. Try again in {wait} s.",
                     retry_after=wait,
                 )
+
+    async def confirmations(self, user_id: str) -> None:
+        """Count one address-confirmation mail for `user_id`, or refuse with 429: each one
+        mails an address nobody has confirmed yet."""
+        wait_ms = await self._hit(f"rate:confirm:{user_id}:h", 3_600_000, CONFIRMATIONS_PER_HOUR)
+        if wait_ms:
+            wait = math.ceil(wait_ms / 1000)
+            raise RateLimited(
+                f"Too many confirmation mails were asked for. Try again in {wait} s.",
+                retry_after=wait,
+            )
 
     async def slow_mode(self, site: Site, thread: Thread, user_id: str, seconds: int) -> None:
         """One comment per reader every `seconds` in this thread, or 429."""

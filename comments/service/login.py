@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from comments.errors import BadRequest, NotFound, Unavailable
 from comments.login import AuthorizeRequest, Identity, LoginRefused, Provider, pkce_challenge
 from comments.login.dev import DevProvider
+from comments.mail_address import plain_address
 from comments.models import MAX_NAME, Site, User
 from comments.service import validation
 from comments.service.context import Deps
@@ -246,7 +247,7 @@ class Logins:
                 id=identity.user_id[:300],
                 name=display_name(identity),
                 avatar_url=safe_avatar(identity.avatar_url),
-                email=identity.email if identity.email and len(identity.email) <= 320 else None,
+                email=identity.email if identity.email and plain_address(identity.email) else None,
                 created_at=self._deps.clock(),
             )
         )

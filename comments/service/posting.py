@@ -76,6 +76,7 @@ class NewComment:
     parent_id: str | None = None
     thread_url: str | None = None
     thread_title: str | None = None
+    notify: bool = False  # tell me of replies (honoured with a verified address)
 
 
 def refuse(decision: Decision) -> None:
@@ -188,6 +189,7 @@ class Posting:
             created_at=self._deps.clock(),
             edited_at=None,
             shadowed=decision.shadow,
+            notify=new.notify and viewer.user.email is not None,
         )
         write = self._write(site, viewer, comment, thread, new_thread, screened)
         remember = self._keys.record(

@@ -21,6 +21,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
 from comments.errors import Forbidden, LoginRequired, invalid
+from comments.mail_address import plain_address
 from comments.models import MAX_NAME, User
 from comments.service.context import Deps
 from comments.service.limits import RateLimits
@@ -107,7 +108,8 @@ class SingleSignOn:
                 id=f"sso:{site.name}:{sub}",
                 name=name,
                 avatar_url=safe_avatar(avatar if isinstance(avatar, str) else None),
-                email=email if isinstance(email, str) and len(email) <= 320 else None,
+                # Only an address we could send to: nothing a header could be bent with.
+                email=email if isinstance(email, str) and plain_address(email) else None,
                 created_at=self._deps.clock(),
             )
         )

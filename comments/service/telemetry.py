@@ -55,12 +55,19 @@ class Telemetry:
             ["outcome"],
             registry=None,
         )
+        self.mails = Counter(
+            "comments_mail_deliveries",
+            "E-mails handed to the relay, by outcome: sent (accepted), refused (a permanent "
+            "refusal: not retried), timeout or error (retried later)",
+            ["outcome"],
+            registry=None,
+        )
 
     def collectors(self) -> Iterable[Collector]:
         """For a scrape's registry: every worker's values, or this process's objects."""
         if self.multiprocess_dir is not None:
             return (MultiProcessCollector(None, path=self.multiprocess_dir),)  # type: ignore[no-untyped-call]
-        return (self.requests, self.latency, self.verdicts, self.webhooks)
+        return (self.requests, self.latency, self.verdicts, self.webhooks, self.mails)
 
     def request(self, route: str, method: str, status: int, seconds: float | None) -> None:
         """One answered request; `seconds` is None for a stream (counted, not timed)."""
@@ -76,3 +83,7 @@ class Telemetry:
     def webhook(self, outcome: str) -> None:
         """One delivery attempt."""
         self.webhooks.labels(outcome).inc()
+
+    def mail(self, outcome: str) -> None:
+        """One attempt to hand a mail to the relay."""
+        self.mails.labels(outcome).inc()

@@ -11,15 +11,12 @@ message it has seen. Messages are signed per the Standard Webhooks scheme.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import secrets
-import socket
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -34,9 +31,17 @@ from comments.models import iso
 from comments.service.context import Deps
 from comments.service.effects import THREAD_STATE, Consequences
 from comments.service.queue import Queues
+from comments.service.safe_transport import TargetRefused, vetted, vetted_transport
 from comments.service.sessions import Viewer
 from comments.service.staff import Staff
-from comments.storage import DueOutbox, Effects, OutboxItem, Webhook, WebhookDelivery
+from comments.storage import (
+    NO_EFFECTS,
+    DueOutbox,
+    Effects,
+    OutboxItem,
+    Webhook,
+    WebhookDelivery,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +56,11 @@ EVENTS = (
     "user.unbanned",
     "thread.closed",
     "thread.opened",
+    # New queue items and reports, batched per site (comments/service/notices.py).
+    "moderation.alert",
 )
 SEND_KIND = "webhook.send"
+DISABLED_KIND = "webhook.disabled"  # the audit action and the outbox row's kind
 TEST_EVENT = "webhook.test"
 MAX_ENDPOINTS = 20
 MAX_URL = 2000
@@ -61,10 +69,6 @@ TIMEOUT = 10.0
 MAX_RESPONSE = 64 * 1024
 ROTATION_OVERLAP = timedelta(days=1)
 DELIVERY_LOG = timedelta(days=30)
-
-
-class TargetRefused(Exception):
-    """The endpoint's address may not be sent to."""
 
 
 def new_secret() -> str:
@@ -79,15 +83,12 @@ def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
-def _public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
 async def check_target(url: str, allow_private: bool) -> None:
-    """Refuse a URL that is not http(s), or whose host resolves to a non-public address."""
+    """Refuse a URL that is not http(s), or whose host resolves to a non-public address.
+
+    An early answer for admins; sending does not rely on it: the connection vets the
+    addresses it connects to itself (`safe_transport`), so a changed DNS answer is caught.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TargetRefused("the URL must be http:// or https:// with a host")
@@ -95,13 +96,9 @@ async def check_target(url: str, allow_private: bool) -> None:
         return
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        found = await asyncio.get_running_loop().getaddrinfo(
-            parts.hostname, port, type=socket.SOCK_STREAM
-        )
-    except (OSError, ValueError):
-        raise TargetRefused("the host does not resolve") from None
-    if not found or not all(_public(str(info[4][0])) for info in found):
-        raise TargetRefused("the host resolves to a private or loopback address")
+    except ValueError:
+        raise TargetRefused("the URL's port is not a number from 0 to 65535") from None
+    await vetted(parts.hostname, port, allow_private)
 
 
 def hook_json(hook: Webhook, now: datetime) -> dict[str, Any]:
@@ -322,6 +319,7 @@ class WebhookSender:
         self._deps = deps
         self._queues = queues
         self._allow_private = allow_private
+        self._make = Consequences(deps)
         self.timeout = TIMEOUT
 
     async def _events(self, item: OutboxItem) -> list[tuple[str, dict[str, Any] | None]]:
@@ -383,6 +381,23 @@ class WebhookSender:
         if rows:
             self._deps.wakeup.set()
 
+    async def wants(self, site: str, event: str) -> bool:
+        """Whether an enabled endpoint of the site takes this event."""
+        return any(h.enabled and event in h.events for h in await self._deps.storage.webhooks(site))
+
+    async def rows_for(
+        self, site: str, event: str, data: dict[str, Any], source_id: str
+    ) -> list[OutboxItem]:
+        """The send rows of one event made elsewhere (an alert), to commit with its cause."""
+        now = self._deps.clock()
+        message = envelope(event, now, data)
+        rows = []
+        for hook in await self._deps.storage.webhooks(site):
+            if hook.enabled and event in hook.events:
+                row_id = _derived_id(source_id, hook.id, event)
+                rows.append(send_item(row_id, hook, f"msg_{row_id}", event, message, now))
+        return rows
+
     async def send(self, row: DueOutbox) -> None:
         """POST one message; raise (to be retried) unless the endpoint answered 2xx."""
         payload = row.item.payload
@@ -410,7 +425,11 @@ class WebhookSender:
         try:
             await check_target(hook.url, self._allow_private)
             async with (
-                httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as client,
+                httpx.AsyncClient(
+                    transport=vetted_transport(self._allow_private),
+                    timeout=self.timeout,
+                    follow_redirects=False,
+                ) as client,
                 client.stream("POST", hook.url, content=body, headers=headers) as response,
             ):
                 code = response.status_code
@@ -445,7 +464,9 @@ class WebhookSender:
             created_at=done,
             delivered_at=done if ok else None,
         )
-        enabled = await self._deps.storage.log_delivery(delivery, DISABLE_AFTER)
+        enabled = await self._deps.storage.log_delivery(
+            delivery, DISABLE_AFTER, NO_EFFECTS if ok else self._disabled(hook)
+        )
         if ok:
             return
         if not enabled:
@@ -453,6 +474,14 @@ class WebhookSender:
                         hook.id, hook.site, DISABLE_AFTER)  # fmt: skip
             return
         raise WebhookFailed(error or "failed")
+
+    def _disabled(self, hook: Webhook) -> Effects:
+        """What commits if this attempt switches the endpoint off: an audit row, and an
+        outbox row from which the site's admins are told."""
+        details = {"webhook_id": hook.id, "url": hook.url, "failures": DISABLE_AFTER}
+        entry = self._make.audit(hook.site, None, DISABLED_KIND, details=details)
+        item = self._make.item(hook.site, DISABLED_KIND, {"webhook_id": hook.id, "url": hook.url})
+        return Effects(audit=(entry,), outbox=(item,))
 
 
 class WebhookFailed(Exception):

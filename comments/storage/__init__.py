@@ -598,9 +598,12 @@ class WebhookStore(Protocol):
     async def enable_webhook(self, webhook_id: str, effects: Effects = NO_EFFECTS) -> None:
         """Switch it back on with no failures counted."""
 
-    async def log_delivery(self, delivery: WebhookDelivery, disable_after: int) -> bool:
+    async def log_delivery(
+        self, delivery: WebhookDelivery, disable_after: int, on_disable: Effects = NO_EFFECTS
+    ) -> bool:
         """Record an attempt and count failures in a row (disabling the endpoint after
-        `disable_after`); answers whether the endpoint is still enabled."""
+        `disable_after`, with `on_disable` in that same commit); answers whether the
+        endpoint is still enabled."""
 
     async def deliveries(
         self, webhook_id: str, before_id: str | None, limit: int
@@ -617,8 +620,102 @@ class WebhookStore(Protocol):
         """Forget delivery attempts older than this; answers how many."""
 
 
+@dataclass(frozen=True)
+class NotificationPrefs:
+    """What one person chose to be told by e-mail on one site (the defaults when unset)."""
+
+    user_id: str
+    site: str
+    replies: bool = False  # of every comment of theirs (else only where asked per comment)
+    decisions: bool = True  # their held comment approved or rejected
+    alerts: bool = True  # staff: new queue items and reports
+
+
+Channel = Literal["reader", "staff", "hooks"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One thing to tell a recipient, batched with the others of its channel.
+
+    `recipient` is a user id, or the site's name for the `hooks` channel (the alert
+    its webhooks get)."""
+
+    id: str
+    recipient: str
+    site: str
+    channel: Channel
+    kind: str  # reply, approved, rejected, queued, reported
+    comment_id: str | None
+    created_at: datetime
+    note: str | None = None  # a moderator's reason for a decision
+
+
+@dataclass(frozen=True)
+class FailedItem:
+    """An outbox row given up on after its last retry, for admins to see and retry."""
+
+    id: str
+    site: str
+    kind: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    failed_at: datetime
+    payload: dict[str, Any]
+
+
+class NoticeStore(Protocol):
+    """E-mail choices, verified addresses, notices waiting to be mailed, failed rows."""
+
+    async def notification_prefs(self, user_id: str, site: str) -> NotificationPrefs | None:
+        """The stored choices, None when the person never chose."""
+
+    async def set_notification_prefs(
+        self, prefs: NotificationPrefs, now: datetime, *, clear_asks: bool = False
+    ) -> None:
+        """Store the choices; `clear_asks` also withdraws every per-comment ask for replies."""
+
+    async def set_email(self, user_id: str, email: str) -> None:
+        """Record a confirmed address on the account."""
+
+    async def add_notices(self, notices: list[Notice]) -> None:
+        """Store notices, ignoring ids already there (a repeated fan-out)."""
+
+    async def due_batches(self, since: datetime, limit: int) -> list[tuple[str, str, Channel]]:
+        """(recipient, site, channel) with notices waiting and none mailed after `since`."""
+
+    async def waiting_notices(self, recipient: str, site: str, channel: Channel) -> list[Notice]:
+        """The batch: notices not mailed yet, oldest first."""
+
+    async def seal_batch(
+        self, notice_ids: list[str], mail_id: str, now: datetime, effects: Effects
+    ) -> bool:
+        """Mark the notices mailed as `mail_id` and commit the outbox rows that send it,
+        together; False (nothing written) when another worker sealed one of them first."""
+
+    async def staff_ids(self, site: str) -> list[str]:
+        """Everyone with a role on the site."""
+
+    async def failed_items(self, site: str, limit: int) -> list[FailedItem]:
+        """The site's outbox rows given up on, newest first."""
+
+    async def retry_failed(self, site: str, item_id: str, now: datetime) -> bool:
+        """Put a failed row back in line with fresh attempts; False when there is none."""
+
+    async def prune_notices(self, before: datetime) -> int:
+        """Forget notices mailed before this; answers how many."""
+
+
 class Storage(
-    SiteStore, UserStore, CommentStore, ModerationStore, OutboxStore, WebhookStore, Protocol
+    SiteStore,
+    UserStore,
+    CommentStore,
+    ModerationStore,
+    OutboxStore,
+    WebhookStore,
+    NoticeStore,
+    Protocol,
 ):
     """Every aggregate, over one database; the service hands each part only what it uses."""
 

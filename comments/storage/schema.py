@@ -144,6 +144,8 @@ comments = Table(
     Column("body_hash", String(64), nullable=False, server_default=""),
     Column("featured_at", TS, nullable=True),
     Column("featured_by", String(300), nullable=True),
+    # The author asked to be told of replies to this comment (by e-mail).
+    Column("notify", Boolean, nullable=False, server_default=sa_false()),
     Index("ix_comments_thread_status_id", "thread_id", "status", "id"),
     Index("ix_comments_site_body_hash", "site", "body_hash"),
     Index("ix_comments_site_status_id", "site", "status", "id"),
@@ -263,9 +265,7 @@ webhook_deliveries = Table(
     "webhook_deliveries",
     metadata,
     Column("id", String(26), primary_key=True),
-    Column(
-        "webhook_id", String(26), ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("webhook_id", String(26), ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
     Column("message_id", String(40), nullable=False),
     Column("event", String(40), nullable=False),
     Column("payload", JSON, nullable=False),
@@ -277,4 +277,38 @@ webhook_deliveries = Table(
     Column("created_at", TS, nullable=False),
     Column("delivered_at", TS, nullable=True),
     Index("ix_webhook_deliveries_webhook_id", "webhook_id", "id"),
+)
+
+# What a reader (or a site's staff) chose to be told by e-mail, per site. No row: the
+# defaults (replies only where asked per comment; decisions and staff alerts on).
+notification_prefs = Table(
+    "notification_prefs",
+    metadata,
+    Column("user_id", String(300), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("site", String(64), ForeignKey("sites.name", ondelete="CASCADE"), primary_key=True),
+    Column("replies", Boolean, nullable=False),
+    Column("decisions", Boolean, nullable=False),
+    Column("alerts", Boolean, nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+# Things to tell someone, waiting to be mailed together: a reader's replies and
+# decisions, a moderator's new queue items, a site's alert for its webhooks. A batch
+# becomes one `mail.send` (or `webhook` fan-out) outbox row in the transaction that
+# marks its notices mailed, so a notice is mailed once.
+mail_notices = Table(
+    "mail_notices",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("recipient", String(300), nullable=False),
+    Column("site", String(64), ForeignKey("sites.name", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("comment_id", String(26), nullable=True),
+    Column("note", String(500), nullable=True),  # a moderator's reason for a decision
+    Column("created_at", TS, nullable=False),
+    Column("mailed_at", TS, nullable=True),
+    Column("mail_id", String(26), nullable=True),
+    Index("ix_mail_notices_waiting", "mailed_at", "recipient", "site", "channel"),
+    Index("ix_mail_notices_recipient", "recipient", "site", "channel", "mailed_at"),
 )

@@ -15,6 +15,7 @@ from comments.storage.sql_accounts import AccountQueries
 from comments.storage.sql_base import make_engine
 from comments.storage.sql_comments import CommentQueries
 from comments.storage.sql_moderation import ModerationQueries
+from comments.storage.sql_notices import NoticeQueries
 from comments.storage.sql_outbox import OutboxQueries
 from comments.storage.sql_people import PeopleQueries
 from comments.storage.sql_stats import StatsQueries
@@ -29,6 +30,7 @@ class SqlStorage(
     StatsQueries,
     OutboxQueries,
     WebhookQueries,
+    NoticeQueries,
 ):
     """The one storage implementation, for both database engines."""
 

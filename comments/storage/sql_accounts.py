@@ -73,7 +73,10 @@ class AccountQueries(SqlBase):
     # users and roles
 
     async def upsert_user(self, user: User) -> User:
-        """Create the user or refresh its name and avatar; answers the stored user."""
+        """Create the user or refresh its name and avatar; answers the stored user.
+
+        A login that brings no verified address keeps the one the account has (one the
+        reader confirmed by mail, say); one that brings an address replaces it."""
         async with self._engine.begin() as conn:
             await conn.execute(
                 self._insert_ignore(
@@ -87,11 +90,10 @@ class AccountQueries(SqlBase):
                     },
                 )
             )
-            await conn.execute(
-                update(users)
-                .where(users.c.id == user.id)
-                .values(name=user.name, avatar_url=user.avatar_url, email=user.email)
-            )
+            fresh: dict[str, object] = {"name": user.name, "avatar_url": user.avatar_url}
+            if user.email is not None:
+                fresh["email"] = user.email
+            await conn.execute(update(users).where(users.c.id == user.id).values(**fresh))
             row = (await conn.execute(select(users).where(users.c.id == user.id))).mappings().one()
         return user_of_row(row)
 

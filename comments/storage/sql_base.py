@@ -120,6 +120,7 @@ def comment_of_row(row: RowMapping) -> Comment:
         decided_at=row["decided_at"],
         featured_at=row["featured_at"],
         featured_by=row["featured_by"],
+        notify=bool(row.get("notify", False)),
     )
 
 

@@ -175,6 +175,7 @@ class CommentQueries(SqlBase):
                     reason_codes=reason_codes(comment.reasons),
                     shadowed=comment.shadowed,
                     body_hash=text_hash(comment.body),
+                    notify=comment.notify,
                 )
             )
             if write.thread_change is not None and write.thread_change.values():

@@ -39,14 +39,26 @@ class OutboxQueries(SqlBase):
     async def lease_outbox(
         self, now: datetime, lease_until: datetime, limit: int
     ) -> list[DueOutbox]:
-        """Take due, undelivered rows for one dispatcher until `lease_until`."""
+        """Take due, undelivered rows for one dispatcher until `lease_until`.
+
+        On PostgreSQL the SELECT locks the rows it picks and skips rows another
+        dispatcher's lease transaction holds (`FOR UPDATE SKIP LOCKED`), so concurrent
+        workers take disjoint rows without queueing behind each other; SQLite, with one
+        writer at a time, compiles the clause away. The UPDATE still re-checks the lease.
+        """
         free = and_(
             outbox.c.delivered_at.is_(None),
             outbox.c.failed_at.is_(None),
             outbox.c.next_at <= now,
             or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now),
         )
-        due = select(outbox.c.id).where(free).order_by(outbox.c.id).limit(limit)
+        due = (
+            select(outbox.c.id)
+            .where(free)
+            .order_by(outbox.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
         async with self._engine.begin() as conn:
             ids = list((await conn.execute(due)).scalars())
             if not ids:

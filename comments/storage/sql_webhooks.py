@@ -123,9 +123,12 @@ class WebhookQueries(SqlBase):
             )
             await self._effects(conn, effects)
 
-    async def log_delivery(self, delivery: WebhookDelivery, disable_after: int) -> bool:
+    async def log_delivery(
+        self, delivery: WebhookDelivery, disable_after: int, on_disable: Effects = NO_EFFECTS
+    ) -> bool:
         """Record an attempt and count failures in a row (disabling the endpoint after
-        `disable_after`); answers whether the endpoint is still enabled."""
+        `disable_after`, with `on_disable` in that same commit); answers whether the
+        endpoint is still enabled."""
         ok = delivery.status == "delivered"
         async with self._engine.begin() as conn:
             await conn.execute(
@@ -151,11 +154,13 @@ class WebhookQueries(SqlBase):
                 await conn.execute(
                     update(webhooks).where(where).values(failures=webhooks.c.failures + 1)
                 )
-                await conn.execute(
+                disabled = await conn.execute(
                     update(webhooks)
-                    .where(where, webhooks.c.failures >= disable_after)
+                    .where(where, webhooks.c.enabled, webhooks.c.failures >= disable_after)
                     .values(enabled=False)
                 )
+                if disabled.rowcount:  # this attempt switched it off: said once, with it
+                    await self._effects(conn, on_disable)
             enabled = (
                 await conn.execute(select(webhooks.c.enabled).where(where))
             ).scalar_one_or_none()

@@ -74,7 +74,7 @@ def test_document_is_valid_openapi_3_1_covering_the_contract(quick: Harness) -> 
 def test_document_lists_the_comment_fields_the_widget_sends(quick: Harness) -> None:
     schemas = quick.client.get(DOCUMENT).json()["components"]["schemas"]
     assert set(schemas["PostBody"]["properties"]) == {
-        "thread", "body", "parent_id", "thread_url", "thread_title"
+        "thread", "body", "parent_id", "thread_url", "thread_title", "notify"
     }  # fmt: skip
     assert schemas["PostBody"]["additionalProperties"] is False
     assert set(schemas["VoteBody"]["properties"]) == {"value"}
