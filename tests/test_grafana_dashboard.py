@@ -49,6 +49,7 @@ def test_the_dashboard_plots_only_series_the_app_exposes(
     assert dashboard["panels"] and dashboard["uid"]
     with Harness.start(sqlite_url, metrics_token=TOKEN, redis_url=redis_clean_url) as h:
         h.service.deps.telemetry.webhook("delivered")  # its labels show only once counted
+        h.service.deps.telemetry.mail("sent")
         reader = h.token("dev:bob")
         h.post(reader, "An ordinary remark.")
         h.post(reader, "An ordinary remark.")  # a duplicate: held, so a queue shows
@@ -73,6 +74,7 @@ def test_the_dashboard_plots_only_series_the_app_exposes(
         "comments_outbox_lag_seconds",
         "comments_outbox_failed_total",
         "comments_webhook_deliveries_total",
+        "comments_mail_deliveries_total",
         "comments_page_reads_cached_total",
         "comments_live_listeners",
     ):

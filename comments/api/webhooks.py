@@ -17,7 +17,7 @@ SITE = "/api/v1/sites/{site}/webhooks"
 EventName = Literal[
     "comment.created", "comment.updated", "comment.approved", "comment.rejected",
     "comment.deleted", "comment.reported", "user.banned", "user.unbanned",
-    "thread.closed", "thread.opened",
+    "thread.closed", "thread.opened", "moderation.alert",
 ]  # fmt: skip
 
 

@@ -17,9 +17,14 @@ import pytest
 
 from comments.models import SitePolicy
 from comments.service import Service
+from comments.service.effects import Consequences
+from comments.storage import Effects
+from tests.api.test_webhooks import Receiver, add, receiver, verified
 from tests.harness import ARTICLE, Harness
 from tests.mail_server import MailServer, Received
 from tests.security.test_attack_sso import SECRET, claims, mint
+
+__all__ = ["receiver"]  # the fixture, from tests/api/test_webhooks.py
 
 START = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 ALICE = "alice@example.com"
@@ -406,3 +411,52 @@ def test_the_publishers_sso_email_is_verified_and_a_tricked_one_is_dropped(
     assert mailing.run(lambda s: s.deps.storage.get_user("sso:news:8")).email == (  # type: ignore[union-attr]
         "eight@example.com"
     )
+
+
+def test_the_alert_batch_reaches_the_webhooks_signed(
+    database_url: str, relay: MailServer, clock: Clock, receiver: Receiver
+) -> None:
+    clock.now = datetime.now(UTC)  # receivers refuse a signature timestamp far off
+    with _start(database_url, relay, clock, webhook_allow_private=True) as h:
+        hold_everything(h)
+        admin = h.moderator("dev:admin", role="admin")
+        hook = add(h, admin, receiver.url("/ok"), ["moderation.alert"])
+        alice = reader(h, "dev:alice", None)
+        held = [h.post(alice, f"Held for review {n}.").json()["id"] for n in range(2)]
+        deliver(h)
+        [first] = receiver.on("/ok")
+        payload = verified(hook["secret"], first)
+        assert payload["type"] == "moderation.alert"
+        assert sorted(payload["data"]["pending"]) == sorted(held)
+        assert payload["data"]["reported"] == []
+        assert payload["data"]["dashboard_url"] == "http://testserver/moderate?site=news#/pending"
+        assert "email" not in first.body.decode()
+        h.post(alice, "Held later.")
+        deliver(h)
+        assert len(receiver.on("/ok")) == 1  # within the interval: waits for the next batch
+        clock.advance(INTERVAL + 1)
+        deliver(h)
+        assert len(receiver.on("/ok")) == 2
+
+
+def test_admins_are_mailed_when_an_endpoint_is_switched_off(
+    mailing: Harness, relay: MailServer
+) -> None:
+    mailing.moderator("dev:admin", role="admin")
+    mailing.run(lambda s: s.deps.storage.set_email("dev:admin", "admin@example.com"))
+    mailing.moderator("dev:mod")
+    mailing.run(lambda s: s.deps.storage.set_email("dev:mod", "mod@example.com"))
+
+    async def switched_off(s: Service) -> None:
+        # What the webhook sender commits with the 50th failure in a row.
+        item = Consequences(s.deps).item(
+            "news", "webhook.disabled", {"webhook_id": "x", "url": "https://hooks.example/in"}
+        )
+        await s.deps.storage.record(Effects(outbox=(item,)))
+
+    mailing.run(switched_off)
+    deliver(mailing)
+    [mail] = relay.received
+    assert mail.recipients == ["admin@example.com"]
+    assert mail.message["Subject"] == "A webhook of news was switched off"
+    assert "https://hooks.example/in" in mail.part("plain")
