@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import csv
+import importlib
 import logging
 import os
 import secrets
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
@@ -26,6 +29,8 @@ from comments.errors import ApiError
 from comments.http.access_log import ACCESS_LOGGER, QueryFreeAccessLog
 from comments.http.log_format import JsonLines
 from comments.http.server import HEAD_LIMIT, BoundedHttpTools
+from comments.importing.records import ImportFailed
+from comments.importing.writer import Importer, Options, Summary, read_file
 from comments.models import SitePolicy
 from comments.service import Service
 from comments.settings import Settings, SettingsError, load_settings, require_secret
@@ -100,6 +105,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     flush.add_argument("--site")
     flush.add_argument("--thread", help="a thread key; needs --site")
+
+    imports = commands.add_parser("import", help="import another system's comments")
+    imports.add_argument("format", choices=IMPORT_FORMATS)
+    imports.add_argument("file", type=Path)
+    imports.add_argument("--site", required=True)
+    imports.add_argument(
+        "--map-url",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="move article URLs starting with OLD onto NEW (repeatable)",
+    )
+    imports.add_argument(
+        "--map-thread", type=Path, metavar="CSV", help="a CSV of: source key, our thread key"
+    )
+    imports.add_argument("--dry-run", action="store_true", help="report, write nothing")
     return parser
 
 
@@ -130,9 +151,7 @@ def _policy_changes(args: argparse.Namespace, current: SitePolicy) -> SitePolicy
         "profanity_mild": args.profanity_mild,
         "profanity_strong": args.profanity_strong,
         "profanity_slur": args.profanity_slur,
-        "profanity_languages": [
-            code.strip() for code in args.languages.split(",") if code.strip()
-        ]
+        "profanity_languages": [code.strip() for code in args.languages.split(",") if code.strip()]
         if args.languages is not None
         else None,
     }
@@ -189,6 +208,65 @@ def _tokens(settings: Settings, args: argparse.Namespace) -> None:
 
     token = _with_service(settings, work)
     print(f"token for {args.user} on {args.site}: {token}")
+
+
+IMPORT_FORMATS = ("disqus", "wordpress", "isso", "remark42")
+
+
+def _import_options(args: argparse.Namespace) -> Options:
+    """The options, or ImportFailed naming what is wrong with them."""
+    map_url: list[tuple[str, str]] = []
+    for item in args.map_url:
+        old, sep, new = item.partition("=")
+        if not sep or not old or not new:
+            raise ImportFailed(f"--map-url {item!r}: must be OLD=NEW")
+        map_url.append((old, new))
+    map_thread: dict[str, str] = {}
+    if args.map_thread is not None:
+        try:
+            with args.map_thread.open(newline="", encoding="utf-8") as handle:
+                for number, row in enumerate(csv.reader(handle), 1):
+                    if len(row) != 2 or not row[0] or not row[1]:
+                        raise ImportFailed(
+                            f"{args.map_thread} line {number}: must be two columns, "
+                            "the source's key and ours"
+                        )
+                    map_thread[row[0]] = row[1]
+        except OSError as exc:
+            raise ImportFailed(f"{args.map_thread}: {exc.strerror}") from None
+    return Options(
+        site=args.site,
+        source=args.format,
+        map_url=tuple(map_url),
+        map_thread=map_thread,
+        dry_run=args.dry_run,
+    )
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    _require_current_schema(settings)
+    try:
+        options = _import_options(args)
+        reader = importlib.import_module(f"comments.importing.{args.format}")
+        with args.file.open("rb") as handle:
+            head = handle.read(4096)
+        if not reader.sniff(head):
+            raise ImportFailed(f"{args.file}: this is not a {args.format} export")
+
+        async def work(service: Service) -> Summary:
+            importer = Importer(service, options, sys.stderr)
+            return await importer.run(read_file(reader, args.file))
+
+        summary = _with_service(settings, work)
+    except ImportFailed as exc:
+        print(f"comments: import failed, nothing written: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"comments: {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    for line in summary.lines(options.dry_run):
+        print(line)
+    return 0
 
 
 def _cache(settings: Settings, args: argparse.Namespace) -> int:
@@ -374,6 +452,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _tokens(settings, args)
         elif args.command == "cache":
             return _cache(settings, args)
+        elif args.command == "import":
+            return _import(settings, args)
     except SettingsError as exc:
         print(f"comments: {exc}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ The clock and the randomness are injected, so tests can fix both.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -53,3 +54,12 @@ class IdFactory:
 def looks_like_id(value: str) -> bool:
     """Whether `value` has the shape of an id (cheap check before any lookup)."""
     return len(value) == ID_LENGTH and all(c in _ALPHABET for c in value)
+
+
+def derived_id(at: datetime, key: str) -> str:
+    """An id of the usual shape for something that already has a name elsewhere (an
+    imported comment): its time part from `at`, the rest from a hash of `key`, so the
+    same source item always gets the same id and ids still sort by time."""
+    ms = max(0, int(at.timestamp() * 1000))
+    digest = int.from_bytes(hashlib.sha256(key.encode()).digest()[:10], "big")
+    return _encode(ms, 10) + _encode(digest, 16)

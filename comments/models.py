@@ -299,6 +299,7 @@ class Comment:
     featured_at: datetime | None = None
     featured_by: str | None = None
     notify: bool = False  # the author asked to be told of replies
+    source_id: str | None = None  # `<format>:<id>` of an imported comment
 
     @property
     def featured(self) -> bool:

@@ -665,6 +665,29 @@ class FailedItem:
     payload: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ImportedThread:
+    """One imported thread, written whole or not at all: the thread (created unless its key
+    is there), the authors (created unless there), the comments (added unless their ids
+    are), the votes, and the effects (a quiet cache bump)."""
+
+    thread: Thread
+    users: tuple[User, ...]
+    comments: tuple[Comment, ...]  # thread_id is set by the store to the stored thread's
+    votes: tuple[tuple[str, str, int], ...] = ()  # comment id, user id, value
+    effects: Effects = NO_EFFECTS
+
+
+class ImportStore(Protocol):
+    """Imported threads."""
+
+    async def import_thread(self, write: ImportedThread) -> int:
+        """Write the thread in one transaction; answers how many comments were new."""
+
+    async def existing_comment_ids(self, ids: list[str]) -> set[str]:
+        """Which of these comment ids are stored already (a dry run's count)."""
+
+
 class NoticeStore(Protocol):
     """E-mail choices, verified addresses, notices waiting to be mailed, failed rows."""
 
@@ -715,6 +738,7 @@ class Storage(
     OutboxStore,
     WebhookStore,
     NoticeStore,
+    ImportStore,
     Protocol,
 ):
     """Every aggregate, over one database; the service hands each part only what it uses."""

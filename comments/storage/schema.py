@@ -146,12 +146,15 @@ comments = Table(
     Column("featured_by", String(300), nullable=True),
     # The author asked to be told of replies to this comment (by e-mail).
     Column("notify", Boolean, nullable=False, server_default=sa_false()),
+    # `<format>:<id>` of an imported comment, so a re-import adds only what is new.
+    Column("source_id", String(220), nullable=True),
     Index("ix_comments_thread_status_id", "thread_id", "status", "id"),
     Index("ix_comments_site_body_hash", "site", "body_hash"),
     Index("ix_comments_site_status_id", "site", "status", "id"),
     Index("ix_comments_root", "root_id"),
     Index("ix_comments_parent", "parent_id"),
     Index("ix_comments_author", "author_id"),
+    Index("uq_comments_site_source", "site", "source_id", unique=True),
 )
 
 votes = Table(

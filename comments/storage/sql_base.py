@@ -121,6 +121,7 @@ def comment_of_row(row: RowMapping) -> Comment:
         featured_at=row["featured_at"],
         featured_by=row["featured_by"],
         notify=bool(row.get("notify", False)),
+        source_id=row.get("source_id"),
     )
 
 

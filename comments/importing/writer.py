@@ -1,0 +1,462 @@
+"""Writing an import: stage the source's records, then commit one thread at a time.
+
+Sources list threads and posts in any order (Disqus: threads first, posts anywhere
+after, a parent sometimes after its replies), so the records go first into a staging
+table in a temporary SQLite file, not into memory; each thread's posts are then read
+back, its tree rebuilt and checked, and the thread committed whole or skipped whole with
+a reason naming the source line (a cycle in parents, a date in the future, a body over
+the limit, a URL outside the site's origins).
+
+Ids derive from the source's (`comments.ids.derived_id`), and every insert ignores what
+is there, so importing again adds only what is new and an interrupted import resumes
+by running again. Nothing is announced: no e-mail, webhook or live event; each thread's
+cached pages are invalidated through a quiet outbox row (a page-version bump only).
+Bodies go through the same markdown and sanitiser as new comments; HTML sources are
+converted to markdown first, so nothing from a source is trusted as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+from markdownify import markdownify
+
+from comments.ids import derived_id
+from comments.importing.progress import Progress
+from comments.importing.records import (
+    ImportFailed,
+    Record,
+    SourceAuthor,
+    SourcePost,
+    SourceThread,
+)
+from comments.models import (
+    MAX_BODY,
+    MAX_NAME,
+    MAX_THREAD_KEY,
+    MAX_TITLE,
+    MAX_URL,
+    Comment,
+    Status,
+    Thread,
+    User,
+)
+from comments.service import Service
+from comments.service.effects import Consequences
+from comments.storage import Effects, ImportedThread
+
+FUTURE_SLACK = timedelta(days=1)  # clocks differ; a day ahead is a date in the future
+STATUS: dict[str, Status] = {
+    "approved": "approved",
+    "pending": "pending",
+    "spam": "rejected",
+    "deleted": "deleted",
+}
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    site: str
+    source: str  # the format's name: disqus, wordpress, isso, remark42
+    map_url: tuple[tuple[str, str], ...] = ()
+    map_thread: dict[str, str] = field(default_factory=dict)
+    dry_run: bool = False
+
+
+@dataclass
+class Summary:
+    """What an import did (or, dry, would do)."""
+
+    threads: int = 0
+    comments: int = 0
+    existing: int = 0
+    users: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self, dry_run: bool) -> list[str]:
+        """The summary a person reads at the end."""
+        verb = "would import" if dry_run else "imported"
+        said = [
+            f"{verb}: {self.threads:,} threads, {self.comments:,} comments, "
+            f"{self.users:,} authors; {self.existing:,} comments were there already"
+        ]
+        for reason, count in sorted(self.skipped.items(), key=lambda kv: -kv[1]):
+            said.append(f"skipped {count:,}: {reason}")
+        said += self.notes[:20]
+        if len(self.notes) > 20:
+            said.append(f"… and {len(self.notes) - 20:,} more")
+        return said
+
+
+class _Skip(Exception):
+    """This thread is not imported; the message says why, naming the line."""
+
+
+def markdown_of(post: SourcePost) -> str:
+    """The body as markdown source: HTML is converted (scripts and styles dropped)."""
+    if post.body_format == "html":
+        text = markdownify(post.body, strip=["script", "style", "iframe", "object", "img"])
+        return "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return post.body.strip()
+
+
+class Stage:
+    """The records of one file, in a temporary SQLite database."""
+
+    def __init__(self, directory: Path) -> None:
+        self._db = sqlite3.connect(directory / "stage.db")
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE threads (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+        self._db.execute(
+            "CREATE TABLE posts (id TEXT PRIMARY KEY, thread TEXT NOT NULL, data TEXT NOT NULL)"
+        )
+        self._db.execute("CREATE INDEX posts_thread ON posts (thread)")
+        self.duplicates = 0
+
+    def fill(self, records: Iterable[Record], progress: Progress) -> int:
+        """Stage every record; answers how many posts."""
+        posts: list[tuple[str, str, str]] = []
+        count = 0
+        for record in records:
+            if isinstance(record, SourceThread):
+                data = json.dumps(
+                    [record.source_id, record.url, record.title, record.key, record.closed]
+                )
+                self._db.execute(
+                    "INSERT OR REPLACE INTO threads VALUES (?, ?)", (record.source_id, data)
+                )
+                continue
+            posts.append((record.source_id, record.thread_source_id, _post_json(record)))
+            count += 1
+            if len(posts) >= 1000:
+                self._posts(posts)
+                progress.update(len(posts))
+                posts = []
+        self._posts(posts)
+        progress.update(len(posts))
+        self._db.commit()
+        return count
+
+    def _posts(self, rows: list[tuple[str, str, str]]) -> None:
+        before = self._db.total_changes
+        self._db.executemany("INSERT OR IGNORE INTO posts VALUES (?, ?, ?)", rows)
+        self.duplicates += len(rows) - (self._db.total_changes - before)
+
+    def thread_ids(self) -> list[str]:
+        """Every thread some post names, the file's own first."""
+        rows = self._db.execute("SELECT DISTINCT thread FROM posts ORDER BY thread").fetchall()
+        return [str(r[0]) for r in rows]
+
+    def thread(self, source_id: str) -> SourceThread | None:
+        row = self._db.execute("SELECT data FROM threads WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            return None
+        sid, url, title, key, closed = json.loads(row[0])
+        return SourceThread(source_id=sid, url=url, title=title, key=key, closed=bool(closed))
+
+    def posts(self, thread: str) -> Iterator[SourcePost]:
+        for (data,) in self._db.execute(
+            "SELECT data FROM posts WHERE thread = ? ORDER BY id", (thread,)
+        ):
+            yield _post_of(json.loads(data))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _post_json(post: SourcePost) -> str:
+    a = post.author
+    return json.dumps(
+        {
+            "i": post.source_id,
+            "t": post.thread_source_id,
+            "a": [a.key, a.name, a.avatar_url, a.url],
+            "c": post.created_at.isoformat(),
+            "b": post.body,
+            "f": post.body_format,
+            "p": post.parent_source_id,
+            "s": post.state,
+            "l": post.likes,
+            "v": post.votes,
+            "n": post.pinned,
+            "ln": post.line,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _post_of(data: dict[str, Any]) -> SourcePost:
+    key, name, avatar, url = data["a"]
+    return SourcePost(
+        source_id=data["i"],
+        thread_source_id=data["t"],
+        author=SourceAuthor(key=key, name=name, avatar_url=avatar, url=url),
+        created_at=datetime.fromisoformat(data["c"]),
+        body=data["b"],
+        body_format=data["f"],
+        parent_source_id=data["p"],
+        state=data["s"],
+        likes=data["l"],
+        votes={str(k): int(v) for k, v in data["v"].items()},
+        pinned=data["n"],
+        line=data["ln"],
+    )
+
+
+def _where(post: SourcePost) -> str:
+    return f"line {post.line}" if post.line else f"post {post.source_id}"
+
+
+class Importer:
+    """Writes one source's records into a site."""
+
+    def __init__(self, service: Service, options: Options, out: TextIO) -> None:
+        self._service = service
+        self._deps = service.deps
+        self._options = options
+        self._out = out
+        self._make = Consequences(service.deps)
+
+    def _user_id(self, author: SourceAuthor) -> str:
+        who = author.key or author.name or "anonymous"
+        return f"import:{self._options.source}:{who}"[:300]
+
+    def _url(self, url: str) -> str:
+        for old, new in self._options.map_url:
+            if url.startswith(old):
+                return new + url[len(old) :]
+        return url
+
+    def _key(self, thread: SourceThread, url: str) -> str:
+        mapped = self._options.map_thread
+        for candidate in (thread.source_id, thread.key, url):
+            if candidate and candidate in mapped:
+                return mapped[candidate]
+        if thread.key:
+            return thread.key
+        return urlsplit(url).path or "/"
+
+    async def run(self, records: Iterable[Record]) -> Summary:
+        """Stage, then write thread by thread; raises ImportFailed on an unreadable file."""
+        site = await self._service.sites.get(self._options.site)
+        summary = Summary()
+        with tempfile.TemporaryDirectory(prefix="comments-import-") as directory:
+            stage = Stage(Path(directory))
+            try:
+                reading = Progress("reading", self._out, unit="comments")
+                total = stage.fill(records, reading)
+                reading.finish()
+                if stage.duplicates:
+                    summary.skipped["the same comment id twice in the file"] += stage.duplicates
+                writing = Progress(
+                    "checking" if self._options.dry_run else "writing",
+                    self._out,
+                    total=total,
+                    unit="comments",
+                )
+                seen_users: set[str] = set()
+                for thread_id in stage.thread_ids():
+                    posts = list(stage.posts(thread_id))
+                    await self._thread(
+                        site.origins, stage.thread(thread_id), thread_id, posts, summary, seen_users
+                    )
+                    writing.update(len(posts))
+                writing.finish()
+            finally:
+                stage.close()
+        summary.users = len(seen_users)
+        return summary
+
+    async def _thread(
+        self,
+        origins: Iterable[str],
+        source: SourceThread | None,
+        source_id: str,
+        posts: list[SourcePost],
+        summary: Summary,
+        seen_users: set[str],
+    ) -> None:
+        if source is None:
+            summary.skipped["comments whose thread is not in the file"] += len(posts)
+            return
+        try:
+            write = self._build(set(origins), source, posts, summary)
+        except _Skip as exc:
+            summary.skipped[f"thread {source.url or source_id}: {exc}"] += len(posts)
+            return
+        ids = [c.id for c in write.comments]
+        if self._options.dry_run:
+            existing = len(await self._deps.storage.existing_comment_ids(ids))
+            added = len(ids) - existing
+        else:
+            added = await self._deps.storage.import_thread(write)
+            existing = len(ids) - added
+        summary.comments += added
+        summary.existing += existing
+        if added:
+            summary.threads += 1
+        seen_users.update(u.id for u in write.users)
+
+    def _build(
+        self, origins: set[str], source: SourceThread, posts: list[SourcePost], summary: Summary
+    ) -> ImportedThread:
+        deps = self._deps
+        site = self._options.site
+        url = self._url(source.url)
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if len(url) > MAX_URL or parts.scheme not in ("http", "https") or origin not in origins:
+            raise _Skip(f"its URL {url[:200]!r} is not on the site's origins (--map-url moves it)")
+        key = self._key(source, url)
+        if not key or len(key) > MAX_THREAD_KEY:
+            raise _Skip(f"its key must be 1 to {MAX_THREAD_KEY} characters")
+        now = deps.clock()
+        by_id = {p.source_id: p for p in posts}
+        for post in posts:
+            if post.created_at > now + FUTURE_SLACK:
+                raise _Skip(f"{_where(post)}: dated in the future ({post.created_at.isoformat()})")
+        depth: dict[str, int] = {}
+        root: dict[str, str] = {}
+
+        def place(post: SourcePost) -> None:
+            chain: list[SourcePost] = []
+            seen: set[str] = set()
+            current: SourcePost | None = post
+            while current is not None and current.source_id not in depth:
+                if current.source_id in seen:
+                    raise _Skip(f"{_where(current)}: its parents form a cycle")
+                seen.add(current.source_id)
+                chain.append(current)
+                parent = current.parent_source_id
+                current = by_id.get(parent) if parent else None
+            for item in reversed(chain):
+                parent = item.parent_source_id
+                if parent and parent in depth:
+                    depth[item.source_id] = depth[parent] + 1
+                    root[item.source_id] = root[parent]
+                else:
+                    depth[item.source_id] = 0
+                    root[item.source_id] = item.source_id
+
+        for post in posts:
+            place(post)
+        ids = {
+            p.source_id: derived_id(p.created_at, f"{self._options.source}:{p.source_id}")
+            for p in posts
+        }
+        users: dict[str, User] = {}
+        made: list[Comment] = []
+        votes: list[tuple[str, str, int]] = []
+        orphans = 0
+        for post in sorted(posts, key=lambda p: (p.created_at, p.source_id)):
+            body = markdown_of(post)
+            if len(body) > MAX_BODY:
+                raise _Skip(
+                    f"{_where(post)}: a comment of {len(body):,} characters "
+                    f"(the most is {MAX_BODY:,})"
+                )
+            status = STATUS[post.state]
+            if not body and status != "deleted":
+                status = "deleted"
+            author = self._user_id(post.author)
+            users.setdefault(
+                author,
+                User(
+                    id=author,
+                    name=(post.author.name or "Anonymous")[:MAX_NAME],
+                    avatar_url=_avatar(post.author.avatar_url),
+                    created_at=post.created_at,
+                ),
+            )
+            parent = post.parent_source_id
+            parent_id = ids.get(parent) if parent else None
+            if parent and parent_id is None:
+                orphans += 1
+            score = post.likes
+            if post.votes:
+                score = 0
+                for voter, value in post.votes.items():
+                    voter_id = f"import:{self._options.source}:{voter}"[:300]
+                    users.setdefault(
+                        voter_id,
+                        User(
+                            id=voter_id,
+                            name="Imported reader",
+                            avatar_url=None,
+                            created_at=post.created_at,
+                        ),
+                    )
+                    if voter_id != author and value in (1, -1):
+                        votes.append((ids[post.source_id], voter_id, value))
+                        score += value
+            made.append(
+                Comment(
+                    id=ids[post.source_id],
+                    site=site,
+                    thread_id="",
+                    parent_id=parent_id,
+                    root_id=ids[root[post.source_id]],
+                    depth=depth[post.source_id],
+                    author_id=author,
+                    body=body,
+                    html=deps.renderer.render(body) if body else "",
+                    status=status,
+                    reasons=(),
+                    score=score,
+                    report_count=0,
+                    created_at=post.created_at,
+                    edited_at=None,
+                    featured_at=post.created_at if post.pinned and status == "approved" else None,
+                    featured_by="import" if post.pinned and status == "approved" else None,
+                    source_id=f"{self._options.source}:{post.source_id}",
+                )
+            )
+        if orphans:
+            summary.notes.append(
+                f"{url[:200]}: {orphans} replies whose parent is not in the file "
+                "are shown top-level"
+            )
+        first = min((p.created_at for p in posts), default=now)
+        thread = Thread(
+            id=derived_id(first, f"thread:{site}:{key}"),
+            site=site,
+            key=key,
+            url=url,
+            title=(source.title or key)[:MAX_TITLE],
+            closed=source.closed,
+            created_at=first,
+        )
+        quiet = self._make.changed(site, thread=key)  # the page-version bump, no event
+        return ImportedThread(
+            thread=thread,
+            users=tuple(users.values()),
+            comments=tuple(made),
+            votes=tuple(votes),
+            effects=Effects(outbox=(quiet,)),
+        )
+
+
+def _avatar(url: str | None) -> str | None:
+    if url and url.startswith("https://") and len(url) <= MAX_URL and url.isprintable():
+        return url
+    return None
+
+
+def read_file(reader: Any, path: Path) -> Iterator[Record]:
+    """The reader's records, with an unreadable file named in the error."""
+    if not path.is_file():
+        raise ImportFailed(f"{path}: no such file")
+    yield from reader.read(path)
