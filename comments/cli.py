@@ -29,6 +29,7 @@ from comments.errors import ApiError
 from comments.http.access_log import ACCESS_LOGGER, QueryFreeAccessLog
 from comments.http.log_format import JsonLines
 from comments.http.server import HEAD_LIMIT, BoundedHttpTools
+from comments.importing import native
 from comments.importing.records import ImportFailed
 from comments.importing.writer import Importer, Options, Summary, read_file
 from comments.models import SitePolicy
@@ -121,6 +122,13 @@ def _parser() -> argparse.ArgumentParser:
         "--map-thread", type=Path, metavar="CSV", help="a CSV of: source key, our thread key"
     )
     imports.add_argument("--dry-run", action="store_true", help="report, write nothing")
+
+    export = commands.add_parser("export", help="write a site's full export (JSON lines)")
+    export.add_argument("file", type=Path)
+    export.add_argument("--site", required=True)
+    export.add_argument(
+        "--with-emails", action="store_true", help="include readers' e-mail addresses"
+    )
     return parser
 
 
@@ -210,7 +218,7 @@ def _tokens(settings: Settings, args: argparse.Namespace) -> None:
     print(f"token for {args.user} on {args.site}: {token}")
 
 
-IMPORT_FORMATS = ("disqus", "wordpress", "isso", "remark42")
+IMPORT_FORMATS = ("disqus", "wordpress", "isso", "remark42", "native")
 
 
 def _import_options(args: argparse.Namespace) -> Options:
@@ -243,8 +251,46 @@ def _import_options(args: argparse.Namespace) -> Options:
     )
 
 
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    _require_current_schema(settings)
+
+    async def work(service: Service) -> dict[str, int]:
+        return await native.export_site(
+            service, args.site, args.file, sys.stderr, with_emails=args.with_emails
+        )
+
+    try:
+        counts = _with_service(settings, work)
+    except OSError as exc:
+        print(f"comments: {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print("exported: " + ", ".join(f"{n:,} {table}" for table, n in counts.items()))
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(service: Service) -> dict[str, int]:
+        return await native.restore_site(service, args.site, args.file, sys.stderr)
+
+    try:
+        with args.file.open("rb") as handle:
+            if not native.sniff(handle.read(4096)):
+                raise ImportFailed(f"{args.file}: this is not one of our exports")
+        counts = _with_service(settings, work)
+    except ImportFailed as exc:
+        print(f"comments: import failed, nothing written: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"comments: {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print("restored: " + ", ".join(f"{n:,} {table}" for table, n in counts.items()))
+    return 0
+
+
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     _require_current_schema(settings)
+    if args.format == "native":
+        return _restore(settings, args)
     try:
         options = _import_options(args)
         reader = importlib.import_module(f"comments.importing.{args.format}")
@@ -454,6 +500,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cache(settings, args)
         elif args.command == "import":
             return _import(settings, args)
+        elif args.command == "export":
+            return _export(settings, args)
     except SettingsError as exc:
         print(f"comments: {exc}", file=sys.stderr)
         return 2

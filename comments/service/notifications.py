@@ -21,7 +21,7 @@ from comments.service.limits import RateLimits
 from comments.service.mail import Item, Letter, MailConfig, compose, link, words
 from comments.service.mail_tokens import sign, verify
 from comments.service.notices import CONFIRM_PATH, mail_item
-from comments.service.sessions import Viewer
+from comments.service.sessions import Viewer, sessions_changed
 from comments.service.sites import Sites
 from comments.storage import Effects, NotificationPrefs
 
@@ -182,6 +182,7 @@ class Notifications:
         if found is None or await self._deps.storage.get_user(found[0]) is None:
             return None
         await self._deps.storage.set_email(*found)
+        await sessions_changed(self._deps, found[0])  # remembered sessions still lack it
         return found[1]
 
     async def check_unsubscribe(self, token: str) -> Unsubscribed | None:

@@ -9,6 +9,7 @@ record that must commit with it or not at all.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -688,6 +689,27 @@ class ImportStore(Protocol):
         """Which of these comment ids are stored already (a dry run's count)."""
 
 
+class RestoreRefused(Exception):
+    """A restore that cannot go in whole: the site has threads, or a row clashes."""
+
+
+class ExportStore(Protocol):
+    """A site's rows, out and back in."""
+
+    def export_rows(
+        self, site: str, *, with_emails: bool
+    ) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        """Every row of the site, table by table, as JSON-ready dicts (no secrets)."""
+
+    async def restore_rows(
+        self, site: str, rows: AsyncIterator[tuple[str, dict[str, Any]]]
+    ) -> dict[str, int]:
+        """Write exported rows into `site`, in one transaction; answers rows per table.
+
+        Raises RestoreRefused (nothing written) when the site has threads or a row
+        clashes with one stored, KeyError on an unknown table."""
+
+
 class NoticeStore(Protocol):
     """E-mail choices, verified addresses, notices waiting to be mailed, failed rows."""
 
@@ -739,6 +761,7 @@ class Storage(
     WebhookStore,
     NoticeStore,
     ImportStore,
+    ExportStore,
     Protocol,
 ):
     """Every aggregate, over one database; the service hands each part only what it uses."""

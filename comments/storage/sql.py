@@ -14,6 +14,7 @@ from sqlalchemy import select
 from comments.storage.sql_accounts import AccountQueries
 from comments.storage.sql_base import make_engine
 from comments.storage.sql_comments import CommentQueries
+from comments.storage.sql_exports import ExportQueries
 from comments.storage.sql_imports import ImportQueries
 from comments.storage.sql_moderation import ModerationQueries
 from comments.storage.sql_notices import NoticeQueries
@@ -33,6 +34,7 @@ class SqlStorage(
     WebhookQueries,
     NoticeQueries,
     ImportQueries,
+    ExportQueries,
 ):
     """The one storage implementation, for both database engines."""
 
