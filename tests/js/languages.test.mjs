@@ -108,7 +108,7 @@ describe("the language files", () => {
   }
 
   test("every parameter in English is a known one", () => {
-    const known = new Set(["n", "name", "provider", "date", "status"]);
+    const known = new Set(["n", "name", "provider", "date", "status", "email"]);
     for (const [key, entry] of Object.entries(en)) {
       for (const form of forms(entry)) {
         for (const name of placeholders(form)) assert.ok(known.has(name), `${key}: {${name}}`);

@@ -1,12 +1,18 @@
 /*
  * The account panel, opened from the reader's name: their data to take away (a JSON
- * file of every comment and vote, GET /api/v1/me/export) and the erasure of their
+ * file of every comment and vote, GET /api/v1/me/export), their e-mail choices
+ * (notify-choices.js; hidden when the service sends no mail) and the erasure of their
  * account (DELETE /api/v1/me, asked twice: comments become "deleted", the profile and
  * every session go, the widget logs out). Asked for on the first click of the name.
  */
 
 import { h } from "../core/dom.js";
 import { renderAccount } from "./account.js";
+import { choicesSection } from "./notify-choices.js";
+
+// The composer's offer of replies by e-mail, from here: notify-choices.js stays in this
+// module's chunk, and the bundle's map (which the loader carries) gains no entry.
+export { notifyOffer } from "./notify-choices.js";
 
 const PANEL_CSS = `
   .cw-panel { margin-top: 0.6rem; padding: 0.75rem; border: 1px solid var(--rule); border-radius: 4px; background: var(--surface); display: grid; gap: 0.6rem; justify-items: start; }
@@ -36,8 +42,8 @@ export function togglePanel(w, trigger) {
     { class: "cw-panel", "aria-labelledby": titleId, "data-panel": "account" },
     h("h3", { id: titleId, class: "cw-panel-title" }, w.t("account.panel")),
     exporter,
-    // NOTIFICATION CHOICES: the reader's choices (GET|PUT /api/v1/me/notifications?site=S)
-    // go here, between the data and the erasure; another change adds them.
+    // The reader's e-mail choices (notify-choices.js), between the data and the erasure.
+    choicesSection(w),
     eraser,
     status
   );

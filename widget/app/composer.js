@@ -3,7 +3,8 @@
  * comment, reply, edit), and posting. Asked for once the reader is logged in (the
  * loader asks at once when a token is stored); main.js shows the composer's notices.
  * A draft in the composer survives the thread closing and opening again, and live
- * news about the thread.
+ * news about the thread. A new comment or reply may ask for its replies by e-mail
+ * (`notify`), offered once the reader's e-mail choices say they have a verified address.
  */
 
 import { h } from "../core/dom.js";
@@ -83,6 +84,10 @@ export function createForm(w, { kind, label, placeholder, initial, submitLabel, 
   const errors = h("div", { id: errorsId, class: "cw-form-errors", role: "alert" });
   const submit = h("button", { type: "submit", class: "cw-btn cw-btn-primary", "data-action": kind === "edit" ? "save" : "post" }, submitLabel);
   const preview = createPreview(w, textarea);
+  // A new comment or reply may ask for its replies by e-mail (notify-choices.js, which
+  // account-panel.js carries): asked for as the form is first focused.
+  const offerSlot = kind === "edit" ? null : h("div", { class: "cw-notify-offer", hidden: true });
+  let offer = null;
   const form = h(
     "form",
     { class: "cw-form cw-" + kind + "-form", novalidate: true },
@@ -91,6 +96,7 @@ export function createForm(w, { kind, label, placeholder, initial, submitLabel, 
     preview.area,
     h("div", { class: "cw-form-meta" }, h("span", { class: "cw-muted" }, w.t("form.hint")), counter),
     errors,
+    offerSlot,
     h("div", { class: "cw-form-actions" }, submit, preview.button, onCancel
       ? h("button", { type: "button", class: "cw-btn cw-btn-quiet", "data-action": "cancel", onclick: onCancel }, w.t("cancel"))
       : null)
@@ -122,12 +128,21 @@ export function createForm(w, { kind, label, placeholder, initial, submitLabel, 
     event.preventDefault();
     onCancel();
   });
+  if (offerSlot) {
+    let loading = null;
+    form.addEventListener("focusin", () => {
+      loading = loading || w.need(import("./account-panel.js")).then((m) => (offer = m.notifyOffer(w, offerSlot)));
+      loading.then((o) => o.look(), () => {}); // without it, the form works as before
+    });
+  }
   const say = (text) => errors.append(h("p", null, text));
   const api = {
     form,
     textarea,
     /** This text's Idempotency-Key: kept while the text stays, so a retry can't double it. */
     key: () => key || (key = newKey()),
+    /** Whether the reader ticked "Tell me of replies by e-mail". */
+    notify: () => Boolean(offer && offer.wanted()),
     clear() {
       textarea.value = "";
       key = null;
@@ -182,6 +197,7 @@ export async function submitComment(w, text, parentId, form) {
   const { thread, threadUrl, threadTitle } = w.config;
   const payload = { thread, body: text, thread_url: threadUrl || undefined, thread_title: threadTitle || undefined };
   if (parentId !== null) payload.parent_id = parentId;
+  if (form.notify && form.notify()) payload.notify = true;
   const comment = await w.api.post(payload, form.key());
   form.clear();
   w.apply(ownPost(w.state, comment, parentId));

@@ -47,6 +47,23 @@ export default {
   "account.eraseWarning": "Your profile goes and your comments show as deleted. This can't be undone.",
   "account.eraseConfirm": "Yes, delete my account",
   "account.erased": "Your account was deleted.",
+  // E-mail notifications: the account panel's part, the composer's offer
+  "notify.legend": "E-mail notifications",
+  "notify.address": "Notifications go to {email}.",
+  "notify.change": "Change address",
+  "notify.field": "Your e-mail address",
+  "notify.send": "Send confirmation link",
+  "notify.sent": "We sent a link to {email}: open it to confirm the address.",
+  "notify.empty": "Write your e-mail address first.",
+  "notify.invalid": "That is not an e-mail address we can send to. Check it and try again.",
+  "notify.tooMany": "Too many confirmation links were asked for. Try again later.",
+  "notify.replies": "E-mail me replies to any of my comments",
+  "notify.decisions": "E-mail me when a moderator approves or rejects my held comment",
+  "notify.alerts": "E-mail me of new comments and reports awaiting moderation",
+  "notify.saved": "Saved.",
+  "notify.composer": "Tell me of replies by e-mail",
+  "notify.composerAll": "Replies to all your comments come by e-mail, as your account says.",
+  "notify.setUp": "Get replies by e-mail…",
 
   // Writing
   "composer.banned": "You can't post comments on this site.",
