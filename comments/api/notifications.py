@@ -170,10 +170,11 @@ async def retry_failed(request: Request, site: str, item_id: str, viewer: Viewer
 
 
 ENDPOINTS = [
+    # "moderator": a bearer token (the widget's) or the dashboard's cookie session.
     Endpoint("GET", "/api/v1/me/notifications", get_choices, "My e-mail choices", "account",
-             query=ChoicesQuery, auth="reader", site="query", errors=(403, 404, 422)),
+             query=ChoicesQuery, auth="moderator", site="query", errors=(403, 404, 422)),
     Endpoint("PUT", "/api/v1/me/notifications", put_choices, "Change my e-mail choices",
-             "account", query=ChoicesQuery, body=ChoicesBody, auth="reader", site="query",
+             "account", query=ChoicesQuery, body=ChoicesBody, auth="moderator", site="query",
              errors=(403, 404, 422, 429)),
     Endpoint("GET", "/api/v1/sites/{site}/outbox/failed", failed,
              "Messages given up on (e-mails, webhook calls)", "webhooks", auth="moderator",

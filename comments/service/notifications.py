@@ -72,7 +72,10 @@ class Notifications:
         prefs = await self._prefs(viewer, site)
         user = await self._deps.storage.get_user(viewer.user.id)
         email = user.email if user is not None else None
-        staff = bool(viewer.roles) or viewer.user.id in self._deps.config.admins
+        roles = viewer.roles
+        if viewer.site is None:  # a dashboard session: roles on the site asked about
+            roles = frozenset(await self._deps.storage.roles(site, viewer.user.id))
+        staff = bool(roles) or viewer.user.id in self._deps.config.admins
         return {
             "enabled": self.mail.enabled,
             "email": email,

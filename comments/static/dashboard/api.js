@@ -76,6 +76,12 @@ export function createApi(base, getCsrf, getSignal) {
     deliveries: (site, id) => request("GET", sitePath(site) + "/webhooks/" + encodeURIComponent(id) + "/deliveries"),
     redeliver: (site, id, deliveryId) =>
       request("POST", sitePath(site) + "/webhooks/" + encodeURIComponent(id) + "/deliveries/" + encodeURIComponent(deliveryId) + "/redeliver"),
+    failed: (site) => request("GET", sitePath(site) + "/outbox/failed"),
+    retryFailed: (site, id) =>
+      request("POST", sitePath(site) + "/outbox/failed/" + encodeURIComponent(id) + "/retry"),
+    myNotifications: (site) => request("GET", "/api/v1/me/notifications", { query: { site } }),
+    setMyNotifications: (site, choices) =>
+      request("PUT", "/api/v1/me/notifications", { query: { site }, body: choices }),
     /** The live queue feed; same-origin, so the session cookie goes along. */
     events: (site) => new EventSource(base + sitePath(site) + "/moderation/events"),
   });

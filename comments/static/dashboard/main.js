@@ -11,11 +11,14 @@
 import { formatNumber } from "@widget/core/time.js";
 import { serviceBaseOf } from "@widget/core/where.js";
 
+import { alerts } from "./alerts.js";
 import { bans } from "./bans.js";
 import { decisions } from "./decisions.js";
+import { failed } from "./failed.js";
 import { focus } from "./focus.js";
 import { item } from "./item.js";
 import { keyboard } from "./keyboard.js";
+import { link } from "./link.js";
 import { live } from "./live.js";
 import { log } from "./log.js";
 import { queue } from "./queue.js";
@@ -34,6 +37,7 @@ const LOADERS = Object.freeze({
   settings: (app) => app.loadSettings(),
   roles: (app) => app.loadRoles(),
   webhooks: (app) => app.loadWebhooks(),
+  failed: (app) => app.loadFailed(),
 });
 
 const views = {
@@ -44,7 +48,10 @@ const views = {
     document.addEventListener("keydown", (event) => this.onKey(event));
     window.addEventListener("hashchange", () => this.route());
     action("logout").addEventListener("click", () => this.logout());
-    el.sitePicker.addEventListener("change", () => this.chooseSite(el.sitePicker.value));
+    el.sitePicker.addEventListener("change", () => {
+      this.linked = null;
+      this.chooseSite(el.sitePicker.value);
+    });
     for (const tab of el.tabs) tab.addEventListener("click", () => this.go("#/" + tab.dataset.queue));
     el.searchForm.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -82,6 +89,7 @@ const views = {
       }, { rootMargin: "600px 0px" });
       this.observer.observe(el.sentinel);
     }
+    this.bindAlerts();
     this.renderHelp();
     this.bindBanDialog();
     this.restoreDensity();
@@ -114,6 +122,7 @@ const views = {
       this.renderTabs();
       this.loadQueue();
     } else {
+      this.linked = null;
       this.releaseClaim();
       LOADERS[view](this);
     }
@@ -144,7 +153,7 @@ const views = {
   },
 };
 
-for (const methods of [feedback, views, session, keyboard, queue, focus, item, decisions, bans, log, stats, settings, team, webhooks, live]) {
+for (const methods of [feedback, views, session, link, keyboard, queue, focus, item, decisions, bans, log, stats, settings, team, webhooks, failed, alerts, live]) {
   for (const [name, fn] of Object.entries(methods)) {
     if (Object.hasOwn(Dashboard.prototype, name)) throw new Error("two modules define " + name);
     Dashboard.prototype[name] = fn;

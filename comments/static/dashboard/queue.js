@@ -59,6 +59,8 @@ export const queue = {
     if (seq !== this.queueSeq) return;
     this.el.list.removeAttribute("aria-busy");
     this.applyPage(data);
+    if (this.linked && this.linked.site === this.site.name && (await this.openLinked(seq))) return;
+    if (seq !== this.queueSeq) return;
     const first = this.navigable()[0];
     if (first) this.setFocus(first, { domFocus: !inputHadFocus && !keepFocus, scroll: false });
     window.scrollTo({ top: 0 });

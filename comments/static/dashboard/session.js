@@ -21,6 +21,7 @@ export const session = {
       }
       return;
     }
+    const wanted = this.takeLink();
     this.csrf = (found && found.csrf_token) || null;
     this.user = (found && found.user) || null;
     this.sites = (found && Array.isArray(found.sites) ? found.sites : [])
@@ -33,7 +34,7 @@ export const session = {
     const remembered = memory.get(SITE_KEY);
     const site = this.sites.find((s) => s.name === remembered) || this.sites[0];
     this.renderSitePicker();
-    this.chooseSite(site.name);
+    this.followLink(wanted, site);
   },
 
   showFatal(title, text) {
@@ -43,6 +44,7 @@ export const session = {
   },
 
   async showLogin(message) {
+    this.keepLink();
     this.teardown();
     this.csrf = null;
     this.user = null;
@@ -106,6 +108,8 @@ export const session = {
     this.tick = null;
     clearTimeout(this.searchTimer);
     this.dropUndo();
+    this.alertsSeq += 1; // an answer for the site being left is not shown
+    this.el.alerts.hidden = true;
     for (const dialog of [this.el.banDialog, this.el.helpDialog]) if (dialog.open) dialog.close();
   },
 
@@ -132,6 +136,7 @@ export const session = {
     this.view = null;
     this.connectLive();
     this.tick = setInterval(() => this.onTick(), TICK_MS);
+    this.loadAlerts();
     this.route(true);
   },
 };

@@ -7,8 +7,8 @@
 import { createApi } from "./api.js";
 
 export const QUEUES = Object.freeze(["pending", "reported", "rejected", "approved"]);
-export const PAGES = Object.freeze(["bans", "log", "stats", "settings", "roles", "webhooks"]);
-export const ADMIN_PAGES = Object.freeze(["settings", "roles", "webhooks"]);
+export const PAGES = Object.freeze(["bans", "log", "stats", "settings", "roles", "webhooks", "failed"]);
+export const ADMIN_PAGES = Object.freeze(["settings", "roles", "webhooks", "failed"]);
 export const PAGE_SIZE = 50;
 export const BULK_MAX = 100;
 export const UNDO_MS = 8000;
@@ -16,24 +16,40 @@ export const CONFLICT_LINGER_MS = 3000;
 export const TICK_MS = 15000;
 export const SITE_KEY = "comments:moderate:site";
 export const DENSITY_KEY = "comments:moderate:density";
+export const LINK_KEY = "comments:moderate:link";
+
+/** Choices kept in `storage` (a getter: reading it may throw) when the browser allows it. */
+function keeper(storage) {
+  return Object.freeze({
+    get(key) {
+      try {
+        return storage().getItem(key);
+      } catch {
+        return null;
+      }
+    },
+    set(key, value) {
+      try {
+        storage().setItem(key, value);
+      } catch {
+        /* private mode or storage switched off: not remembered */
+      }
+    },
+    drop(key) {
+      try {
+        storage().removeItem(key);
+      } catch {
+        /* nothing was kept */
+      }
+    },
+  });
+}
 
 /** Remembered choices: localStorage when the browser allows it. */
-export const memory = Object.freeze({
-  get(key) {
-    try {
-      return window.localStorage.getItem(key);
-    } catch {
-      return null;
-    }
-  },
-  set(key, value) {
-    try {
-      window.localStorage.setItem(key, value);
-    } catch {
-      /* private mode or storage switched off: not remembered */
-    }
-  },
-});
+export const memory = keeper(() => window.localStorage);
+
+/** What this tab keeps across a login's round trip (a link opened before logging in). */
+export const tabMemory = keeper(() => window.sessionStorage);
 
 export class Dashboard {
   constructor(base) {
@@ -77,6 +93,9 @@ export class Dashboard {
     this.statsDays = 30;
     this.statsSeq = 0;
     this.hookNotice = null;
+    this.failedSeq = 0;
+    this.alertsSeq = 0;
+    this.linked = null; // a comment id a link asked to open, until the queue has shown it
     this.tick = null;
     this.el = grabElements();
   }
@@ -90,7 +109,7 @@ export class Dashboard {
     return Boolean(this.site && Array.isArray(this.site.roles) && this.site.roles.includes("admin"));
   }
 
-  /** The body of a page view (bans, log, stats, settings, roles). */
+  /** The body of a page view (bans, log, stats, settings, roles, webhooks, failed). */
   pageBody(view) {
     return this.el.views[view].querySelector(".page-body");
   }
@@ -111,6 +130,8 @@ function grabElements() {
     live: $("#live"),
     liveText: $("#live .live-text"),
     who: $("#who"),
+    alerts: $("#my-alerts"),
+    alertsBox: $("#my-alerts input"),
     views: {
       queue: $("#view-queue"),
       bans: $("#view-bans"),
@@ -119,6 +140,7 @@ function grabElements() {
       settings: $("#view-settings"),
       roles: $("#view-roles"),
       webhooks: $("#view-webhooks"),
+      failed: $("#view-failed"),
       message: $("#view-message"),
     },
     tabs: Array.from(document.querySelectorAll("button[data-queue]")),

@@ -12,7 +12,7 @@ import { cell, clearFormErrors, timeEl } from "./ui.js";
 export const WEBHOOK_EVENTS = Object.freeze([
   "comment.created", "comment.updated", "comment.approved", "comment.rejected",
   "comment.deleted", "comment.reported", "user.banned", "user.unbanned",
-  "thread.closed", "thread.opened",
+  "thread.closed", "thread.opened", "moderation.alert",
 ]);
 const MAX_URL = 2000;
 
