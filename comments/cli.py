@@ -299,9 +299,16 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         if not reader.sniff(head):
             raise ImportFailed(f"{args.file}: this is not a {args.format} export")
 
+        # A reader that leaves things out on purpose (WordPress pingbacks) counts them.
+        source = reader.Reader(args.file) if hasattr(reader, "Reader") else reader
+
         async def work(service: Service) -> Summary:
             importer = Importer(service, options, sys.stderr)
-            return await importer.run(read_file(reader, args.file))
+            records = read_file(source, args.file)
+            done = await importer.run(records)
+            for reason, count in getattr(source, "skipped", {}).items():
+                done.skipped[reason] += count
+            return done
 
         summary = _with_service(settings, work)
     except ImportFailed as exc:

@@ -28,9 +28,8 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from markdownify import markdownify
-
 from comments.ids import derived_id
+from comments.importing.html_text import markdown_from_html
 from comments.importing.progress import Progress
 from comments.importing.records import (
     ImportFailed,
@@ -107,8 +106,7 @@ class _Skip(Exception):
 def markdown_of(post: SourcePost) -> str:
     """The body as markdown source: HTML is converted (scripts and styles dropped)."""
     if post.body_format == "html":
-        text = markdownify(post.body, strip=["script", "style", "iframe", "object", "img"])
-        return "\n".join(line.rstrip() for line in text.strip().splitlines())
+        return markdown_from_html(post.body)
     return post.body.strip()
 
 
@@ -456,7 +454,11 @@ def _avatar(url: str | None) -> str | None:
 
 
 def read_file(reader: Any, path: Path) -> Iterator[Record]:
-    """The reader's records, with an unreadable file named in the error."""
+    """The reader's records (a module's `read(path)`, or a `Reader(path).read()`), with a
+    missing file named in the error."""
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file")
-    yield from reader.read(path)
+    if hasattr(reader, "path"):
+        yield from reader.read()
+    else:
+        yield from reader.read(path)
