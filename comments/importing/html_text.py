@@ -19,8 +19,8 @@ from lxml import html as lxml_html
 DROPPED = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"}
 BLOCKS = {"p", "div", "section", "article", "header", "footer", "h1", "h2", "h3", "h4", "h5",
           "h6", "table", "tr", "figure", "figcaption", "address", "hr"}  # fmt: skip
-_SPECIAL = {ord(c): "\\" + c for c in "\\`*_[]<>#|~&"}
-_WHITE = {ord(c): " " for c in "\n\t\r\f\v"}
+_SPECIAL = re.compile(r"[\\`*_\[\]<>#|~&]")
+_WHITE = re.compile(r"[\n\t\r\f\v]")
 _BULLET = re.compile(r"^(\s*)([-+>])(?=\s)", re.MULTILINE)
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s)", re.MULTILINE)
 _SPACES = re.compile(r" {2,}")
@@ -29,10 +29,12 @@ _BLANKS = re.compile(r"\n{3,}")
 
 def _escape(text: str) -> str:
     """Text as markdown that shows it as is (whitespace collapsed, as HTML shows it)."""
-    text = text.translate(_WHITE)
+    if _WHITE.search(text):
+        text = _WHITE.sub(" ", text)
     if "  " in text:
         text = _SPACES.sub(" ", text)
-    text = text.translate(_SPECIAL)
+    if _SPECIAL.search(text):
+        text = _SPECIAL.sub(r"\\\g<0>", text)
     first = text.lstrip()[:1]
     if first and (first in "-+>" or first.isdigit()):  # would start a list or a quote
         text = _NUMBERED.sub(r"\1\\\2", _BULLET.sub(r"\1\\\2", text))

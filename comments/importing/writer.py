@@ -314,6 +314,8 @@ class Importer:
         deps = self._deps
         site = self._options.site
         url = self._url(source.url)
+        if url.startswith("/") and not url.startswith("//") and origins:
+            url = min(origins) + url  # a path alone (Isso keeps those): on the site's origin
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if len(url) > MAX_URL or parts.scheme not in ("http", "https") or origin not in origins:
