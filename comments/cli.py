@@ -122,6 +122,11 @@ def _parser() -> argparse.ArgumentParser:
         "--map-thread", type=Path, metavar="CSV", help="a CSV of: source key, our thread key"
     )
     imports.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    imports.add_argument(
+        "--moderate",
+        action="store_true",
+        help="run the site's content filters over published comments; hold what they hold",
+    )
 
     export = commands.add_parser("export", help="write a site's full export (JSON lines)")
     export.add_argument("file", type=Path)
@@ -248,6 +253,7 @@ def _import_options(args: argparse.Namespace) -> Options:
         map_url=tuple(map_url),
         map_thread=map_thread,
         dry_run=args.dry_run,
+        moderate=args.moderate,
     )
 
 

@@ -22,7 +22,7 @@ import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -54,6 +54,7 @@ from comments.service.effects import Consequences
 from comments.storage import Effects, ImportedThread
 
 FUTURE_SLACK = timedelta(days=1)  # clocks differ; a day ahead is a date in the future
+SCREENED: dict[str, Status] = {"allow": "approved", "hold": "pending", "reject": "rejected"}
 STATUS: dict[str, Status] = {
     "approved": "approved",
     "pending": "pending",
@@ -71,6 +72,7 @@ class Options:
     map_url: tuple[tuple[str, str], ...] = ()
     map_thread: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
+    moderate: bool = False  # run the site's content filters; hold what they would hold
 
 
 @dataclass
@@ -82,6 +84,7 @@ class Summary:
     existing: int = 0
     users: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    held: Counter[str] = field(default_factory=Counter)  # --moderate: pending, rejected
     notes: list[str] = field(default_factory=list)
 
     def lines(self, dry_run: bool) -> list[str]:
@@ -91,6 +94,10 @@ class Summary:
             f"{verb}: {self.threads:,} threads, {self.comments:,} comments, "
             f"{self.users:,} authors; {self.existing:,} comments were there already"
         ]
+        for status, count in sorted(self.held.items()):
+            said.append(
+                f"moderation: {count:,} {'held for review' if status == 'pending' else status}"
+            )
         for reason, count in sorted(self.skipped.items(), key=lambda kv: -kv[1]):
             said.append(f"skipped {count:,}: {reason}")
         said += self.notes[:20]
@@ -295,6 +302,8 @@ class Importer:
         except _Skip as exc:
             summary.skipped[f"thread {source.url or source_id}: {exc}"] += len(posts)
             return
+        if self._options.moderate:
+            write = await self._moderated(write, summary)
         ids = [c.id for c in write.comments]
         if self._options.dry_run:
             existing = len(await self._deps.storage.existing_comment_ids(ids))
@@ -307,6 +316,29 @@ class Importer:
         if added:
             summary.threads += 1
         seen_users.update(u.id for u in write.users)
+
+    async def _moderated(self, write: ImportedThread, summary: Summary) -> ImportedThread:
+        """`--moderate`: published comments go through the site's content filters, as a
+        post by an established author would; what they hold waits in the queue."""
+        site = await self._service.sites.get(self._options.site)
+        screened = []
+        for comment in write.comments:
+            if comment.status != "approved":
+                screened.append(comment)
+                continue
+            decision = await self._service.screening.dry_run(site, comment.author_id, comment.body)
+            status = SCREENED[decision.action]
+            if status != "approved":
+                summary.held[status] += 1
+                comment = replace(
+                    comment,
+                    status=status,
+                    reasons=tuple(r.to_json() for r in decision.reasons),
+                    featured_at=None,
+                    featured_by=None,
+                )
+            screened.append(comment)
+        return replace(write, comments=tuple(screened))
 
     def _build(
         self, origins: set[str], source: SourceThread, posts: list[SourcePost], summary: Summary

@@ -180,3 +180,25 @@ def test_a_dry_run_writes_nothing(site: Harness) -> None:
     summary = run(site, sample(), dry_run=True)
     assert summary.comments == 8 and summary.lines(True)[0].startswith("would import")
     assert site.thread("union")["comments"] == [] and outbox_kinds(site) == []
+
+
+def test_moderate_holds_what_the_sites_filters_would_hold(site: Harness) -> None:
+    records = [
+        replace(r, body="<p>Ну и пиздец тут творится</p>")
+        if isinstance(r, SourcePost) and r.source_id == "2"
+        else r
+        for r in sample()
+    ]
+    plain = run(site, records, dry_run=True)
+    assert plain.held == {}
+    summary = run(site, records, moderate=True)
+    assert summary.held == {"pending": 1}
+    assert "moderation: 1 held for review" in summary.lines(False)
+    mod = site.moderator()
+    queue = site.client.get(
+        "/api/v1/sites/news/moderation/queue",
+        params={"status": "pending"},
+        headers=site.auth(mod),
+    ).json()["items"]
+    [held] = queue
+    assert "пиздец" in held["comment"]["body"] and held["reasons"]
