@@ -53,6 +53,7 @@ from comments.service import Service
 from comments.service.effects import Consequences
 from comments.storage import Effects, ImportedThread
 
+BATCH = 2000  # comments a transaction: whole threads, fewer round trips
 FUTURE_SLACK = timedelta(days=1)  # clocks differ; a day ahead is a date in the future
 SCREENED: dict[str, Status] = {"allow": "approved", "hold": "pending", "reject": "rejected"}
 STATUS: dict[str, Status] = {
@@ -273,12 +274,20 @@ class Importer:
                     unit="comments",
                 )
                 seen_users: set[str] = set()
+                batch: list[ImportedThread] = []
                 for thread_id in stage.thread_ids():
                     posts = list(stage.posts(thread_id))
-                    await self._thread(
-                        site.origins, stage.thread(thread_id), thread_id, posts, summary, seen_users
+                    write = await self._thread(
+                        site.origins, stage.thread(thread_id), thread_id, posts, summary
                     )
+                    if write is not None:
+                        batch.append(write)
+                        seen_users.update(u.id for u in write.users)
+                    if sum(len(w.comments) for w in batch) >= BATCH:
+                        await self._write(batch, summary)
+                        batch = []
                     writing.update(len(posts))
+                await self._write(batch, summary)
                 writing.finish()
             finally:
                 stage.close()
@@ -292,30 +301,35 @@ class Importer:
         source_id: str,
         posts: list[SourcePost],
         summary: Summary,
-        seen_users: set[str],
-    ) -> None:
+    ) -> ImportedThread | None:
+        """The thread checked and built, or None (skipped, with its reason counted)."""
         if source is None:
             summary.skipped["comments whose thread is not in the file"] += len(posts)
-            return
+            return None
         try:
             write = self._build(set(origins), source, posts, summary)
         except _Skip as exc:
             summary.skipped[f"thread {source.url or source_id}: {exc}"] += len(posts)
-            return
+            return None
         if self._options.moderate:
             write = await self._moderated(write, summary)
-        ids = [c.id for c in write.comments]
+        return write
+
+    async def _write(self, batch: list[ImportedThread], summary: Summary) -> None:
+        """Commit checked threads together: each one whole, the batch in one transaction."""
+        if not batch:
+            return
         if self._options.dry_run:
-            existing = len(await self._deps.storage.existing_comment_ids(ids))
-            added = len(ids) - existing
+            ids = [c.id for w in batch for c in w.comments]
+            there = await self._deps.storage.existing_comment_ids(ids)
+            added = [sum(1 for c in w.comments if c.id not in there) for w in batch]
         else:
-            added = await self._deps.storage.import_thread(write)
-            existing = len(ids) - added
-        summary.comments += added
-        summary.existing += existing
-        if added:
-            summary.threads += 1
-        seen_users.update(u.id for u in write.users)
+            added = await self._deps.storage.import_threads(batch)
+        for write, new in zip(batch, added, strict=True):
+            summary.comments += new
+            summary.existing += len(write.comments) - new
+            if new:
+                summary.threads += 1
 
     async def _moderated(self, write: ImportedThread, summary: Summary) -> ImportedThread:
         """`--moderate`: published comments go through the site's content filters, as a

@@ -682,8 +682,9 @@ class ImportedThread:
 class ImportStore(Protocol):
     """Imported threads."""
 
-    async def import_thread(self, write: ImportedThread) -> int:
-        """Write the thread in one transaction; answers how many comments were new."""
+    async def import_threads(self, writes: list[ImportedThread]) -> list[int]:
+        """Write the threads in one transaction (each whole); answers each one's count of
+        comments that were new."""
 
     async def existing_comment_ids(self, ids: list[str]) -> set[str]:
         """Which of these comment ids are stored already (a dry run's count)."""
