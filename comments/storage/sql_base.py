@@ -97,6 +97,19 @@ def thread_of_row(row: RowMapping) -> Thread:
     )
 
 
+def new_thread_values(thread: Thread) -> dict[str, object]:
+    """The columns a new thread is inserted with (its options start unset)."""
+    return {
+        "id": thread.id,
+        "site": thread.site,
+        "key": thread.key,
+        "url": thread.url,
+        "title": thread.title,
+        "closed": thread.closed,
+        "created_at": thread.created_at,
+    }
+
+
 def comment_of_row(row: RowMapping) -> Comment:
     return Comment(
         id=row["id"],

@@ -27,6 +27,7 @@ from comments.storage.schema import bans, comments, reports, threads, votes
 from comments.storage.sql_base import (
     SqlBase,
     joined_comments,
+    new_thread_values,
     reason_codes,
     row_of,
     text_hash,
@@ -138,20 +139,7 @@ class CommentQueries(SqlBase):
             await self._effects(conn, write.effects)
             stored = thread
             if write.new_thread:
-                await conn.execute(
-                    self._insert_ignore(
-                        threads,
-                        {
-                            "id": thread.id,
-                            "site": thread.site,
-                            "key": thread.key,
-                            "url": thread.url,
-                            "title": thread.title,
-                            "closed": thread.closed,
-                            "created_at": thread.created_at,
-                        },
-                    )
-                )
+                await conn.execute(self._insert_ignore(threads, new_thread_values(thread)))
                 where = and_(threads.c.site == thread.site, threads.c.key == thread.key)
                 row = (await conn.execute(select(threads).where(where))).mappings().one()
                 stored = thread_of_row(row)

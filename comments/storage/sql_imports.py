@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from comments.storage import ImportedThread
 from comments.storage.schema import comments, threads, users, votes
-from comments.storage.sql_base import SqlBase, reason_codes, text_hash, thread_of_row
+from comments.storage.sql_base import (
+    SqlBase,
+    new_thread_values,
+    reason_codes,
+    text_hash,
+    thread_of_row,
+)
 
 CHUNK = 500  # rows a statement: well under both engines' bound-parameter limits
 
@@ -38,20 +44,7 @@ class ImportQueries(SqlBase):
         thread = write.thread
         ids = [c.id for c in write.comments]
         await self._effects(conn, write.effects)
-        await conn.execute(
-            self._insert_ignore(
-                threads,
-                {
-                    "id": thread.id,
-                    "site": thread.site,
-                    "key": thread.key,
-                    "url": thread.url,
-                    "title": thread.title,
-                    "closed": thread.closed,
-                    "created_at": thread.created_at,
-                },
-            )
-        )
+        await conn.execute(self._insert_ignore(threads, new_thread_values(thread)))
         where = and_(threads.c.site == thread.site, threads.c.key == thread.key)
         stored = thread_of_row((await conn.execute(select(threads).where(where))).mappings().one())
         user_rows = [

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import ssl
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,7 +28,10 @@ from cryptography.x509.oid import NameOID
 from comments.service import Service, safe_transport
 from comments.service.webhooks import DISABLE_AFTER, WebhookFailed, send_item
 from comments.storage import DueOutbox, OutboxItem
+from tests.api.test_webhooks import hooked, wait_for
 from tests.harness import Harness
+
+__all__ = ["hooked"]  # the fixture, shared with tests/api/test_webhooks.py
 
 HOOKS = "/api/v1/sites/news/webhooks"
 PUBLIC_ADDRESS = "93.184.215.14"
@@ -154,24 +156,6 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> Dns:
 
     monkeypatch.setattr(safe_transport, "resolve", resolve)
     return state
-
-
-@pytest.fixture
-def hooked(database_url: str) -> Iterator[Harness]:
-    """The app on SQLite and PostgreSQL, allowed to send to loopback."""
-    with Harness.start(database_url, webhook_allow_private=True) as h:
-        yield h
-
-
-def wait_for(check: Callable[[], Any], seconds: float = 30.0) -> Any:
-    """Poll until `check` answers something true (the dispatcher works in the background)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError("nothing arrived in time")
 
 
 def add(h: Harness, admin: str, url: str) -> dict[str, Any]:
