@@ -18,6 +18,7 @@ from comments.importing.progress import Progress
 from comments.importing.records import ImportFailed
 from comments.service import Service
 from comments.service.effects import Consequences
+from comments.service.freshness import Freshness
 from comments.storage import Effects, RestoreRefused
 
 FORMAT = "comments-export"
@@ -90,4 +91,5 @@ async def restore_site(service: Service, site: str, path: Path, out: TextIO) -> 
     progress.finish()
     bump = Consequences(service.deps).site_changed(site)  # every cached page of the site
     await service.deps.storage.record(Effects(outbox=(bump,)))
+    await Freshness(service.deps).after([bump])  # at once; the outbox row retries it
     return counts

@@ -51,6 +51,7 @@ from comments.models import (
 )
 from comments.service import Service
 from comments.service.effects import Consequences
+from comments.service.freshness import Freshness
 from comments.storage import Effects, ImportedThread
 
 BATCH = 2000  # comments a transaction: whole threads, fewer round trips
@@ -235,6 +236,7 @@ class Importer:
         self._options = options
         self._out = out
         self._make = Consequences(service.deps)
+        self._fresh = Freshness(service.deps)
 
     def _user_id(self, author: SourceAuthor) -> str:
         who = author.key or author.name or "anonymous"
@@ -325,6 +327,8 @@ class Importer:
             added = [sum(1 for c in w.comments if c.id not in there) for w in batch]
         else:
             added = await self._deps.storage.import_threads(batch)
+            # The cached pages now, as every write does; the outbox rows retry it.
+            await self._fresh.after([item for w in batch for item in w.effects.outbox])
         for write, new in zip(batch, added, strict=True):
             summary.comments += new
             summary.existing += len(write.comments) - new
