@@ -28,7 +28,7 @@ from cryptography.x509.oid import NameOID
 from comments.service import Service, safe_transport
 from comments.service.webhooks import DISABLE_AFTER, WebhookFailed, send_item
 from comments.storage import DueOutbox, OutboxItem
-from tests.api.test_webhooks import hooked, wait_for
+from tests.api.test_webhooks import add, deliveries, hooked, wait_for
 from tests.harness import Harness
 
 __all__ = ["hooked"]  # the fixture, shared with tests/api/test_webhooks.py
@@ -156,22 +156,6 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> Dns:
 
     monkeypatch.setattr(safe_transport, "resolve", resolve)
     return state
-
-
-def add(h: Harness, admin: str, url: str) -> dict[str, Any]:
-    answer = h.client.post(
-        HOOKS, json={"url": url, "events": ["comment.created"]}, headers=h.auth(admin)
-    )
-    assert answer.status_code == 201, answer.text
-    data: dict[str, Any] = answer.json()
-    return data
-
-
-def deliveries(h: Harness, admin: str, hook_id: str) -> list[dict[str, Any]]:
-    answer = h.client.get(f"{HOOKS}/{hook_id}/deliveries", headers=h.auth(admin))
-    assert answer.status_code == 200, answer.text
-    rows: list[dict[str, Any]] = answer.json()["deliveries"]
-    return rows
 
 
 def send_a_test(h: Harness, admin: str, hook_id: str) -> None:
