@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import throwaway
 from comments.importing import disqus
+from comments.importing.converting import markdown_source
 from comments.importing.records import SourcePost
-from comments.importing.writer import markdown_of
 from comments.render import Renderer
 from tests.importing.make_disqus import write_large
 
@@ -93,7 +93,7 @@ def per_comment_cpu(path: Path, sample: int = 2000) -> tuple[float, float, str]:
                 break
     renderer = Renderer()
     started = time.perf_counter()
-    sources = [markdown_of(p) for p in posts]
+    sources = [markdown_source(p.body, p.body_format) for p in posts]
     convert = (time.perf_counter() - started) / len(posts) * 1e6
     started = time.perf_counter()
     for source in sources:

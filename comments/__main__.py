@@ -2,4 +2,5 @@
 
 from comments.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a worker process imports this as its main module
+    raise SystemExit(main())

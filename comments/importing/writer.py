@@ -17,11 +17,14 @@ converted to markdown first, so nothing from a source is trusted as HTML.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import marshal
 import sqlite3
 import tempfile
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,7 +32,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from comments.ids import derived_id
-from comments.importing.html_text import markdown_from_html
+from comments.importing.converting import Converted, Converter
 from comments.importing.progress import Progress
 from comments.importing.records import (
     ImportFailed,
@@ -55,6 +58,7 @@ from comments.service.freshness import Freshness
 from comments.storage import Effects, ImportedThread
 
 BATCH = 2000  # comments a transaction: whole threads, fewer round trips
+STAGE_CHUNK = 1000  # posts converted and staged together
 FUTURE_SLACK = timedelta(days=1)  # clocks differ; a day ahead is a date in the future
 SCREENED: dict[str, Status] = {"allow": "approved", "hold": "pending", "reject": "rejected"}
 STATUS: dict[str, Status] = {
@@ -108,19 +112,16 @@ class Summary:
         return said
 
 
+Staged = tuple[SourcePost, str, str]  # the post, its markdown, its HTML
+
+
 class _Skip(Exception):
     """This thread is not imported; the message says why, naming the line."""
 
 
-def markdown_of(post: SourcePost) -> str:
-    """The body as markdown source: HTML is converted (scripts and styles dropped)."""
-    if post.body_format == "html":
-        return markdown_from_html(post.body)
-    return post.body.strip()
-
-
 class Stage:
-    """The records of one file, in a temporary SQLite database."""
+    """The records of one file, in a temporary SQLite database, each post with its body
+    already converted (markdown) and rendered (HTML)."""
 
     def __init__(self, directory: Path) -> None:
         self._db = sqlite3.connect(directory / "stage.db")
@@ -128,14 +129,16 @@ class Stage:
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE threads (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
         self._db.execute(
-            "CREATE TABLE posts (id TEXT PRIMARY KEY, thread TEXT NOT NULL, data TEXT NOT NULL)"
+            "CREATE TABLE posts (id TEXT PRIMARY KEY, thread TEXT NOT NULL, data BLOB NOT NULL)"
         )
         self._db.execute("CREATE INDEX posts_thread ON posts (thread)")
         self.duplicates = 0
 
-    def fill(self, records: Iterable[Record], progress: Progress) -> int:
-        """Stage every record; answers how many posts."""
-        posts: list[tuple[str, str, str]] = []
+    def fill(self, records: Iterable[Record], progress: Progress, converter: Converter) -> int:
+        """Stage every record; answers how many posts. Bodies are converted a chunk at a
+        time, a few chunks behind the reading, so a worker converts while this reads."""
+        chunk: list[SourcePost] = []
+        pending: deque[tuple[list[SourcePost], Future[list[Converted]]]] = deque()
         count = 0
         for record in records:
             if isinstance(record, SourceThread):
@@ -146,21 +149,36 @@ class Stage:
                     "INSERT OR REPLACE INTO threads VALUES (?, ?)", (record.source_id, data)
                 )
                 continue
-            posts.append((record.source_id, record.thread_source_id, _post_json(record)))
+            chunk.append(record)
             count += 1
-            if len(posts) >= 1000:
-                self._posts(posts)
-                progress.update(len(posts))
-                posts = []
-        self._posts(posts)
-        progress.update(len(posts))
+            if len(chunk) >= STAGE_CHUNK:
+                pending.append((chunk, converter.submit(_bodies(chunk))))
+                chunk = []
+                while len(pending) > 2:
+                    self._posts(converter, *pending.popleft(), progress)
+        if chunk:
+            pending.append((chunk, converter.submit(_bodies(chunk))))
+        while pending:
+            self._posts(converter, *pending.popleft(), progress)
         self._db.commit()
         return count
 
-    def _posts(self, rows: list[tuple[str, str, str]]) -> None:
+    def _posts(
+        self,
+        converter: Converter,
+        posts: list[SourcePost],
+        pending: Future[list[Converted]],
+        progress: Progress,
+    ) -> None:
+        converted = converter.result(_bodies(posts), pending)
+        rows = [
+            (post.source_id, post.thread_source_id, _packed(post, source, html))
+            for post, (source, html) in zip(posts, converted, strict=True)
+        ]
         before = self._db.total_changes
         self._db.executemany("INSERT OR IGNORE INTO posts VALUES (?, ?, ?)", rows)
         self.duplicates += len(rows) - (self._db.total_changes - before)
+        progress.update(len(rows))
 
     def thread_ids(self) -> list[str]:
         """Every thread some post names, the file's own first."""
@@ -174,53 +192,52 @@ class Stage:
         sid, url, title, key, closed = json.loads(row[0])
         return SourceThread(source_id=sid, url=url, title=title, key=key, closed=bool(closed))
 
-    def posts(self, thread: str) -> Iterator[SourcePost]:
+    def posts(self, thread: str) -> Iterator[Staged]:
         for (data,) in self._db.execute(
             "SELECT data FROM posts WHERE thread = ? ORDER BY id", (thread,)
         ):
-            yield _post_of(json.loads(data))
+            yield _unpacked(data)
 
     def close(self) -> None:
         self._db.close()
 
 
-def _post_json(post: SourcePost) -> str:
+def _bodies(posts: list[SourcePost]) -> list[tuple[str, str]]:
+    return [(post.body, post.body_format) for post in posts]
+
+
+def _packed(post: SourcePost, source: str, html: str) -> bytes:
+    """A staged post: a flat tuple in marshal's format (the fastest to write and read
+    back). The source's own body is not kept: its markdown and HTML are."""
     a = post.author
-    return json.dumps(
-        {
-            "i": post.source_id,
-            "t": post.thread_source_id,
-            "a": [a.key, a.name, a.avatar_url, a.url],
-            "c": post.created_at.isoformat(),
-            "b": post.body,
-            "f": post.body_format,
-            "p": post.parent_source_id,
-            "s": post.state,
-            "l": post.likes,
-            "v": post.votes,
-            "n": post.pinned,
-            "ln": post.line,
-        },
-        ensure_ascii=False,
-    )
+    row = (
+        post.source_id, post.thread_source_id, a.key, a.name, a.avatar_url, a.url, a.email,
+        post.created_at.isoformat(), post.body_format, post.parent_source_id, post.state,
+        post.likes, post.votes, post.pinned, post.line, source, html,
+    )  # fmt: skip
+    return marshal.dumps(row)
 
 
-def _post_of(data: dict[str, Any]) -> SourcePost:
-    key, name, avatar, url = data["a"]
-    return SourcePost(
-        source_id=data["i"],
-        thread_source_id=data["t"],
-        author=SourceAuthor(key=key, name=name, avatar_url=avatar, url=url),
-        created_at=datetime.fromisoformat(data["c"]),
-        body=data["b"],
-        body_format=data["f"],
-        parent_source_id=data["p"],
-        state=data["s"],
-        likes=data["l"],
-        votes={str(k): int(v) for k, v in data["v"].items()},
-        pinned=data["n"],
-        line=data["ln"],
+def _unpacked(data: bytes) -> Staged:
+    (
+        source_id, thread, key, name, avatar, url, email, created, body_format, parent, state,
+        likes, votes, pinned, line, source, html,
+    ) = marshal.loads(data)  # noqa: S302 (our own temporary file, written just before)  # fmt: skip
+    post = SourcePost(
+        source_id=source_id,
+        thread_source_id=thread,
+        author=SourceAuthor(key=key, name=name, email=email, avatar_url=avatar, url=url),
+        created_at=datetime.fromisoformat(created),
+        body="",
+        body_format=body_format,
+        parent_source_id=parent,
+        state=state,
+        likes=likes,
+        votes=votes,
+        pinned=pinned,
+        line=line,
     )
+    return post, source, html
 
 
 def _where(post: SourcePost) -> str:
@@ -265,7 +282,11 @@ class Importer:
             stage = Stage(Path(directory))
             try:
                 reading = Progress("reading", self._out, unit="comments")
-                total = stage.fill(records, reading)
+                converter = Converter(self._deps.renderer)
+                try:
+                    total = stage.fill(records, reading, converter)
+                finally:
+                    converter.close()
                 reading.finish()
                 if stage.duplicates:
                     summary.skipped["the same comment id twice in the file"] += stage.duplicates
@@ -277,6 +298,9 @@ class Importer:
                 )
                 seen_users: set[str] = set()
                 batch: list[ImportedThread] = []
+                # One batch is written while the next is built: the database's work
+                # overlaps ours. The pause after each thread lets the write move on.
+                writing_batch: asyncio.Task[None] | None = None
                 for thread_id in stage.thread_ids():
                     posts = list(stage.posts(thread_id))
                     write = await self._thread(
@@ -286,9 +310,14 @@ class Importer:
                         batch.append(write)
                         seen_users.update(u.id for u in write.users)
                     if sum(len(w.comments) for w in batch) >= BATCH:
-                        await self._write(batch, summary)
+                        if writing_batch is not None:
+                            await writing_batch
+                        writing_batch = asyncio.create_task(self._write(batch, summary))
                         batch = []
                     writing.update(len(posts))
+                    await asyncio.sleep(0)
+                if writing_batch is not None:
+                    await writing_batch
                 await self._write(batch, summary)
                 writing.finish()
             finally:
@@ -301,7 +330,7 @@ class Importer:
         origins: Iterable[str],
         source: SourceThread | None,
         source_id: str,
-        posts: list[SourcePost],
+        posts: list[Staged],
         summary: Summary,
     ) -> ImportedThread | None:
         """The thread checked and built, or None (skipped, with its reason counted)."""
@@ -359,7 +388,7 @@ class Importer:
         return replace(write, comments=tuple(screened))
 
     def _build(
-        self, origins: set[str], source: SourceThread, posts: list[SourcePost], summary: Summary
+        self, origins: set[str], source: SourceThread, staged: list[Staged], summary: Summary
     ) -> ImportedThread:
         deps = self._deps
         site = self._options.site
@@ -374,6 +403,8 @@ class Importer:
         if not key or len(key) > MAX_THREAD_KEY:
             raise _Skip(f"its key must be 1 to {MAX_THREAD_KEY} characters")
         now = deps.clock()
+        posts = [post for post, _, _ in staged]
+        converted = {post.source_id: (source, html) for post, source, html in staged}
         by_id = {p.source_id: p for p in posts}
         for post in posts:
             if post.created_at > now + FUTURE_SLACK:
@@ -412,7 +443,7 @@ class Importer:
         votes: list[tuple[str, str, int]] = []
         orphans = 0
         for post in sorted(posts, key=lambda p: (p.created_at, p.source_id)):
-            body = markdown_of(post)
+            body, html = converted[post.source_id]
             if len(body) > MAX_BODY:
                 raise _Skip(
                     f"{_where(post)}: a comment of {len(body):,} characters "
@@ -429,6 +460,7 @@ class Importer:
                     name=(post.author.name or "Anonymous")[:MAX_NAME],
                     avatar_url=_avatar(post.author.avatar_url),
                     created_at=post.created_at,
+                    email=post.author.email,  # kept to link a verified account later, if asked
                 ),
             )
             parent = post.parent_source_id
@@ -462,7 +494,7 @@ class Importer:
                     depth=depth[post.source_id],
                     author_id=author,
                     body=body,
-                    html=deps.renderer.render(body) if body else "",
+                    html=html if body else "",
                     status=status,
                     reasons=(),
                     score=score,

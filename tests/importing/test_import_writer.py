@@ -202,3 +202,50 @@ def test_moderate_holds_what_the_sites_filters_would_hold(site: Harness) -> None
     ).json()["items"]
     [held] = queue
     assert "пиздец" in held["comment"]["body"] and held["reasons"]
+
+
+def test_a_large_file_is_converted_in_a_worker_into_the_same_comments(
+    site: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past a few thousand posts the bodies are converted and rendered in a second process
+    while the file is read; readers get the same comments, sanitised the same way."""
+    from comments.importing import converting, writer
+
+    monkeypatch.setattr(converting, "PARALLEL_AFTER", 0)
+    monkeypatch.setattr(writer, "STAGE_CHUNK", 2)  # several chunks through the worker
+    seen: list[bool] = []
+    submit = converting.Converter.submit
+
+    def watched(self: converting.Converter, bodies: Any) -> Any:
+        pending = submit(self, bodies)
+        seen.append(self.parallel)
+        return pending
+
+    monkeypatch.setattr(converting.Converter, "submit", watched)
+    summary = run(site, sample())
+    assert seen and all(seen), "the bodies were converted in this process"
+    assert (summary.threads, summary.comments) == (2, 8)
+    top = site.thread("union")["comments"]
+    assert [c["html"] for c in top] == ["<p>Comment <strong>1</strong></p>"]
+    node = top[0]
+    while node["replies"]:
+        node = node["replies"][0]
+        assert "script" not in node["html"] and node["html"].startswith("<p>")
+
+
+def test_an_authors_address_is_kept_for_linking_but_never_shown(site: Harness) -> None:
+    from comments.storage.schema import users
+
+    ann = SourceAuthor(key="ann", name="Ann", email="Ann.Smith@example.org")
+    run(site, [SourceThread("t1", f"{ORIGIN}/world/union", "The union", key="union"),
+               post("1", author=ann)])  # fmt: skip
+
+    async def stored(s: Service) -> str | None:
+        async with s.deps.storage._engine.connect() as conn:  # type: ignore[attr-defined]
+            where = users.c.id == "import:disqus:ann"
+            return (await conn.execute(select(users.c.email).where(where))).scalar_one()
+
+    assert site.run(stored) == "Ann.Smith@example.org"
+    page = site.thread("union")
+    assert page["comments"][0]["author"]["name"] == "Ann"
+    assert "Ann.Smith" not in str(page)
