@@ -4,17 +4,29 @@ For each write path: instance B serves the thread's page (anonymously and logged
 the write, the write happens on instance A, and then (see `tests/cache/across.py`) an
 anonymous reader on A sees it at once, an anonymous reader on B within a second, and the
 writer on their very next read on B. A visible ban is not here: it changes no page (the
-banned reader's comments stay, their sessions end). Imports come with issue #14.
+banned reader's comments stay, their sessions end). An import is its own process, so no
+instance took it: both serve and cache the page (anonymously and to a logged-in reader),
+the command line imports a Disqus export into the thread, and then the logged-in reader
+sees the imported comments and the higher count at once on A (so the import bumped the
+page version itself) and on their next read on B, anonymous readers on B within a second.
 """
 
 from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from tests.cache.across import (
     OPEN,
     PREMODERATED,
+    STALENESS,
     TUNED,
+    UNCACHED_LIMIT,
     Looker,
     Page,
     Two,
@@ -23,7 +35,11 @@ from tests.cache.across import (
     ids,
     own,
     read,
+    walk,
+    within,
 )
+from tests.importing.make_disqus import Author, document, post_element, thread_element
+from tests.security.streaming import ORIGIN
 
 
 def test_a_post_reaches_every_reader(two: Two) -> None:
@@ -450,6 +466,106 @@ def test_a_site_setting_that_hides_comments_reaches_every_reader(two: Two) -> No
     )
 
 
-@pytest.mark.skip(reason="imports are not built yet (issue #14); their test belongs with them")
-def test_an_import_reaches_every_reader() -> None:
-    raise AssertionError("imports: issue #14")
+def disqus_export(thread: str, texts: tuple[str, str]) -> str:
+    """A Disqus export of one article on the open site, keyed `thread`: a comment on it and
+    a reply to that comment, with these texts."""
+    article, first, reply = (str(secrets.randbelow(10**9)) for _ in range(3))
+    author = Author("Imported reader", "imported@example.org", "imported_reader")
+    return document(
+        thread_element(article, identifier=thread, link=f"{ORIGIN}/{thread}", title="Imported"),
+        post_element(first, thread=article, message=f"<p>{texts[0]}</p>", author=author),
+        post_element(
+            reply,
+            thread=article,
+            message=f"<p>{texts[1]}</p>",
+            author=author,
+            created="2013-01-11T11:00:00Z",
+            parent=first,
+        ),
+    )
+
+
+def import_disqus(two: Two, path: Path) -> subprocess.CompletedProcess[str]:
+    """`comments import disqus` run as a process of its own, on the instances' database
+    and Redis, as a publisher would run it beside the servers."""
+    settings = two.pair.settings
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMMENTS_")} | {
+        "COMMENTS_DATABASE_URL": settings.database_url,
+        "COMMENTS_PUBLIC_URL": settings.public_url,
+    }
+    if settings.redis_url is not None:
+        env["COMMENTS_REDIS_URL"] = settings.redis_url
+    if settings.secret_key is not None:
+        env["COMMENTS_SECRET_KEY"] = settings.secret_key.get_secret_value()
+    return subprocess.run(
+        [sys.executable, "-m", "comments", "import", "disqus", str(path), "--site", OPEN],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_an_import_reaches_every_reader(two: Two, tmp_path: Path) -> None:
+    thread = two.thread("import")
+    _, reader = two.reader()
+    native = two.post(reader, thread)["id"]  # the thread exists and has a page to cache
+    texts = (f"Imported comment {secrets.token_hex(4)}", f"Imported reply {secrets.token_hex(4)}")
+    path = tmp_path / "disqus.xml"
+    path.write_text(disqus_export(thread, texts), encoding="utf-8")
+
+    def shows_texts(page: Page) -> bool:
+        return all(any(text in c["html"] for c in walk(page["comments"])) for text in texts)
+
+    readers = [
+        ("anonymous on B", two.b, None),
+        ("anonymous on A", two.a, None),
+        ("a logged-in reader on B", two.b, reader),
+        ("a logged-in reader on A", two.a, reader),
+    ]
+    for label, instance, token in readers:
+        page = read(instance, thread, token)
+        assert page.status == 200, f"{label} before the import: {page.json}"
+        assert native in ids(page.json) and page.json["thread"]["count"] == 1, page.json
+        if shows_texts(page.json):
+            pytest.fail(f"test set-up: {label} already shows the import before it happens")
+
+    done = import_disqus(two, path)
+    # The logged-in reader on A reads first, at once: their read asks Redis for the thread's
+    # version, so it shows that the import bumped it itself (the outbox rows it left would
+    # have the instances bump it too, but only at their next poll, seconds later). That read
+    # refreshes A for everyone, not B: B's anonymous readers still wait on the announcement.
+    first = read(two.a, thread, reader)
+    assert done.returncode == 0, f"the import failed: {done.stdout}{done.stderr}"
+    assert "imported: 1 threads, 2 comments" in done.stdout, done.stdout
+
+    # A page size nobody has read is computed from the database now: the imported ids.
+    truth = read(two.a, thread, limit=UNCACHED_LIMIT)
+    imported = [i for i in ids(truth.json) if i != native] if truth.status == 200 else []
+    if not (shows_texts(truth.json) and len(imported) == 2):
+        pytest.fail(
+            "the import does not show even in a page nobody had cached (so it did not change "
+            f"the page; not a stale cache): {truth.json}"
+        )
+
+    def seen(page: Page) -> bool:
+        return (
+            {native, *imported} <= set(ids(page))
+            and shows_texts(page)
+            and page["thread"]["count"] == 3
+        )
+
+    stale: list[str] = []
+    if not (first.status == 200 and seen(first.json)):
+        stale.append("a logged-in reader on A at once (the import bumped no version)")
+    if not within(STALENESS, lambda: seen(read(two.b, thread).json)):
+        stale.append(f"anonymous reads on B for {STALENESS:.0f} s")
+    if not seen(read(two.a, thread).json):
+        stale.append("an anonymous read on A")
+    if not seen(read(two.b, thread, reader).json):
+        stale.append("a logged-in reader's next read on B")
+    assert not stale, (
+        f"stale after the import (a page computed now shows its comments {imported}): "
+        + "; ".join(stale)
+    )
