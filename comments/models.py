@@ -69,6 +69,11 @@ class SitePolicy(BaseModel):
     login_providers: tuple[ProviderName, ...] = Field(
         (), max_length=50, description="Login providers offered on this site (empty: all enabled)"
     )
+    link_imported_authors: bool = Field(
+        False,
+        description="A reader who logs in with a verified e-mail address takes over the "
+        "comments imported under that address",
+    )
     profanity_list: bool = Field(
         True, description="Match the built-in word lists (by language, below)"
     )

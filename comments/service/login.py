@@ -29,11 +29,14 @@ from urllib.parse import urlsplit
 from comments.errors import BadRequest, NotFound, Unavailable
 from comments.login import AuthorizeRequest, Identity, LoginRefused, Provider, pkce_challenge
 from comments.login.dev import DevProvider
+from comments.login.github import GitHubProvider
+from comments.login.oidc import OidcProvider
 from comments.mail_address import plain_address
 from comments.models import MAX_NAME, Site, User
 from comments.service import validation
 from comments.service.context import Deps
 from comments.service.limits import RateLimits
+from comments.service.linking import Linking
 from comments.service.sessions import Sessions
 from comments.service.sites import Sites
 
@@ -83,6 +86,15 @@ def safe_avatar(url: str | None) -> str | None:
     return url if parts.scheme == "https" and parts.hostname else None
 
 
+def verified_email(provider: Provider, identity: Identity) -> str | None:
+    """The identity's address when its provider vouches that it is the reader's: OpenID
+    Connect passes one only with `email_verified` true, and GitHub makes only a verified
+    address public. Others (the dev login) vouch for none."""
+    if isinstance(provider, OidcProvider | GitHubProvider):
+        return identity.email
+    return None
+
+
 class Logins:
     """Starts and finishes logins for any provider."""
 
@@ -91,6 +103,7 @@ class Logins:
         self._sites = sites
         self._sessions = sessions
         self._limits = limits
+        self._linking = Linking(deps)
 
     def provider(self, provider_id: str) -> Provider:
         """The enabled provider, or 404."""
@@ -252,6 +265,9 @@ class Logins:
             )
         )
         purpose = record.get("purpose", "widget")
+        if purpose != "dashboard" and record["site"]:
+            site = await self._sites.get(record["site"])
+            await self._linking.after_login(site, user, verified_email(provider, identity))
         if purpose == "dashboard":
             token = await self._sessions.issue(user.id, None, kind="dashboard")
         else:

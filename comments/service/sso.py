@@ -7,6 +7,9 @@ apart, so a leaked token is short-lived; an expired one is refused with 401 and
 `fields: {"token": "expired"}`, so the widget asks the publisher for a fresh one. A
 `name` over the limit is refused (422), not cut. Exchanges are rate-limited per address
 and per site.
+
+An `email` with `email_verified: true` is one the publisher vouches for: on a site that
+links imported authors, it takes over their comments (comments/service/linking.py).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from comments.mail_address import plain_address
 from comments.models import MAX_NAME, User
 from comments.service.context import Deps
 from comments.service.limits import RateLimits
+from comments.service.linking import Linking
 from comments.service.login import safe_avatar
 from comments.service.sessions import Sessions
 from comments.service.sites import Sites
@@ -59,6 +63,7 @@ class SingleSignOn:
         self._sites = sites
         self._sessions = sessions
         self._limits = limits
+        self._linking = Linking(deps)
 
     async def login(
         self, site_name: str, token: str, *, address: str | None = None
@@ -113,4 +118,7 @@ class SingleSignOn:
                 created_at=self._deps.clock(),
             )
         )
+        # The publisher vouches for the address only by saying so: `email_verified: true`.
+        if claims.get("email_verified") is True and isinstance(email, str):
+            await self._linking.after_login(site, user, email)
         return await self._sessions.issue(user.id, site.name), user

@@ -9,7 +9,7 @@ record that must commit with it or not at all.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -690,6 +690,34 @@ class ImportStore(Protocol):
         """Which of these comment ids are stored already (a dry run's count)."""
 
 
+@dataclass(frozen=True)
+class LinkedAuthors:
+    """What linking a reader to the imported authors of their address moved on one site:
+    the imported users' ids, the threads whose comments changed hands, the counts."""
+
+    imported_ids: tuple[str, ...] = ()
+    thread_ids: tuple[str, ...] = ()
+    comments: int = 0
+    votes: int = 0
+
+
+class LinkingStore(Protocol):
+    """Imported authors handed over to the real account of their e-mail address."""
+
+    async def link_imported_authors(
+        self,
+        site: str,
+        user_id: str,
+        email: str,
+        effects: Callable[[LinkedAuthors], Effects],
+    ) -> LinkedAuthors:
+        """Give `user_id` the site's comments, and votes on its comments, of every imported
+        user (`import:` ids only) whose stored address is `email` (case aside), with the
+        effects made from what moved, in one transaction; nothing at all is written when
+        nothing moves (a second login). A vote `user_id` already has on a comment, or would
+        cast on its own, stays with the imported user."""
+
+
 class RestoreRefused(Exception):
     """A restore that cannot go in whole: the site has threads, or a row clashes."""
 
@@ -762,6 +790,7 @@ class Storage(
     WebhookStore,
     NoticeStore,
     ImportStore,
+    LinkingStore,
     ExportStore,
     Protocol,
 ):

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.expression import false as sa_false
@@ -77,6 +78,8 @@ users = Table(
     Column("created_at", TS, nullable=False),
     Column("language", String(8), nullable=True),
 )
+# Imported authors are found by address when a site links them to real accounts.
+Index("ix_users_lower_email", func.lower(users.c.email))
 
 roles = Table(
     "roles",

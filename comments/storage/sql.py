@@ -16,6 +16,7 @@ from comments.storage.sql_base import make_engine
 from comments.storage.sql_comments import CommentQueries
 from comments.storage.sql_exports import ExportQueries
 from comments.storage.sql_imports import ImportQueries
+from comments.storage.sql_linking import LinkingQueries
 from comments.storage.sql_moderation import ModerationQueries
 from comments.storage.sql_notices import NoticeQueries
 from comments.storage.sql_outbox import OutboxQueries
@@ -34,6 +35,7 @@ class SqlStorage(
     WebhookQueries,
     NoticeQueries,
     ImportQueries,
+    LinkingQueries,
     ExportQueries,
 ):
     """The one storage implementation, for both database engines."""

@@ -179,6 +179,10 @@ export const POLICY_FIELDS = Object.freeze({
     group: "login", label: "Login providers offered", kind: "lines", maxItems: 50, maxLength: 20,
     help: "One provider id a line (github, google, …). Empty: every enabled provider.",
   },
+  link_imported_authors: {
+    group: "login", label: "Give imported comments to the reader of their address", kind: "bool",
+    help: "A reader who logs in with a verified e-mail address takes over the comments imported under it, on this site only.",
+  },
   cdn_seconds: {
     group: "other", label: "Seconds a CDN may answer anonymous reads", kind: "int", min: 0, max: 60, unit: "seconds",
     help: "Anonymous readers behind it may see a new comment that much later. 0: no shared caching.",
