@@ -22,11 +22,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+_PAIRS = tuple(a + b for a in _ALPHABET for b in _ALPHABET)  # ten bits at a time
+
+
 def _encode(value: int, length: int) -> str:
+    """The low `length` × 5 bits of `value`, most significant first (even lengths only:
+    every id part is 10 or 16 characters; an import makes one per comment)."""
     chars = []
-    for _ in range(length):
-        chars.append(_ALPHABET[value & 31])
-        value >>= 5
+    for _ in range(length // 2):
+        chars.append(_PAIRS[value & 1023])
+        value >>= 10
     return "".join(reversed(chars))
 
 

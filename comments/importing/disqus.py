@@ -162,7 +162,7 @@ def _thread(elem: Any) -> SourceThread:
     identifier = fields.get(NS + "id")
     key = _text(identifier).strip()
     if key:
-        _check_id(key, "<thread><id>", _line(identifier))
+        _check_id(key, "<thread><id>", identifier)
     link = fields.get(NS + "link")
     url = _text(link).strip()
     if len(url) > MAX_URL:
@@ -192,14 +192,14 @@ def _post(elem: Any) -> SourcePost:
         thread_source_id=_check_id(
             thread.get(DSQ_ID) if thread is not None else None,
             "<post><thread dsq:id>",
-            _line(thread) if thread is not None else line,
+            thread if thread is not None else line,
         ),
         author=_author(fields.get(NS + "author")),
         created_at=_date(fields.get(NS + "createdAt"), line),
         body=_text(fields.get(NS + "message")),
         body_format="html",
         parent_source_id=(
-            _check_id(parent_id, "<parent dsq:id>", _line(parent)) if parent_id else None
+            _check_id(parent_id, "<parent dsq:id>", parent) if parent_id else None
         ),
         state=state,
         line=line,
@@ -217,7 +217,7 @@ def _author(elem: Any) -> SourceAuthor:
     if _flag(fields.get(NS + "isAnonymous")):
         key = ""
     elif key:
-        _check_id(key, "<author><username>", _line(username))
+        _check_id(key, "<author><username>", username)
     else:
         key = name
     return SourceAuthor(
@@ -239,12 +239,15 @@ def _date(elem: Any, line: int) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _check_id(value: str | None, what: str, line: int) -> str:
+def _check_id(value: str | None, what: str, where: Any) -> str:
+    """The id, or ImportFailed naming the line of `where` (a line, or the element: its
+    line is found only for the message)."""
+    if value and len(value) <= MAX_SOURCE_ID:
+        return value
+    line = where if isinstance(where, int) else _line(where)
     if not value:
         raise ImportFailed(f"line {line}: {what} is missing")
-    if len(value) > MAX_SOURCE_ID:
-        raise ImportFailed(f"line {line}: {what} is {len(value)} characters, over {MAX_SOURCE_ID}")
-    return value
+    raise ImportFailed(f"line {line}: {what} is {len(value)} characters, over {MAX_SOURCE_ID}")
 
 
 def _children(elem: Any) -> dict[str, Any]:

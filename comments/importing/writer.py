@@ -453,16 +453,14 @@ class Importer:
             if not body and status != "deleted":
                 status = "deleted"
             author = self._user_id(post.author)
-            users.setdefault(
-                author,
-                User(
+            if author not in users:
+                users[author] = User(
                     id=author,
                     name=(post.author.name or "Anonymous")[:MAX_NAME],
                     avatar_url=_avatar(post.author.avatar_url),
                     created_at=post.created_at,
                     email=post.author.email,  # kept to link a verified account later, if asked
-                ),
-            )
+                )
             parent = post.parent_source_id
             parent_id = ids.get(parent) if parent else None
             if parent and parent_id is None:

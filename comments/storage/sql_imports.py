@@ -66,7 +66,9 @@ class ImportQueries(SqlBase):
                 _comment_row(
                     c,
                     stored[write.thread.key],
-                    json.dumps(list(c.reasons)) if postgres else list(c.reasons),
+                    (json.dumps(list(c.reasons)) if c.reasons else "[]")
+                    if postgres
+                    else list(c.reasons),
                 )
                 for write in writes
                 for c in write.comments
