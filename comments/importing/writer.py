@@ -296,34 +296,49 @@ class Importer:
                     total=total,
                     unit="comments",
                 )
-                seen_users: set[str] = set()
-                batch: list[ImportedThread] = []
-                # One batch is written while the next is built: the database's work
-                # overlaps ours. The pause after each thread lets the write move on.
-                writing_batch: asyncio.Task[None] | None = None
-                for thread_id in stage.thread_ids():
-                    posts = list(stage.posts(thread_id))
-                    write = await self._thread(
-                        site.origins, stage.thread(thread_id), thread_id, posts, summary
-                    )
-                    if write is not None:
-                        batch.append(write)
-                        seen_users.update(u.id for u in write.users)
-                    if sum(len(w.comments) for w in batch) >= BATCH:
-                        if writing_batch is not None:
-                            await writing_batch
-                        writing_batch = asyncio.create_task(self._write(batch, summary))
-                        batch = []
-                    writing.update(len(posts))
-                    await asyncio.sleep(0)
-                if writing_batch is not None:
-                    await writing_batch
-                await self._write(batch, summary)
+                seen_users = await self._write_all(stage, site.origins, summary, writing)
                 writing.finish()
             finally:
                 stage.close()
         summary.users = len(seen_users)
         return summary
+
+    async def _write_all(
+        self, stage: Stage, origins: Iterable[str], summary: Summary, writing: Progress
+    ) -> set[str]:
+        """Build and write every staged thread; answers the authors' ids.
+
+        Batches are written while the next is built (on PostgreSQL, two at once): the
+        database's work overlaps ours. The pause after each thread lets the writes move
+        on. Should one fail, the others end (each commits or rolls back whole) before
+        the failure is raised."""
+        seen_users: set[str] = set()
+        batch: list[ImportedThread] = []
+        writers = self._deps.storage.import_writers
+        under_way: deque[asyncio.Task[None]] = deque()
+        try:
+            for thread_id in stage.thread_ids():
+                posts = list(stage.posts(thread_id))
+                write = await self._thread(
+                    origins, stage.thread(thread_id), thread_id, posts, summary
+                )
+                if write is not None:
+                    batch.append(write)
+                    seen_users.update(u.id for u in write.users)
+                if sum(len(w.comments) for w in batch) >= BATCH:
+                    while len(under_way) >= writers:
+                        await under_way.popleft()
+                    under_way.append(asyncio.create_task(self._write(batch, summary)))
+                    batch = []
+                writing.update(len(posts))
+                await asyncio.sleep(0)
+            under_way.append(asyncio.create_task(self._write(batch, summary)))
+        finally:
+            done = await asyncio.gather(*under_way, return_exceptions=True)
+        for outcome in done:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return seen_users
 
     async def _thread(
         self,

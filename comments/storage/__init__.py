@@ -682,6 +682,11 @@ class ImportedThread:
 class ImportStore(Protocol):
     """Imported threads."""
 
+    @property
+    def import_writers(self) -> int:
+        """How many batches may be written at once: more than one only where the engine
+        runs concurrent transactions (PostgreSQL), each batch's rows in a fixed order."""
+
     async def import_threads(self, writes: list[ImportedThread]) -> list[int]:
         """Write the threads in one transaction (each whole); answers each one's count of
         comments that were new."""

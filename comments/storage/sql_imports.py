@@ -46,6 +46,12 @@ def _comment_row(c: Comment, thread_id: str, reasons: Any) -> tuple[object, ...]
 class ImportQueries(SqlBase):
     """The import aggregate."""
 
+    @property
+    def import_writers(self) -> int:
+        # Two: while one batch's rows are checked and indexed by the server, the next
+        # is sent. SQLite writes one transaction at a time.
+        return 2 if self._dialect == "postgresql" else 1
+
     async def import_threads(self, writes: list[ImportedThread]) -> list[int]:
         """Write the threads in one transaction (each whole); answers each one's count of
         comments that were new."""
@@ -61,7 +67,8 @@ class ImportQueries(SqlBase):
             for write in writes:
                 for u in write.users:
                     people.setdefault(u.id, (u.id, u.name, u.avatar_url, u.email, u.created_at))
-            await self._bulk(conn, users, USER_COLUMNS, list(people.values()))
+            # By id: two batches at once then take new users' keys in one order.
+            await self._bulk(conn, users, USER_COLUMNS, [people[k] for k in sorted(people)])
             rows = [
                 _comment_row(
                     c,

@@ -249,3 +249,58 @@ def test_an_authors_address_is_kept_for_linking_but_never_shown(site: Harness) -
     page = site.thread("union")
     assert page["comments"][0]["author"]["name"] == "Ann"
     assert "Ann.Smith" not in str(page)
+
+
+def many_threads(count: int) -> list[Record]:
+    records: list[Record] = []
+    for n in range(count):
+        records.append(SourceThread(f"t{n}", f"{ORIGIN}/story/{n}", f"Story {n}", key=f"s{n}"))
+        records += [
+            post(str(10 * n + 1), thread=f"t{n}"),
+            post(str(10 * n + 2), thread=f"t{n}", parent=str(10 * n + 1)),
+        ]
+    return records
+
+
+def test_batches_written_at_once_import_every_thread_whole(
+    site: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many small batches, two under way at a time on PostgreSQL: every thread arrives."""
+    from comments.importing import writer
+
+    monkeypatch.setattr(writer, "BATCH", 2)  # a batch a thread
+    summary = run(site, many_threads(12))
+    assert (summary.threads, summary.comments, summary.users) == (12, 24, 24)
+    for n in range(12):
+        [top] = site.thread(f"s{n}")["comments"]
+        assert top["id"] and len(top["replies"]) == 1
+    assert run(site, many_threads(12)).comments == 0  # and again adds nothing
+
+
+def test_a_failed_batch_stops_the_import_leaving_whole_threads_and_a_rerun_resumes(
+    site: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from comments.importing import writer
+
+    monkeypatch.setattr(writer, "BATCH", 2)
+    storage = site.service.deps.storage
+    real = storage.import_threads
+    calls = 0
+
+    async def failing(writes: Any) -> list[int]:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("the database went away")
+        return await real(writes)
+
+    monkeypatch.setattr(storage, "import_threads", failing)
+    with pytest.raises(RuntimeError, match="went away"):
+        run(site, many_threads(6))
+    pages = [site.thread(f"s{n}")["comments"] for n in range(6)]
+    assert [len(p) for p in pages[:3]] == [1, 1, 0]  # the failed batch's thread is not there
+    assert all(len(p[0]["replies"]) == 1 for p in pages if p)  # what is there is whole
+    written = sum(1 for p in pages if p)
+    monkeypatch.setattr(storage, "import_threads", real)
+    again = run(site, many_threads(6))  # running again resumes
+    assert (again.comments, again.existing) == (12 - 2 * written, 2 * written)
