@@ -24,6 +24,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,19 +47,49 @@ def comments_cli() -> list[str]:
     return [sys.executable, "-m", "comments"]
 
 
-def run_cli(env: dict[str, str], *args: str) -> tuple[float, int, str]:
-    """Run a `comments` command; answers seconds, peak RSS in KB, and its stderr."""
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and its descendants (the import's worker), in KB."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        total += int(found.group(1)) if found else 0
+        todo += [int(c) for c in children.split()]
+    return total
+
+
+def run_cli(env: dict[str, str], *args: str) -> tuple[float, int, int, str]:
+    """Run a `comments` command; answers seconds, peak RSS of the process in KB (from the
+    kernel), peak RSS of it and its worker together in KB (sampled), and its output."""
     started = time.perf_counter()
     child = subprocess.Popen(
         [*comments_cli(), *args], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
+    together = 0
+    running = True
+
+    def sample() -> None:
+        nonlocal together
+        while running:
+            together = max(together, _tree_rss_kb(child.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(child.pid, 0)
+    running = False
+    sampler.join()
     seconds = time.perf_counter() - started
     out = child.stdout.read().decode() if child.stdout else ""
     err = child.stderr.read().decode() if child.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"`comments {' '.join(args)}` failed:\n{out}\n{err}")
-    return seconds, usage.ru_maxrss, out + err
+    return seconds, usage.ru_maxrss, together, out + err
 
 
 async def copy_baseline(url: str, count: int, body: str) -> float:
@@ -134,10 +165,13 @@ def main() -> None:
         env = os.environ | {"COMMENTS_DATABASE_URL": pg, "COMMENTS_LOG_LEVEL": "warning"}
         run_cli(env, "migrate")
         run_cli(env, "sites", "add", "bench", "--origin", "https://news.example.com")
-        seconds, peak_kb, said = run_cli(env, "import", "disqus", str(path), "--site", "bench")
+        seconds, peak_kb, together_kb, said = run_cli(
+            env, "import", "disqus", str(path), "--site", "bench"
+        )
         rate = made.posts / seconds
         print(
             f"import: {rate:,.0f} comments/s ({seconds:.1f} s), peak memory {peak_kb / 1024:.0f} MB"
+            f" (with its conversion worker: {together_kb / 1024:.0f} MB)"
         )
         staging, writing = phase(said, "reading"), phase(said, "writing")
         if staging is not None and writing is not None:
