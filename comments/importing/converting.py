@@ -9,6 +9,9 @@ most of them, stay in this process: a worker takes a moment to start.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -42,6 +45,18 @@ def markdown_source(body: str, body_format: str) -> str:
     return markdown_from_html(body) if body_format == "html" else body.strip()
 
 
+def _watch(parent: int) -> None:
+    """In the worker: end when the import does. A worker holds its own queue's pipe open,
+    so an import killed outright (SIGKILL) would leave it waiting for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="import-watch", daemon=True).start()
+
+
 @cache
 def _renderer() -> Renderer:
     """The worker's renderer, built once in that process (its parsers take a moment)."""
@@ -64,7 +79,12 @@ class Converter:
         self._seen += len(bodies)
         if self._pool is None and not self._failed and self._seen > self._parallel_after:
             try:
-                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(
+                    1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_watch,
+                    initargs=(os.getpid(),),
+                )
             except (OSError, NotImplementedError):  # no semaphores here: convert in-process
                 self._failed = True
         if self._pool is not None:

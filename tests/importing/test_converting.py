@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from comments.importing.converting import Converter, convert
 from comments.render import Renderer
+
+ROOT = Path(__file__).resolve().parents[2]
 
 BODIES = [
     ("<p>Hello <b>there</b> <a href='https://example.com/x'>link</a></p>", "html"),
@@ -45,3 +51,43 @@ def test_a_worker_that_dies_leaves_the_conversion_to_this_process() -> None:
         assert converter.result(BODIES, converter.submit(BODIES)) == got
     finally:
         converter.close()
+
+
+KILLED_PARENT = """
+import os, sys, time
+from comments.importing.converting import Converter
+from comments.render import Renderer
+
+if __name__ == "__main__":
+    converter = Converter(Renderer(), parallel_after=0)
+    bodies = [("<p>hello</p>", "html")]
+    converter.result(bodies, converter.submit(bodies))
+    print(" ".join(str(pid) for pid in converter._pool._processes), flush=True)
+    time.sleep(120)
+"""
+
+
+def test_an_import_killed_outright_takes_its_worker_with_it(tmp_path: Path) -> None:
+    script = tmp_path / "parent.py"
+    script.write_text(KILLED_PARENT)
+    parent = subprocess.Popen(
+        [sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    parent.stdout.close()
+    assert workers and all(_alive(pid) for pid in workers)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers), "the worker outlived the killed import"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status is left
