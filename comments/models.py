@@ -208,6 +208,14 @@ class Site:
     created_at: datetime
 
 
+IMPORTED = "import:"  # the id prefix of authors an import made; they never log in
+
+
+def imported_user_id(source: str, who: str) -> str:
+    """The id an import gives the author (or voter) `who` of the source format `source`."""
+    return f"{IMPORTED}{source}:{who}"[:300]
+
+
 @dataclass(frozen=True)
 class User:
     """An identity from one login provider, keyed `provider:subject`."""

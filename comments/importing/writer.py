@@ -32,7 +32,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from comments.ids import derived_id
-from comments.importing.converting import Converted, Converter
+from comments.importing.converting import Body, Converted, Converter
 from comments.importing.progress import Progress
 from comments.importing.records import (
     ImportFailed,
@@ -51,6 +51,7 @@ from comments.models import (
     Status,
     Thread,
     User,
+    imported_user_id,
 )
 from comments.service import Service
 from comments.service.effects import Consequences
@@ -138,7 +139,7 @@ class Stage:
         """Stage every record; answers how many posts. Bodies are converted a chunk at a
         time, a few chunks behind the reading, so a worker converts while this reads."""
         chunk: list[SourcePost] = []
-        pending: deque[tuple[list[SourcePost], Future[list[Converted]]]] = deque()
+        pending: deque[tuple[list[SourcePost], list[Body], Future[list[Converted]]]] = deque()
         count = 0
         for record in records:
             if isinstance(record, SourceThread):
@@ -152,12 +153,14 @@ class Stage:
             chunk.append(record)
             count += 1
             if len(chunk) >= STAGE_CHUNK:
-                pending.append((chunk, converter.submit(_bodies(chunk))))
+                bodies = _bodies(chunk)
+                pending.append((chunk, bodies, converter.submit(bodies)))
                 chunk = []
                 while len(pending) > 2:
                     self._posts(converter, *pending.popleft(), progress)
         if chunk:
-            pending.append((chunk, converter.submit(_bodies(chunk))))
+            bodies = _bodies(chunk)
+            pending.append((chunk, bodies, converter.submit(bodies)))
         while pending:
             self._posts(converter, *pending.popleft(), progress)
         self._db.commit()
@@ -167,10 +170,11 @@ class Stage:
         self,
         converter: Converter,
         posts: list[SourcePost],
+        bodies: list[Body],
         pending: Future[list[Converted]],
         progress: Progress,
     ) -> None:
-        converted = converter.result(_bodies(posts), pending)
+        converted = converter.result(bodies, pending)  # the bodies again if done here
         rows = [
             (post.source_id, post.thread_source_id, _packed(post, source, html))
             for post, (source, html) in zip(posts, converted, strict=True)
@@ -202,7 +206,7 @@ class Stage:
         self._db.close()
 
 
-def _bodies(posts: list[SourcePost]) -> list[tuple[str, str]]:
+def _bodies(posts: list[SourcePost]) -> list[Body]:
     return [(post.body, post.body_format) for post in posts]
 
 
@@ -256,8 +260,7 @@ class Importer:
         self._fresh = Freshness(service.deps)
 
     def _user_id(self, author: SourceAuthor) -> str:
-        who = author.key or author.name or "anonymous"
-        return f"import:{self._options.source}:{who}"[:300]
+        return imported_user_id(self._options.source, author.key or author.name or "anonymous")
 
     def _url(self, url: str) -> str:
         for old, new in self._options.map_url:
@@ -484,7 +487,7 @@ class Importer:
             if post.votes:
                 score = 0
                 for voter, value in post.votes.items():
-                    voter_id = f"import:{self._options.source}:{voter}"[:300]
+                    voter_id = imported_user_id(self._options.source, voter)
                     users.setdefault(
                         voter_id,
                         User(

@@ -16,14 +16,13 @@ of the threads it changed, so readers see the real name at once.
 from __future__ import annotations
 
 from comments.mail_address import plain_address
-from comments.models import Site, User
+from comments.models import IMPORTED, Site, User
 from comments.service.context import Deps
 from comments.service.effects import Consequences
 from comments.service.freshness import Freshness
 from comments.storage import Effects, LinkedAuthors, OutboxItem
 
 ACTION = "user_linked"
-IMPORTED = "import:"
 THREADS_NAMED = 100  # more changed threads than this bump the whole site once
 IDS_NAMED = 50  # at most this many imported ids are named in the audit row
 
@@ -62,6 +61,6 @@ class Linking:
         linked = await self._deps.storage.link_imported_authors(
             site.name, user.id, verified_email, effects
         )
-        if made and (linked.comments or linked.votes):
+        if made:  # made only when something moved
             await self._fresh.after(made)
         return linked.comments

@@ -13,11 +13,10 @@ from collections.abc import Callable
 
 from sqlalchemy import and_, func, select, update
 
+from comments.models import IMPORTED
 from comments.storage import Effects, LinkedAuthors
 from comments.storage.schema import comments, users, votes
 from comments.storage.sql_base import SqlBase
-
-IMPORTED = "import:"
 
 
 class LinkingQueries(SqlBase):
