@@ -940,6 +940,15 @@ class FakeGitHub:
     def access_token_url(self) -> str:
         return f"{self.base_url}/login/oauth/access_token"
 
+    def app_settings(self, client_id: str, client_secret: str) -> dict[str, str]:
+        """The app's settings that log in with this stand-in as GitHub, as that OAuth app."""
+        return {
+            "github_client_id": client_id,
+            "github_client_secret": client_secret,
+            "github_url": self.base_url,
+            "github_api_url": self.api_url,
+        }
+
     def register_client(self, client_id: str, client_secret: str, redirect_uri: str) -> None:
         """Register (or replace) an OAuth app; `redirect_uri` is its callback URL."""
         self._apps[client_id] = _GitHubApp(client_id, client_secret, redirect_uri)

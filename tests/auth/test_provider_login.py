@@ -106,10 +106,7 @@ def test_github_login_through_a_stand_in_server(sqlite_url: str, fake_github: Fa
     fake_github.register_client(CLIENT_ID, CLIENT_SECRET, f"{PUBLIC}/auth/github/callback")
     with Harness.start(
         sqlite_url,
-        github_client_id=CLIENT_ID,
-        github_client_secret=CLIENT_SECRET,
-        github_url=fake_github.base_url,
-        github_api_url=fake_github.api_url,
+        **fake_github.app_settings(CLIENT_ID, CLIENT_SECRET),
     ) as h:
         providers = h.client.get("/auth/providers", params={"site": "news"}).json()["providers"]
         assert {"id": "github", "name": "GitHub"} in providers

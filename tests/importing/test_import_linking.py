@@ -271,10 +271,7 @@ def test_a_github_login_links_by_its_public_address(
     fake_github.set_user("annsmith", name="Ann on GitHub", email="ann.smith@example.org")
     with Harness.start(
         sqlite_url,
-        github_client_id=CLIENT_ID,
-        github_client_secret=CLIENT_SECRET,
-        github_url=fake_github.base_url,
-        github_api_url=fake_github.api_url,
+        **fake_github.app_settings(CLIENT_ID, CLIENT_SECRET),
     ) as h:
         put_imported(h, "news", "union", ANN, "ann.smith@example.org", "Imported first.")
         set_linking(h, True)

@@ -139,10 +139,7 @@ def test_every_provider_is_asked_for_s256_pkce_and_never_plain(
     """
     with Harness.start(
         sqlite_url,
-        github_client_id=CLIENT_ID,
-        github_client_secret=CLIENT_SECRET,
-        github_url=fake_github.base_url,
-        github_api_url=fake_github.api_url,
+        **fake_github.app_settings(CLIENT_ID, CLIENT_SECRET),
         google_client_id=CLIENT_ID,
         google_client_secret=CLIENT_SECRET,
         google_issuer=fake_google.issuer,
