@@ -32,7 +32,7 @@ from comments.http.widget_bundle import load_bundle, sources_hash
 from comments.http.widget_files import WidgetFiles
 
 BUDGET = 15 * 1024
-CEILING = 22140 + 512  # today's size (in Russian) and a little: the first screen may not grow
+CEILING = 22652  # 22,503 B today (in Russian), and a little: the first screen may not grow
 ENTRY = "app/main.js"
 CHOOSER = "core/i18n.js"
 LOADER = "comments.js"

@@ -49,6 +49,7 @@ SHORT = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Part of the version: the same sources served another way are another URL.
 SERVED_AS_MODULES = b"modules-2"
+LANGUAGE_FILES = "i18n/"  # a loader naming it asks for `"i18n/" + code + ".js"`, by its guess
 SERVED_AS_BUNDLE = b"bundle-2"
 # The widget's files are a few kilobytes each: this bounds the memory at a few megabytes.
 MAX_CACHED_FILES = 64
@@ -108,8 +109,16 @@ def served_version(sources: str, bundle: Bundle | None) -> str:
 
 
 def filled_loader(content: bytes, version: str, bundle: Bundle | None) -> bytes:
-    """A loader with its version and the bundle's map (empty for the modules) written in."""
-    table = json.dumps(bundle.modules, separators=(",", ":"), sort_keys=True) if bundle else ""
+    """A loader with its version and the bundle's map (empty for the modules) written in:
+    only the modules the loader names, and the language files it picks one of (a reader's
+    first download; the widget finds the rest through its own imports)."""
+    named = {
+        module: chunks
+        for module, chunks in (bundle.modules.items() if bundle else ())
+        if f'"{module}"'.encode() in content
+        or (module.startswith(LANGUAGE_FILES) and f'"{LANGUAGE_FILES}"'.encode() in content)
+    }
+    table = json.dumps(named, separators=(",", ":"), sort_keys=True) if bundle else ""
     return content.replace(VERSION_PLACEHOLDER, version.encode()).replace(
         BUNDLE_PLACEHOLDER, json.dumps(table).encode()
     )

@@ -43,3 +43,47 @@ describe("formats made once", () => {
     assert.match(short.relative("2026-11-10T12:00:00Z", now), /Nov 10, 2026/);
   });
 });
+
+// The widget says the first screen's times in its language files' words, not through
+// Intl (a page's first Intl format costs it tens of milliseconds): they must say what Intl
+// says, at every count a month of comments can show, in every language.
+describe("times in the language files' words", async () => {
+  const { LANGUAGES, createTranslator } = await import("../../widget/core/i18n.js");
+  const HOUR = 3600 * 1000;
+  const ago = (ms) => new Date(now - ms).toISOString();
+  const times = [0, 10_000, 44_000, 45_000, 89_000, 90_000];
+  for (let m = 2; m < 60; m++) times.push(m * 60_000, m * 60_000 + 29_000);
+  for (let h = 1; h < 24; h++) times.push(h * HOUR, h * HOUR + 29 * 60_000);
+  for (let d = 1; d <= 30; d++) times.push(d * 24 * HOUR, d * 24 * HOUR + 11 * HOUR);
+
+  for (const language of LANGUAGES) {
+    test(`${language}: as Intl says them`, async () => {
+      const strings = (await import(`../../widget/i18n/${language}.js`)).default;
+      const words = createTranslator({ language, strings });
+      const ours = createFormats(language, { words });
+      const intl = createFormats(language);
+      for (const ms of times) {
+        assert.equal(ours.relative(ago(ms), now), intl.relative(ago(ms), now), `${ms / 1000} s ago`);
+      }
+    });
+  }
+
+  test("a publisher's own words win, and what the words don't cover is Intl's", () => {
+    const words = createTranslator({ language: "en", strings: {}, overrides: { "time.yesterday": "the day before" } });
+    const en = createFormats("en", { words });
+    assert.equal(en.relative(ago(24 * HOUR), now), "the day before");
+    assert.equal(en.relative(ago(3 * 60_000), now), "3 minutes ago"); // no words: Intl's
+    assert.equal(en.relative("2026-12-01T14:00:00Z", now), "in 2 hours"); // ahead of the clock
+    assert.equal(en.relative("2025-01-05T12:00:00Z", now), "Jan 5, 2025");
+  });
+
+  test("numbers below a thousand are written as Intl writes them", () => {
+    for (const locale of ["en", "en-GB", "ru", "ru-RU", "uk", "be-BY"]) {
+      const ours = createFormats(locale);
+      const intl = new Intl.NumberFormat(locale);
+      for (let n = -999; n < 1000; n += 7) assert.equal(ours.number(n), intl.format(n), `${n} in ${locale}`);
+      assert.equal(ours.number(1234), intl.format(1234));
+    }
+    assert.equal(createFormats("en-u-nu-arab").number(7), new Intl.NumberFormat("en-u-nu-arab").format(7));
+  });
+});

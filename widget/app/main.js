@@ -25,7 +25,7 @@ import { serviceBaseOf } from "../core/where.js";
 import { endLoginWait, renderAccount } from "./account.js";
 import { createApi } from "./api.js";
 import { SORTS, pageFacts, readConfig } from "./config.js";
-import { rebuildMain, refreshScore, renderComment } from "./render.js";
+import { UNTITLED, entitle, rebuildMain, refreshScore, renderComment } from "./render.js";
 import { CSS, adopt } from "./styles.js";
 import { createThread, firstPage, node } from "./thread.js";
 import { createTokenStore, tokenKey } from "./tokens.js";
@@ -104,6 +104,7 @@ class Widget {
     this.notice = null; // the status line's: {kind, at}, so it clears when it no longer holds
     this.blocked = null; // why nothing loads on this page's origin (origin.js), once known
     this.els = new Map(); // comment id → its <li> on screen
+    this.titling = false; // titlesLater() waits for the page to be idle
     this.user = null;
     this.providers = null;
     this.providersError = null;
@@ -274,6 +275,12 @@ class Widget {
     this.sheets = new Set();
     this.style(CSS);
     this.root.append(this.shell);
+    const hovered = (event) => {
+      const el = event.target instanceof Element ? event.target.closest(UNTITLED) : null;
+      if (el) entitle(this, el);
+    };
+    this.shell.addEventListener("pointerover", hovered);
+    this.shell.addEventListener("focusin", hovered);
     // The embed fragment the page carried is taken over: the widget shows its page now.
     const fragment = this.el.matches("[data-comments-embed]") ? this.el : this.el.querySelector("[data-comments-embed]");
     if (fragment === this.el) this.el.replaceChildren();
@@ -368,6 +375,7 @@ class Widget {
     const sso = config.ssoToken ? this.need(import("./sso.js")) : null;
     this.i18n = await words;
     if (this.destroyed || !this.i18n) return; // without words, a warning in the console
+    this.formats = createFormats(config.lang, { words: this.i18n }); // recent times in its words, not Intl's
     mark("comments:words");
     this.buildShell();
     renderAccount(this);
@@ -603,8 +611,20 @@ class Widget {
     return this.need(import("./pages.js")).then((m) => m.loadReplies(this, n, button), (error) => this.fail(error));
   }
 
+  /** The tooltips of the times on screen, written once the page is idle (render.js entitle). */
+  titlesLater() {
+    if (this.titling) return;
+    this.titling = true;
+    const idle = window.requestIdleCallback || ((run) => setTimeout(run, 200));
+    idle(() => {
+      this.titling = false;
+      if (!this.destroyed && this.listEl) for (const el of this.listEl.querySelectorAll(UNTITLED)) entitle(this, el);
+    }, { timeout: 2000 });
+  }
+
   /** Carries out the steps a change of the thread answered (see thread.js). */
   apply(steps) {
+    this.titlesLater();
     for (const step of steps) {
       const n = node(this.state, step.id);
       if (step.op === "add" && n) this.place(n, step.fresh);

@@ -51,7 +51,7 @@ export function renderMain(w, n) {
         h(
           "span",
           { class: "cw-when" },
-          permalink(w, c, h("time", { id: timeId, datetime: c.created_at, title: when.absolute(c.created_at) }, when.relative(c.created_at))),
+          permalink(w, c, h("time", { id: timeId, datetime: c.created_at }, when.relative(c.created_at))),
           c.edited_at && !deleted ? editedMark(w, c) : null
         )
       )
@@ -75,8 +75,21 @@ function permalink(w, c, time) {
 }
 
 export function editedMark(w, c) {
-  return h("span", { class: "cw-edited", title: w.t("comment.editedAt", { date: w.formats.absolute(c.edited_at) }) },
-    " · " + w.t("comment.edited"));
+  return h("span", { class: "cw-edited", "data-at": c.edited_at }, " · " + w.t("comment.edited"));
+}
+
+/** A comment's time or "edited" mark still without its full date as a tooltip. */
+export const UNTITLED = "time[datetime]:not([title]), .cw-edited[data-at]:not([title])";
+
+/**
+ * The full date behind a time or an "edited" mark, as its tooltip: written when the
+ * pointer or the focus comes to it, or once the page is idle (main.js), never while a
+ * page is built: a page's first Intl date format costs it tens of milliseconds.
+ */
+export function entitle(w, el) {
+  if (el.hasAttribute("title")) return;
+  if (el.localName === "time") el.title = w.formats.absolute(el.getAttribute("datetime"));
+  else el.title = w.t("comment.editedAt", { date: w.formats.absolute(el.getAttribute("data-at")) });
 }
 
 /** Why the reader's own comment is not public (yet), in the service's words. */

@@ -52,6 +52,13 @@ export default {
   "comment.edited": "зменены",
   "comment.editedAt": "Зменены {date}",
   "comment.someone": "без імя",
+  // Калі напісаны каментарый (як кажа Intl; старэйшы за месяц — дата)
+  "time.now": "цяпер",
+  "time.minutesAgo": { one: "{n} хвіліну таму", few: "{n} хвіліны таму", many: "{n} хвілін таму", other: "{n} хвіліны таму" },
+  "time.hoursAgo": { one: "{n} гадзіну таму", few: "{n} гадзіны таму", many: "{n} гадзін таму", other: "{n} гадзіны таму" },
+  "time.yesterday": "учора",
+  "time.dayBeforeYesterday": "пазаўчора",
+  "time.daysAgo": { one: "{n} дзень таму", few: "{n} дні таму", many: "{n} дзён таму", other: "{n} дня таму" },
   "action.reply": "Адказаць",
   "action.replyTo": "Адказаць карыстальніку {name}",
   "action.report": "Паскардзіцца",

@@ -45,6 +45,13 @@ export default {
   "comment.edited": "edited",
   "comment.editedAt": "Edited {date}",
   "comment.someone": "this reader",
+  // When a comment was posted (as Intl says it; older than a month, the date)
+  "time.now": "now",
+  "time.minutesAgo": { one: "{n} minute ago", other: "{n} minutes ago" },
+  "time.hoursAgo": { one: "{n} hour ago", other: "{n} hours ago" },
+  "time.yesterday": "yesterday",
+  "time.dayBeforeYesterday": "2 days ago",
+  "time.daysAgo": { one: "{n} day ago", other: "{n} days ago" },
   "action.reply": "Reply",
   "action.replyTo": "Reply to {name}",
   "action.report": "Report",

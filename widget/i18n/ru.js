@@ -52,6 +52,13 @@ export default {
   "comment.edited": "изменён",
   "comment.editedAt": "Изменён {date}",
   "comment.someone": "без имени",
+  // Когда написан комментарий (как говорит Intl; старше месяца — дата)
+  "time.now": "сейчас",
+  "time.minutesAgo": { one: "{n} минуту назад", few: "{n} минуты назад", many: "{n} минут назад", other: "{n} минуты назад" },
+  "time.hoursAgo": { one: "{n} час назад", few: "{n} часа назад", many: "{n} часов назад", other: "{n} часа назад" },
+  "time.yesterday": "вчера",
+  "time.dayBeforeYesterday": "позавчера",
+  "time.daysAgo": { one: "{n} день назад", few: "{n} дня назад", many: "{n} дней назад", other: "{n} дня назад" },
   "action.reply": "Ответить",
   "action.replyTo": "Ответить пользователю {name}",
   "action.report": "Пожаловаться",

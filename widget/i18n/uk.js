@@ -52,6 +52,13 @@ export default {
   "comment.edited": "змінено",
   "comment.editedAt": "Змінено {date}",
   "comment.someone": "без імені",
+  // Коли написано коментар (як каже Intl; старший за місяць — дата)
+  "time.now": "зараз",
+  "time.minutesAgo": { one: "{n} хвилину тому", few: "{n} хвилини тому", many: "{n} хвилин тому", other: "{n} хвилини тому" },
+  "time.hoursAgo": { one: "{n} годину тому", few: "{n} години тому", many: "{n} годин тому", other: "{n} години тому" },
+  "time.yesterday": "учора",
+  "time.dayBeforeYesterday": "позавчора",
+  "time.daysAgo": { one: "{n} день тому", few: "{n} дні тому", many: "{n} днів тому", other: "{n} дня тому" },
   "action.reply": "Відповісти",
   "action.replyTo": "Відповісти користувачеві {name}",
   "action.report": "Поскаржитися",
