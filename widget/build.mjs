@@ -4,14 +4,18 @@
  * in place of the modules (comments/http/widget_files.py).
  *
  * Split into modules, the first screen was 17 requests, each found only once the one
- * importing it had arrived; bundled, it is the entry, the few chunks it shares with the
- * modules asked for later, and the language file. The entries are app/main.js (the
- * widget), app/count.js (the counts), core/i18n.js (the loader asks it which language
- * file to fetch before the widget has arrived) and the language files. Every
- * `import("…")` stays a separate download: the modules asked for on demand (logging in,
- * writing, the live stream, rare actions; chunks/) and each language file. The two
- * loaders are minified as they are, still classic scripts, placeholders kept for the
- * service to fill.
+ * importing it had arrived; bundled, it is two: app/main.js with everything it imports,
+ * in one file, and the language file. The modules asked for on demand (logging in,
+ * writing, the live stream, rare actions) keep their paths (app/<name>.js, so the first
+ * screen's `import("./login.js")` works as written) and share chunks/ among themselves;
+ * what they share with the first screen they take from app/main.js, which exports each of
+ * its modules as a namespace for them (one instance of each module, as without the
+ * bundle). With esbuild's own splitting across all of them, the first screen was seven
+ * chunks beside the entry: each request waited its turn on the page's six connections,
+ * and gzip saw each file alone (1.8 KB more). app/count.js (the counts) and core/i18n.js
+ * (the modules' loader asks it for the language) stand alone; the language files are
+ * their own files. The two loaders are minified as they are, still classic scripts,
+ * placeholders kept for the service to fill.
  *
  * dist/manifest.json names, for each entry and each module imported on demand, the file
  * it became and the chunks it imports, followed through (what the loader asks for at
@@ -37,7 +41,10 @@ const OUT = "dist";
 const NOT_SOURCES = (name) => name === OUT || name === "node_modules" || name.startsWith(".dist-");
 // The language files are entries too, so each keeps its name (i18n/<code>.js) in the bundle.
 const LANGUAGES = readdirSync(join(ROOT, "i18n")).filter((name) => name.endsWith(".js")).sort();
-const ENTRIES = ["app/main.js", "app/count.js", "core/i18n.js", ...LANGUAGES.map((name) => "i18n/" + name)];
+const LATER_LANGUAGES = readdirSync(join(ROOT, "i18n-later")).filter((name) => name.endsWith(".js")).sort();
+// The scripts that stand alone, each one file: count.js's, and the language chooser.
+const STANDALONE = ["app/count.js", "core/i18n.js"];
+const ENTRIES = ["app/main.js", ...STANDALONE, ...LANGUAGES.map((name) => "i18n/" + name)];
 const LOADERS = ["comments.js", "count.js"];
 // The syntax the widget is written in; esbuild rewrites anything newer down to it.
 const TARGET = "es2020";
@@ -98,16 +105,91 @@ function modulesOf(outputs, folder) {
     const seen = [file];
     for (let i = 0; i < seen.length; i++) {
       for (const im of outputs[seen[i]].imports) {
-        if (im.kind === "import-statement" && !seen.includes(im.path)) seen.push(im.path);
+        if (im.kind === "import-statement" && !im.external && !seen.includes(im.path)) seen.push(im.path);
       }
     }
     return seen.map(name);
   };
   const modules = {};
   for (const [file, output] of Object.entries(outputs)) {
-    if (output.entryPoint) modules[output.entryPoint] = closure(file);
+    if (output.entryPoint) modules[output.entryPoint.replace(/^[a-z-]+:/, "")] = closure(file);
   }
-  return Object.fromEntries(Object.entries(modules).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return modules;
+}
+
+const FIRST = "app/main.js";
+// The module the first screen's file exports each of its modules as, for those asked for later.
+const sharedName = (index) => "__shared" + index;
+
+/**
+ * The first screen's modules (app/main.js and what it imports) and the modules imported
+ * on demand anywhere among them (absolute paths, sorted): their own import() is left to
+ * the browser, relative to the importing file as in the sources.
+ */
+async function firstScreen(common) {
+  const later = new Set();
+  const scan = await esbuild.build({
+    ...common,
+    entryPoints: [FIRST],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: "esm",
+    outdir: "scan",
+    plugins: [laterImports(later)],
+  });
+  const modules = Object.keys(scan.metafile.inputs).map((p) => join(ROOT, p)).sort();
+  return { modules, later: [...later].sort() };
+}
+
+/** A plugin leaving every import() as it is written, and noting what it names in `later`. */
+function laterImports(later) {
+  return {
+    name: "later-imports",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind !== "dynamic-import") return undefined;
+        const target = join(args.resolveDir, args.path);
+        later.add(target);
+        // Written relative to app/main.js, the file the first screen becomes.
+        const path = posix(relative(join(ROOT, "app"), target));
+        return { path: path.startsWith(".") ? path : "./" + path, external: true };
+      });
+    },
+  };
+}
+
+/** What a module exports, by name (esbuild reads it; nothing is run). */
+async function exportsOf(common, file) {
+  const one = await esbuild.build({ ...common, entryPoints: [file], bundle: false, write: false, metafile: true, format: "esm", outdir: "scan" });
+  return Object.values(one.metafile.outputs)[0].exports;
+}
+
+/**
+ * In the modules asked for on demand, each first-screen module they import is app/main.js's
+ * copy of it (one instance: the same state, classes and listeners): a module that takes
+ * its exports from the namespace app/main.js exports it as.
+ */
+function fromFirstScreen(shared) {
+  return {
+    name: "from-first-screen",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.namespace === "first-screen") return { path: "../" + FIRST, external: true };
+        if (args.kind !== "import-statement" || !args.path.startsWith(".")) return undefined;
+        const target = join(args.resolveDir, args.path);
+        return shared.has(target) ? { path: target, namespace: "first-screen" } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: "first-screen" }, (args) => {
+        const { index, names } = shared.get(args.path);
+        const plain = names.filter((n) => n !== "default");
+        const lines = [`import { ${sharedName(index)} as m } from "../${FIRST}";`];
+        if (plain.length) lines.push(`export const { ${plain.join(", ")} } = m;`);
+        if (names.includes("default")) lines.push("export default m.default;");
+        return { contents: lines.join("\n"), loader: "js", resolveDir: ROOT };
+      });
+    },
+  };
 }
 
 /** dist/ replaced by `folder` at once; another build swapping meanwhile is tried around. */
@@ -131,15 +213,43 @@ function swapIn(folder) {
   }
 }
 
+/**
+ * Three builds. The first screen: app/main.js and every module it imports, one file, each
+ * module also exported as a namespace (so that none of it is tree-shaken away from the
+ * modules asked for later, which use it). The modules asked for on demand (and the
+ * language files), split among themselves, taking the first screen's modules from
+ * app/main.js. The scripts that stand alone (app/count.js for count.js, core/i18n.js),
+ * each one file. Every module imported on demand is an entry, so it keeps its path (the
+ * first screen's import() calls are left as written); every other file is a chunk.
+ */
 async function build() {
   const sources = sourcesHash();
   const folder = join(ROOT, `.dist-${process.pid}`);
   rmSync(folder, { recursive: true, force: true });
   try {
-    const common = { absWorkingDir: ROOT, minify: true, target: TARGET, charset: "utf8", logLevel: "silent" };
-    const bundle = await esbuild.build({
+    const common = { absWorkingDir: ROOT, minify: true, target: TARGET, charset: "utf8", logLevel: "silent", plugins: [minifiedStyles] };
+    const { modules: firstModules, later } = await firstScreen(common);
+    const shared = new Map();
+    for (const [index, file] of firstModules.entries()) shared.set(file, { index, names: await exportsOf(common, file) });
+    const entry = [`export { ${(await exportsOf(common, FIRST)).join(", ")} } from "./${FIRST}";`];
+    for (const [file, { index }] of shared) {
+      entry.push(`import * as m${index} from "./${posix(relative(ROOT, file))}"; export { m${index} as ${sharedName(index)} };`);
+    }
+    const outputs = {};
+    const first = await esbuild.build({
       ...common,
-      entryPoints: ENTRIES,
+      stdin: { contents: entry.join("\n"), resolveDir: ROOT, sourcefile: "first-screen.js", loader: "js" },
+      bundle: true,
+      format: "esm",
+      outfile: join(folder, FIRST),
+      metafile: true,
+      plugins: [minifiedStyles, laterImports(new Set())],
+    });
+    for (const [path, output] of Object.entries(first.metafile.outputs)) outputs[path] = { ...output, entryPoint: FIRST };
+    const onDemand = [...new Set([...later.map((p) => posix(relative(ROOT, p))), ...LANGUAGES.map((n) => "i18n/" + n), ...LATER_LANGUAGES.map((n) => "i18n-later/" + n)])].sort();
+    const rest = await esbuild.build({
+      ...common,
+      entryPoints: onDemand,
       bundle: true,
       splitting: true,
       format: "esm",
@@ -148,16 +258,19 @@ async function build() {
       entryNames: "[dir]/[name]",
       chunkNames: "chunks/[name]-[hash]",
       metafile: true,
-      plugins: [minifiedStyles],
+      plugins: [minifiedStyles, fromFirstScreen(shared)],
     });
+    Object.assign(outputs, rest.metafile.outputs);
+    const alone = await esbuild.build({ ...common, entryPoints: STANDALONE, bundle: true, format: "esm", outdir: folder, outbase: ".", metafile: true });
+    Object.assign(outputs, alone.metafile.outputs);
     // core/where.js finds the service from its own URL, one folder below the widget's
     // (`new URL("../", import.meta.url)`): so must every file its code may land in.
-    const deep = Object.keys(bundle.metafile.outputs).filter((p) => relative(folder, join(ROOT, p)).split(sep).length !== 2);
+    const deep = Object.keys(outputs).filter((p) => relative(folder, join(ROOT, p)).split(sep).length !== 2);
     if (deep.length) throw new Error("bundle files not one folder deep: " + deep.join(", "));
-    await esbuild.build({ ...common, entryPoints: LOADERS, bundle: false, outdir: folder, outbase: "." });
-    const modules = modulesOf(bundle.metafile.outputs, folder);
-    const outputs = Object.keys(bundle.metafile.outputs).map((p) => posix(relative(folder, join(ROOT, p))));
-    const files = [...LOADERS, ...outputs].sort();
+    await esbuild.build({ ...common, plugins: [], entryPoints: LOADERS, bundle: false, outdir: folder, outbase: "." });
+    const table = modulesOf(outputs, folder);
+    const modules = Object.fromEntries(Object.entries(table).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const files = [...LOADERS, ...Object.keys(outputs).map((p) => posix(relative(folder, join(ROOT, p))))].sort();
     const manifest = { sources, esbuild: esbuild.version, loaders: LOADERS, entries: ENTRIES, modules, files };
     writeFileSync(join(folder, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
     if (sourcesHash() !== sources) throw new Error("the sources changed during the build: build again");

@@ -6,7 +6,7 @@
 
 import { FALLBACK } from "../core/i18n.js";
 
-const rest = (code) => import("../i18n-later/" + code + ".js").then((m) => m.default, () => null);
+const rest = (code) => import(new URL("../i18n-later/" + code + ".js", import.meta.url).href).then((m) => m.default, () => null);
 const added = new WeakMap(); // translator → its rest, added once
 
 /** The rest of `i18n`'s language merged into it, once; what can't be fetched shows as its key. */

@@ -9,7 +9,7 @@
 import { FALLBACK, chooseLanguage, createTranslator } from "../core/i18n.js";
 
 // `code` is one of core/i18n.js's LANGUAGES: chooseLanguage answers nothing else.
-const table = (code) => import("../i18n/" + code + ".js").then((m) => m.default, () => null);
+const table = (code) => import(new URL("../i18n/" + code + ".js", import.meta.url).href).then((m) => m.default, () => null);
 
 /**
  * The translator for `choice` ({explicit, page, browser}, as chooseLanguage takes it),
