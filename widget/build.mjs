@@ -8,9 +8,9 @@
  * in one file, and the language file. The modules asked for on demand (logging in,
  * writing, the live stream, rare actions) keep their paths (app/<name>.js, so the first
  * screen's `import("./login.js")` works as written) and share chunks/ among themselves;
- * what they share with the first screen they take from app/main.js, which exports each of
- * its modules as a namespace for them (one instance of each module, as without the
- * bundle). With esbuild's own splitting across all of them, the first screen was seven
+ * what they share with the first screen they take from app/main.js, which exports for
+ * them what they use of its modules, under short names (one instance of each module, as
+ * without the bundle). With esbuild's own splitting across all of them, the first screen was seven
  * chunks beside the entry: each request waited its turn on the page's six connections,
  * and gzip saw each file alone (1.8 KB more). app/count.js (the counts) and core/i18n.js
  * (the modules' loader asks it for the language) stand alone; the language files are
@@ -118,8 +118,10 @@ function modulesOf(outputs, folder) {
 }
 
 const FIRST = "app/main.js";
-// The module the first screen's file exports each of its modules as, for those asked for later.
-const sharedName = (index) => "__shared" + index;
+// The name app/main.js exports a first-screen module's export under, for the modules asked
+// for later ("__s3_h": module 3's h); only the names they use are exported.
+const sharedName = (index, name) => `__s${index}_${name}`;
+const SHARED_NAME = /__s(\d+)_([A-Za-z_$][\w$]*)/g;
 
 /**
  * The first screen's modules (app/main.js and what it imports) and the modules imported
@@ -168,9 +170,9 @@ async function exportsOf(common, file) {
 /**
  * In the modules asked for on demand, each first-screen module they import is app/main.js's
  * copy of it (one instance: the same state, classes and listeners): a module that takes
- * its exports from the namespace app/main.js exports it as.
+ * each of its exports from app/main.js under its shared name.
  */
-function fromFirstScreen(shared) {
+function fromFirstScreen(shared, nameOf = sharedName) {
   return {
     name: "from-first-screen",
     setup(build) {
@@ -182,10 +184,11 @@ function fromFirstScreen(shared) {
       });
       build.onLoad({ filter: /.*/, namespace: "first-screen" }, (args) => {
         const { index, names } = shared.get(args.path);
-        const plain = names.filter((n) => n !== "default");
-        const lines = [`import { ${sharedName(index)} as m } from "../${FIRST}";`];
-        if (plain.length) lines.push(`export const { ${plain.join(", ")} } = m;`);
-        if (names.includes("default")) lines.push("export default m.default;");
+        const local = (name, i) => (name === "default" ? `d${i}` : name);
+        const lines = [
+          `import { ${names.map((n, i) => `${nameOf(index, n)} as ${local(n, i)}`).join(", ")} } from "../${FIRST}";`,
+          `export { ${names.map((n, i) => (n === "default" ? `${local(n, i)} as default` : n)).join(", ")} };`,
+        ];
         return { contents: lines.join("\n"), loader: "js", resolveDir: ROOT };
       });
     },
@@ -214,9 +217,9 @@ function swapIn(folder) {
 }
 
 /**
- * Three builds. The first screen: app/main.js and every module it imports, one file, each
- * module also exported as a namespace (so that none of it is tree-shaken away from the
- * modules asked for later, which use it). The modules asked for on demand (and the
+ * Three builds. The first screen: app/main.js and every module it imports, one file, which
+ * also exports what the modules asked for later use of them (under their shared names,
+ * learnt by building those first unwritten). The modules asked for on demand (and the
  * language files), split among themselves, taking the first screen's modules from
  * app/main.js. The scripts that stand alone (app/count.js for count.js, core/i18n.js),
  * each one file. Every module imported on demand is an entry, so it keeps its path (the
@@ -231,23 +234,8 @@ async function build() {
     const { modules: firstModules, later } = await firstScreen(common);
     const shared = new Map();
     for (const [index, file] of firstModules.entries()) shared.set(file, { index, names: await exportsOf(common, file) });
-    const entry = [`export { ${(await exportsOf(common, FIRST)).join(", ")} } from "./${FIRST}";`];
-    for (const [file, { index }] of shared) {
-      entry.push(`import * as m${index} from "./${posix(relative(ROOT, file))}"; export { m${index} as ${sharedName(index)} };`);
-    }
-    const outputs = {};
-    const first = await esbuild.build({
-      ...common,
-      stdin: { contents: entry.join("\n"), resolveDir: ROOT, sourcefile: "first-screen.js", loader: "js" },
-      bundle: true,
-      format: "esm",
-      outfile: join(folder, FIRST),
-      metafile: true,
-      plugins: [minifiedStyles, laterImports(new Set())],
-    });
-    for (const [path, output] of Object.entries(first.metafile.outputs)) outputs[path] = { ...output, entryPoint: FIRST };
     const onDemand = [...new Set([...later.map((p) => posix(relative(ROOT, p))), ...LANGUAGES.map((n) => "i18n/" + n), ...LATER_LANGUAGES.map((n) => "i18n-later/" + n)])].sort();
-    const rest = await esbuild.build({
+    const onDemandBuild = {
       ...common,
       entryPoints: onDemand,
       bundle: true,
@@ -259,7 +247,37 @@ async function build() {
       chunkNames: "chunks/[name]-[hash]",
       metafile: true,
       plugins: [minifiedStyles, fromFirstScreen(shared)],
+    };
+    // Built once unwritten, to learn which of the first screen's exports it uses.
+    const used = new Map();
+    for (const file of (await esbuild.build({ ...onDemandBuild, write: false })).outputFiles) {
+      for (const [, index, name] of file.text.matchAll(SHARED_NAME)) {
+        if (!used.has(index)) used.set(index, new Set());
+        used.get(index).add(name);
+      }
+    }
+    // The names shipped are short ("_1a"): the first screen carries each once.
+    const short = new Map();
+    const shortName = (index, name) => short.get(sharedName(index, name)) || sharedName(index, name);
+    const entry = [`export { ${(await exportsOf(common, FIRST)).join(", ")} } from "./${FIRST}";`];
+    for (const [file, { index }] of shared) {
+      const names = [...(used.get(String(index)) || [])].sort();
+      for (const name of names) short.set(sharedName(index, name), "_" + short.size.toString(36));
+      if (names.length) entry.push(`export { ${names.map((n) => `${n} as ${shortName(index, n)}`).join(", ")} } from "./${posix(relative(ROOT, file))}";`);
+    }
+    onDemandBuild.plugins = [minifiedStyles, fromFirstScreen(shared, shortName)];
+    const outputs = {};
+    const first = await esbuild.build({
+      ...common,
+      stdin: { contents: entry.join("\n"), resolveDir: ROOT, sourcefile: "first-screen.js", loader: "js" },
+      bundle: true,
+      format: "esm",
+      outfile: join(folder, FIRST),
+      metafile: true,
+      plugins: [minifiedStyles, laterImports(new Set())],
     });
+    for (const [path, output] of Object.entries(first.metafile.outputs)) outputs[path] = { ...output, entryPoint: FIRST };
+    const rest = await esbuild.build(onDemandBuild);
     Object.assign(outputs, rest.metafile.outputs);
     const alone = await esbuild.build({ ...common, entryPoints: STANDALONE, bundle: true, format: "esm", outdir: folder, outbase: ".", metafile: true });
     Object.assign(outputs, alone.metafile.outputs);
