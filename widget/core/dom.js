@@ -3,10 +3,12 @@
  * element is the server's sanitised `html` field, through `trustedHtml`.
  */
 
+// A page of comments is thousands of calls: no arrays made per element (flat, entries).
 function append(el, children) {
-  for (const child of children.flat(Infinity)) {
+  for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : String(child));
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : String(child));
   }
   return el;
 }
@@ -14,7 +16,9 @@ function append(el, children) {
 /** `<tag>` with attributes (`class`, `text`, `on<event>` handlers) and children. */
 export function h(tag, props, ...children) {
   const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(props || {})) {
+  for (const key in props) {
+    if (!Object.hasOwn(props, key)) continue;
+    const value = props[key];
     if (value === null || value === undefined || value === false) continue;
     if (key === "class") el.className = value;
     else if (key === "text") el.textContent = value;

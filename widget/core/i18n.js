@@ -103,16 +103,17 @@ function pluralRules(language) {
 const OUR_TAG = /^(?:en|ru|uk|be)(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?$/i;
 
 /**
- * `n` as Intl would write it for `tag`, without Intl, for the integers below a thousand
- * in our languages (a count, a score); null otherwise. A page's first Intl number or
- * date format costs it 15 to 45 ms (its locale data loads), most of the widget's start
- * when it comes before the first comments show.
+ * Whether `tag` writes the integers below a thousand as they are (a count, a score), so
+ * that the widget writes them without Intl: a page's first Intl number or date format
+ * costs it 15 to 45 ms (its locale data loads), most of the widget's start when it comes
+ * before the first comments show.
  */
-export function plainNumber(n, tag) {
-  return Number.isInteger(n) && Math.abs(n) < 1000 && typeof tag === "string" && OUR_TAG.test(tag)
-    ? String(n)
-    : null;
+export function writesPlainly(tag) {
+  return typeof tag === "string" && OUR_TAG.test(tag);
 }
+
+/** An integer below a thousand (either way). */
+export const smallInteger = (n) => Number.isInteger(n) && Math.abs(n) < 1000;
 
 function numberFormat(locale, language) {
   for (const tag of [locale, language]) {
@@ -139,7 +140,9 @@ export function createTranslator({ language = FALLBACK, strings, fallback, overr
   const extra = readOverrides(overrides) || {};
   const ownRules = pluralRules(language);
   const englishRules = pluralRules(FALLBACK);
-  let numbers = null; // made when a number first needs Intl (see plainNumber)
+  let numbers = null; // made when a number first needs Intl (see writesPlainly)
+  const plainly = writesPlainly(locale || language);
+  const said = new Map(); // key → its text, for keys said without parameters (most of a page's)
   // Where a key is looked for, in order, with the plural rules of each source's language.
   const sources = [[extra, ownRules], [own, ownRules], [english, englishRules]];
 
@@ -159,7 +162,8 @@ export function createTranslator({ language = FALLBACK, strings, fallback, overr
 
   function show(value) {
     if (typeof value !== "number") return String(value);
-    return plainNumber(value, locale || language) ?? (numbers ||= numberFormat(locale, language)).format(value);
+    if (plainly && smallInteger(value)) return String(value);
+    return (numbers ||= numberFormat(locale, language)).format(value);
   }
 
   function parts(key, params) {
@@ -184,7 +188,10 @@ export function createTranslator({ language = FALLBACK, strings, fallback, overr
   }
 
   function t(key, params) {
-    return parts(key, params).map((piece) => (typeof piece === "string" ? piece : show(piece))).join("");
+    if (!params && said.has(key)) return said.get(key);
+    const text = parts(key, params).map((piece) => (typeof piece === "string" ? piece : show(piece))).join("");
+    if (!params) said.set(key, text);
+    return text;
   }
 
   function has(key) {
@@ -192,6 +199,7 @@ export function createTranslator({ language = FALLBACK, strings, fallback, overr
   }
 
   function add(more) {
+    said.clear(); // a key shown as itself may have words now
     if (isPlainObject(more)) for (const key of Object.keys(more)) Object.hasOwn(own, key) || (own[key] = more[key]);
   }
 

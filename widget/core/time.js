@@ -4,7 +4,7 @@
  * to something readable instead of throwing.
  */
 
-import { plainNumber } from "./i18n.js";
+import { smallInteger, writesPlainly } from "./i18n.js";
 
 /** `n` in the reader's locale. */
 export function formatNumber(n, lang) {
@@ -50,6 +50,7 @@ export function createFormats(lang, { style = "long", dateAfterDays = 30, dateSt
   };
   const numbers = () => formatter("number", () => new Intl.NumberFormat(locale));
   const fallback = (then) => new Date(then).toLocaleString();
+  const plainly = writesPlainly(lang); // small integers without Intl (core/i18n.js writesPlainly)
 
   /** `seconds` (ahead of now when positive) in the translator's words, or null. */
   function said(seconds) {
@@ -94,7 +95,7 @@ export function createFormats(lang, { style = "long", dateAfterDays = 30, dateSt
   }
 
   return Object.freeze({
-    number: (n) => plainNumber(n, lang) ?? (numbers() ? numbers().format(n) : String(n)),
+    number: (n) => (plainly && smallInteger(n) ? String(n) : numbers() ? numbers().format(n) : String(n)),
     relative,
     absolute,
   });
