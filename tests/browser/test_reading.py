@@ -1,8 +1,9 @@
-"""Reading in Chromium: the sort a reader chose stays chosen, and a page on an origin the
-site doesn't allow says so instead of blaming the connection."""
+"""Reading in Chromium: the sort a reader chose stays chosen, a page on an origin the
+site doesn't allow says so instead of blaming the connection, and a comment says when."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -74,3 +75,23 @@ def test_a_page_on_an_origin_the_site_doesnt_allow_says_so(
         "Logging in is not available for this site right now."
     )
     expect(page.locator(W + "section.cw")).not_to_contain_text("Check your connection")
+
+
+def test_a_comment_says_when_in_words_and_its_full_date_on_hover(
+    serve_app: Callable[..., LiveServer], page: Page
+) -> None:
+    app = serve_app()
+    boris = Caller(app, "dev:boris", "Boris")
+    posted = boris.post("A comment with a time on it.")
+    boris.edit(posted["id"], "A comment with a time on it, edited.")
+    page.goto(app.url + "/")
+    comment = W + f"li[data-comment-id='{posted['id']}'] "
+    when = page.locator(comment + "time")
+    expect(when).to_have_text("now")  # the language file's words, not Intl's
+    expect(when).to_have_attribute("datetime", posted["created_at"])
+    # The full date, as a tooltip: written once the page is idle, or when the pointer comes.
+    year = posted["created_at"][:4]
+    expect(when).to_have_attribute("title", re.compile(rf"\b{year}\b"))
+    edited = page.locator(comment + ".cw-edited")
+    edited.hover()
+    expect(edited).to_have_attribute("title", re.compile(rf"^Edited .*\b{year}\b"))
