@@ -10,9 +10,9 @@
  * screen's `import("./login.js")` works as written) and share chunks/ among themselves;
  * what they share with the first screen they take from app/main.js, which exports for
  * them what they use of its modules, under short names (one instance of each module, as
- * without the bundle). With esbuild's own splitting across all of them, the first screen was seven
- * chunks beside the entry: each request waited its turn on the page's six connections,
- * and gzip saw each file alone (1.8 KB more). app/count.js (the counts) and core/i18n.js
+ * without the bundle). With esbuild's own splitting across all of them, the first screen
+ * was seven chunks beside the entry: each request waited its turn on the page's six
+ * connections, and gzip saw each file alone (1.8 KB more). app/count.js (the counts) and core/i18n.js
  * (the modules' loader asks it for the language) stand alone; the language files are
  * their own files. The two loaders are minified as they are, still classic scripts,
  * placeholders kept for the service to fill.
@@ -112,9 +112,9 @@ function modulesOf(outputs, folder) {
   };
   const modules = {};
   for (const [file, output] of Object.entries(outputs)) {
-    if (output.entryPoint) modules[output.entryPoint.replace(/^[a-z-]+:/, "")] = closure(file);
+    if (output.entryPoint) modules[output.entryPoint] = closure(file);
   }
-  return modules;
+  return Object.fromEntries(Object.entries(modules).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 const FIRST = "app/main.js";
@@ -230,7 +230,7 @@ async function build() {
   const folder = join(ROOT, `.dist-${process.pid}`);
   rmSync(folder, { recursive: true, force: true });
   try {
-    const common = { absWorkingDir: ROOT, minify: true, target: TARGET, charset: "utf8", logLevel: "silent", plugins: [minifiedStyles] };
+    const common = { absWorkingDir: ROOT, minify: true, target: TARGET, charset: "utf8", logLevel: "silent" };
     const { modules: firstModules, later } = await firstScreen(common);
     const shared = new Map();
     for (const [index, file] of firstModules.entries()) shared.set(file, { index, names: await exportsOf(common, file) });
@@ -246,11 +246,11 @@ async function build() {
       entryNames: "[dir]/[name]",
       chunkNames: "chunks/[name]-[hash]",
       metafile: true,
-      plugins: [minifiedStyles, fromFirstScreen(shared)],
     };
     // Built once unwritten, to learn which of the first screen's exports it uses.
     const used = new Map();
-    for (const file of (await esbuild.build({ ...onDemandBuild, write: false })).outputFiles) {
+    const trial = await esbuild.build({ ...onDemandBuild, write: false, plugins: [minifiedStyles, fromFirstScreen(shared)] });
+    for (const file of trial.outputFiles) {
       for (const [, index, name] of file.text.matchAll(SHARED_NAME)) {
         if (!used.has(index)) used.set(index, new Set());
         used.get(index).add(name);
@@ -265,7 +265,6 @@ async function build() {
       for (const name of names) short.set(sharedName(index, name), "_" + short.size.toString(36));
       if (names.length) entry.push(`export { ${names.map((n) => `${n} as ${shortName(index, n)}`).join(", ")} } from "./${posix(relative(ROOT, file))}";`);
     }
-    onDemandBuild.plugins = [minifiedStyles, fromFirstScreen(shared, shortName)];
     const outputs = {};
     const first = await esbuild.build({
       ...common,
@@ -277,17 +276,16 @@ async function build() {
       plugins: [minifiedStyles, laterImports(new Set())],
     });
     for (const [path, output] of Object.entries(first.metafile.outputs)) outputs[path] = { ...output, entryPoint: FIRST };
-    const rest = await esbuild.build(onDemandBuild);
+    const rest = await esbuild.build({ ...onDemandBuild, plugins: [minifiedStyles, fromFirstScreen(shared, shortName)] });
     Object.assign(outputs, rest.metafile.outputs);
-    const alone = await esbuild.build({ ...common, entryPoints: STANDALONE, bundle: true, format: "esm", outdir: folder, outbase: ".", metafile: true });
+    const alone = await esbuild.build({ ...common, entryPoints: STANDALONE, bundle: true, format: "esm", outdir: folder, outbase: ".", metafile: true, plugins: [minifiedStyles] });
     Object.assign(outputs, alone.metafile.outputs);
     // core/where.js finds the service from its own URL, one folder below the widget's
     // (`new URL("../", import.meta.url)`): so must every file its code may land in.
     const deep = Object.keys(outputs).filter((p) => relative(folder, join(ROOT, p)).split(sep).length !== 2);
     if (deep.length) throw new Error("bundle files not one folder deep: " + deep.join(", "));
-    await esbuild.build({ ...common, plugins: [], entryPoints: LOADERS, bundle: false, outdir: folder, outbase: "." });
-    const table = modulesOf(outputs, folder);
-    const modules = Object.fromEntries(Object.entries(table).sort(([a], [b]) => (a < b ? -1 : 1)));
+    await esbuild.build({ ...common, entryPoints: LOADERS, bundle: false, outdir: folder, outbase: "." });
+    const modules = modulesOf(outputs, folder);
     const files = [...LOADERS, ...Object.keys(outputs).map((p) => posix(relative(folder, join(ROOT, p))))].sort();
     const manifest = { sources, esbuild: esbuild.version, loaders: LOADERS, entries: ENTRIES, modules, files };
     writeFileSync(join(folder, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");

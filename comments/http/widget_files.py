@@ -49,8 +49,8 @@ SHORT = "public, max-age=300"
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Part of the version: the same sources served another way are another URL.
 SERVED_AS_MODULES = b"modules-2"
-LANGUAGE_FILES = "i18n/"  # a loader naming it asks for `"i18n/" + code + ".js"`, by its guess
 SERVED_AS_BUNDLE = b"bundle-2"
+LANGUAGE_FILES = "i18n/"  # a loader naming it asks for `"i18n/" + code + ".js"`, by its guess
 # The widget's files are a few kilobytes each: this bounds the memory at a few megabytes.
 MAX_CACHED_FILES = 64
 MAX_COMPRESSED_SIZE = 256 << 10
