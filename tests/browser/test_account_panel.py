@@ -128,3 +128,54 @@ def test_delete_my_account_asks_again_erases_and_logs_out(
     expect(other.locator(main(answered) + ".cw-tombstone")).to_be_visible()
     expect(other.locator(item(alone_id))).to_have_count(0)
     assert errors == []
+
+
+def held_until_released(page: Page, matches: Callable[[str], bool]) -> Callable[[], None]:
+    """Holds the first request `matches` names; the answer releases it (once it is made).
+    The route stays: with no route left, Playwright would let a held request go itself."""
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(matches, hold)
+
+    def release() -> None:
+        for _ in range(250):  # the page asks within a few seconds, or the test fails
+            if held:
+                held[0].continue_()
+                return
+            page.wait_for_timeout(20)
+        raise AssertionError("the page never asked")
+
+    return release
+
+
+def test_the_panel_opens_when_the_name_is_drawn_again_while_it_loads(
+    serve_app: Callable[..., LiveServer], page: Page
+) -> None:
+    """A reader clicks her name the moment it shows, before the service has confirmed the
+    login: the panel's module is still on its way when the name is drawn again, and the
+    panel opens under the name on screen all the same."""
+    app = serve_app()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(app.url + "/")
+    confirm = held_until_released(page, lambda url: "/api/v1/me?" in url)
+    deliver_panel = held_until_released(
+        page, lambda url: url.split("?")[0].endswith("/account-panel.js")
+    )
+    log_in(page, "Anna Reader")  # her name shows from the login's answer; /me is held
+    toggle = page.locator(W + "button.cw-me-toggle[data-action='account']")
+    clicked = toggle.element_handle()
+    toggle.click()
+    confirm()
+    # The login confirmed, the name is drawn again: a new button in place of the one clicked.
+    page.wait_for_function("(old) => !old.isConnected", arg=clicked)
+    deliver_panel()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(PANEL + "button[data-action='export']")).to_be_focused()
+    assert errors == []

@@ -25,6 +25,10 @@ const FILE_NAME = "my-comments.json"; // as the service names it
 
 /** Opens the panel under the reader's name, or closes it; `trigger` is the name's button. */
 export function togglePanel(w, trigger) {
+  // The name may have been drawn again while this module loaded (the login confirmed, say):
+  // the panel goes under the name on screen, not under the one clicked.
+  if (!trigger.isConnected) trigger = w.accountEl.querySelector(".cw-me-toggle");
+  if (!trigger) return; // logged out meanwhile
   if (w.accountPanel) {
     close(w);
     return w.accountEl.querySelector(".cw-me-toggle")?.focus();
