@@ -20,7 +20,7 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 # The widget's bundle, where node and npm are here (the modules are served otherwise).
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
-    if [ ! -d widget/node_modules/esbuild ]; then
+    if ! node scripts/widget-tools.cjs; then
         npm ci --prefix widget --no-audit --no-fund --silent
     fi
     node widget/build.mjs --quiet || echo "the widget's bundle did not build: serving its modules" >&2

@@ -62,11 +62,10 @@ if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
     npm install --prefix tests/browser --no-audit --no-fund --silent
 fi
 
-# The widget's bundler (esbuild, pinned in widget/package.json); the tests build the bundle.
-wanted_esbuild="$(node -p 'require("./widget/package.json").devDependencies.esbuild')"
-installed_esbuild="$(node -p 'require("./widget/node_modules/esbuild/package.json").version' 2>/dev/null || true)"
-if [ "$wanted_esbuild" != "$installed_esbuild" ]; then
-    step "installing the widget's bundler, esbuild $wanted_esbuild (npm ci)"
+# The widget's build tools (esbuild and zopfli, pinned in widget/package.json); the tests
+# build the bundle.
+if ! node scripts/widget-tools.cjs; then
+    step "installing the widget's build tools (npm ci)"
     npm ci --prefix widget --no-audit --no-fund --silent
 fi
 

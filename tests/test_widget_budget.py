@@ -1,7 +1,7 @@
 """The widget's size budget: what an anonymous reader's browser downloads for the first
 screen, in one language, gzip'd as the service serves it.
 
-The goal is 15 KB, and it is not met yet (about 21 KB in English, 22 KB in Russian): that
+The goal is 15 KB, and it is not met yet (about 18.9 KB in English, 19.3 KB in Russian): that
 test is marked as an expected failure, strict, so it turns red the day it passes and the
 mark must go. Until then a ceiling just above today's size fails any growth.
 
@@ -31,7 +31,7 @@ from comments.http.widget_bundle import load_bundle, sources_hash
 from comments.http.widget_files import WidgetFiles
 
 BUDGET = 15 * 1024
-CEILING = 19895 + 256  # today's size (in Russian), and a little: the first screen may not grow
+CEILING = 19329 + 256  # today's size (in Russian), and a little: the first screen may not grow
 ENTRY = "app/main.js"
 LOADER = "comments.js"
 STATIC_IMPORT = re.compile(

@@ -24,6 +24,12 @@
  * comments/http/widget_bundle.py's `sources_hash`: every file of widget/ except dist/ and
  * node_modules/, sorted by path, as `path \0 bytes \0`, in SHA-256.
  *
+ * Each file but the loaders also gets its gzip form beside it (`<file>.gz`, listed under
+ * "gzip" in the manifest), made with zopfli: gzip that any browser reads, 3 % smaller than
+ * zlib's best (about 560 B of the first screen), at a cost of seconds that only the build
+ * pays. The service sends it in place of its own gzip -9 once it has checked that it
+ * unpacks to the file; the loaders it fills as it serves them, so it packs those itself.
+ *
  * The output is the same for the same sources, byte for byte; it is written into a
  * folder beside dist/ and swapped in, so a service starting meanwhile sees the old
  * bundle whole, or none.
@@ -33,6 +39,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipAsync } from "@gfx/zopfli";
 import * as esbuild from "esbuild";
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
@@ -48,6 +55,8 @@ const ENTRIES = ["app/main.js", ...STANDALONE, ...LANGUAGES.map((name) => "i18n/
 const LOADERS = ["comments.js", "count.js"];
 // The syntax the widget is written in; esbuild rewrites anything newer down to it.
 const TARGET = "es2020";
+// zopfli's default: more iterations found no byte more on these files.
+const ZOPFLI_ITERATIONS = 15;
 
 const posix = (path) => path.split(sep).join("/");
 
@@ -196,6 +205,17 @@ function fromFirstScreen(shared, nameOf = sharedName) {
 }
 
 /** dist/ replaced by `folder` at once; another build swapping meanwhile is tried around. */
+/** Writes `<name>.gz` (zopfli) beside each of `names` in `folder`; answers the names packed. */
+async function packAll(folder, names) {
+  await Promise.all(
+    names.map(async (name) => {
+      const file = join(folder, ...name.split("/"));
+      writeFileSync(file + ".gz", await gzipAsync(readFileSync(file), { numiterations: ZOPFLI_ITERATIONS }));
+    })
+  );
+  return names;
+}
+
 function swapIn(folder) {
   const dist = join(ROOT, OUT);
   for (let attempt = 0; ; attempt++) {
@@ -287,7 +307,8 @@ async function build() {
     await esbuild.build({ ...common, entryPoints: LOADERS, bundle: false, outdir: folder, outbase: "." });
     const modules = modulesOf(outputs, folder);
     const files = [...LOADERS, ...Object.keys(outputs).map((p) => posix(relative(folder, join(ROOT, p))))].sort();
-    const manifest = { sources, esbuild: esbuild.version, loaders: LOADERS, entries: ENTRIES, modules, files };
+    const gzip = await packAll(folder, files.filter((name) => !LOADERS.includes(name)));
+    const manifest = { sources, esbuild: esbuild.version, loaders: LOADERS, entries: ENTRIES, modules, files, gzip };
     writeFileSync(join(folder, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
     if (sourcesHash() !== sources) throw new Error("the sources changed during the build: build again");
     swapIn(folder);

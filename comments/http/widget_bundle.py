@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import logging
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 DIST = "dist"
@@ -30,6 +32,10 @@ NOT_SOURCES = (DIST, "node_modules")
 BUILD_FOLDER_PREFIX = ".dist-"
 # A manifest or a bundle file larger than this is not ours.
 MAX_FILE_SIZE = 1 << 20
+# The build's gzip form of a file sits beside it (build.mjs: packAll).
+PACKED_SUFFIX = ".gz"
+
+log = logging.getLogger(__name__)
 
 
 def is_source(top: str) -> bool:
@@ -67,6 +73,9 @@ class Bundle:
     modules: dict[str, list[str]]
     # Every file (posix path under dist/) → its bytes; the loaders unfilled.
     files: dict[str, bytes]
+    # A file → its gzip form as the build packed it (zopfli: smaller than gzip -9), for
+    # the files whose `.gz` unpacks to exactly their bytes; the others the service packs.
+    packed: dict[str, bytes] = field(default_factory=dict)
 
 
 def safe_path(name: object) -> str | None:
@@ -115,4 +124,34 @@ def load_bundle(directory: Path, sources: str) -> tuple[Bundle | None, str]:
         content = files.get(loader, b"")
         if VERSION_PLACEHOLDER not in content or BUNDLE_PLACEHOLDER not in content:
             return None, f"the bundle's {loader} lost its placeholders"
-    return Bundle(raw, table, files), "the bundle"
+    return Bundle(raw, table, files, packed_files(dist, files, manifest.get("gzip"))), "the bundle"
+
+
+def unpacked(content: bytes) -> bytes | None:
+    """What gzip data `content` holds (at most MAX_FILE_SIZE and a byte), or None if it
+    is not whole gzip data."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(content, MAX_FILE_SIZE + 1)
+    except zlib.error:
+        return None
+    return out if inflater.eof and not inflater.unused_data else None
+
+
+def packed_files(dist: Path, files: dict[str, bytes], names: object) -> dict[str, bytes]:
+    """The build's gzip forms of `files` that the manifest lists and that unpack to their
+    file exactly: one that doesn't (edited, cut short) is left out, and the service packs
+    that file itself, so a reader never gets bytes other than the file's."""
+    packed: dict[str, bytes] = {}
+    for name in names if isinstance(names, list) else []:
+        if not isinstance(name, str) or name not in files or name in LOADERS:
+            continue
+        try:
+            content = (dist / (name + PACKED_SUFFIX)).read_bytes()[:MAX_FILE_SIZE]
+        except OSError:
+            content = b""
+        if unpacked(content) == files[name]:
+            packed[name] = content
+        else:
+            log.warning("widget: %s.gz does not unpack to %s; packing it here", name, name)
+    return packed

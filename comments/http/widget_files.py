@@ -151,10 +151,11 @@ def plain_body(content: bytes) -> Body:
     return Body(content, f'"{hashlib.sha256(content).hexdigest()[:20]}"')
 
 
-def gzip_body(plain: Body) -> Body | None:
-    """The gzip representation (its own ETag), or None when it would not be smaller."""
+def gzip_body(plain: Body, packed: bytes | None = None) -> Body | None:
+    """The gzip representation (its own ETag), or None when it would not be smaller.
+    `packed`: the build's own gzip form of the same bytes (checked), sent in place of ours."""
     # mtime=0: every worker makes the same bytes, so their ETags agree.
-    content = gzip.compress(plain.content, compresslevel=9, mtime=0)
+    content = packed or gzip.compress(plain.content, compresslevel=9, mtime=0)
     if len(content) >= len(plain.content):
         return None
     return Body(content, plain.etag[:-1] + '-gzip"')
@@ -188,10 +189,11 @@ class WidgetFiles(PublicFiles):
                 plain = plain_body(filled_loader(content, self.version, found))
                 self._embeds[os.path.realpath(file)] = (plain, gzip_body(plain))
         self._bundled: dict[str, tuple[Body, Body | None]] = {}
+        packed = found.packed if found else {}
         for name, content in (found.files if found else {}).items():
             if name not in LOADERS:
                 plain = plain_body(content)
-                self._bundled[name] = (plain, gzip_body(plain))
+                self._bundled[name] = (plain, gzip_body(plain, packed.get(name)))
         self._bodies: OrderedDict[tuple[str, int, int], tuple[Body, Body | None] | None] = (
             OrderedDict()
         )

@@ -246,6 +246,40 @@ def test_a_bundle_with_a_file_missing_is_not_served(built: Path) -> None:
     assert loader_map(TestClient(files)) == ""
 
 
+def raw_gzip(client: TestClient, path: str) -> bytes:
+    """The body as sent to a browser that takes gzip, still packed."""
+    with client.stream("GET", path, headers=GZIP) as r:
+        assert r.headers["content-encoding"] == "gzip"
+        return b"".join(r.iter_raw())
+
+
+@needs_esbuild
+def test_the_bundle_goes_out_in_the_builds_smaller_gzip_and_only_if_it_unpacks_to_the_file(
+    built: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    files = WidgetFiles(directory=built)
+    client = TestClient(files)
+    dist = built / "dist"
+    main = f"/v/{files.version}/app/main.js"
+    plain = (dist / "app" / "main.js").read_bytes()
+    sent = raw_gzip(client, main)
+    assert sent == (dist / "app" / "main.js.gz").read_bytes()
+    assert gzip.decompress(sent) == plain
+    assert len(sent) < len(gzip.compress(plain, compresslevel=9, mtime=0)) * 0.99
+    # A .gz that unpacks to other bytes (edited by hand), or is cut short, is never sent:
+    # the service packs the file itself.
+    (dist / "app" / "main.js.gz").write_bytes(gzip.compress(plain + b"alert(1)", mtime=0))
+    (dist / "i18n" / "en.js.gz").write_bytes(sent[: len(sent) // 2])
+    caplog.set_level(logging.WARNING, logger="comments.http.widget_bundle")
+    files = WidgetFiles(directory=built)
+    client = TestClient(files)
+    assert gzip.decompress(raw_gzip(client, main)) == plain
+    english = raw_gzip(client, f"/v/{files.version}/i18n/en.js")
+    assert gzip.decompress(english) == (dist / "i18n" / "en.js").read_bytes()
+    assert "app/main.js.gz does not unpack to app/main.js" in caplog.text
+    assert "i18n/en.js.gz does not unpack" in caplog.text
+
+
 @needs_esbuild
 def test_a_second_build_of_the_same_sources_is_the_same_bytes(built: Path) -> None:
     first = {p: p.read_bytes() for p in sorted((built / "dist").rglob("*")) if p.is_file()}
