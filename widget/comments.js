@@ -39,8 +39,10 @@
     "app/styles.js", "app/thread.js", "app/tokens.js", "app/words.js", "core/avatar.js",
     "core/dom.js", "core/http.js", "core/i18n.js", "core/time.js", "core/where.js",
   ];
-  // What a logged-in reader's first screen adds (the composer); with the publisher's login, its module too.
+  // What a logged-in reader's first screen adds (the composer, and what they alone see);
+  // with the publisher's login, its module too.
   const WRITING = ["app/composer.js", "app/form-styles.js"];
+  const READER = ["app/reader.js"];
   const SSO = ["app/sso.js"];
   const PAGE_SIZE = "20"; // app/api.js PAGE_SIZE
   const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/; // core/http.js languageHeader
@@ -209,7 +211,7 @@
       : fetchAll(dir, files(["core/i18n.js"]))
         .then((i18n) => fetchAll(dir, files(["i18n/" + i18n.chooseLanguage(choice) + ".js"])))
     ).catch(() => {});
-    load(dir, reader || sso ? files(WRITING).concat(sso ? files(SSO) : []) : []).then(
+    load(dir, reader || sso ? files(WRITING).concat(files(READER), sso ? files(SSO) : []) : []).then(
       (app) => {
         if (aborter.signal.aborted) return;
         try {

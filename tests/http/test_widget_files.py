@@ -188,7 +188,7 @@ def test_a_bundle_built_from_these_sources_is_what_the_versioned_folder_serves(
     # carries only the modules it names and the language files (a reader downloads it first).
     table = json.loads(loader_map(client))
     languages = {m for m in manifest["modules"] if m.startswith("i18n/")}
-    named = {"app/main.js", "core/i18n.js", "app/composer.js", "app/sso.js"}
+    named = {"app/main.js", "core/i18n.js", "app/composer.js", "app/reader.js", "app/sso.js"}
     assert table == {m: manifest["modules"][m] for m in named | languages}
     assert table["app/main.js"] == ["app/main.js"]  # the first screen's code is one file
     assert table["app/composer.js"][0] == "app/composer.js" and len(table["app/composer.js"]) > 1

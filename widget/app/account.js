@@ -1,7 +1,7 @@
 /*
  * The account area above the thread: the providers' buttons, the wait for the login
- * window (and why it was lost), the reader's name and roles (the name opens the account
- * panel, account-panel.js, kept open in `w.accountPanel`), logging out. Opening the
+ * window (and why it was lost); once logged in, reader.js draws it (the reader's name,
+ * which opens the account panel kept in `w.accountPanel`, and logging out). Opening the
  * login window happens here, inside the click (or popup blockers step in); watching it
  * and taking its answer is login.js, asked for as it opens. Functions of the widget
  * instance `w` (main.js), which holds the state they change.
@@ -25,29 +25,10 @@ export function renderAccount(w) {
 
 function drawAccount(w, el) {
   if (w.loggedIn()) {
-    const roles = Array.isArray(w.user.roles) ? w.user.roles : [];
-    el.replaceChildren(
-      h(
-        "div",
-        { class: "cw-me" },
-        avatarOf(w.user),
-        h(
-          "p",
-          { class: "cw-me-name" },
-          w.i18n.parts("account.as", {
-            // The name opens the account panel (account-panel.js, asked for on the first click).
-            name: h("button", {
-              type: "button", class: "cw-me-toggle", "data-action": "account", "aria-expanded": String(Boolean(w.accountPanel)),
-              onclick: ({ currentTarget }) =>
-                w.need(import("./account-panel.js")).then((m) => m.togglePanel(w, currentTarget), (error) => w.fail(error)),
-            }, h("strong", { class: "cw-me-user" }, w.user.name || w.t("account.reader"))),
-          }),
-          roles.map((role) => [" ", h("span", { class: "cw-badge" }, w.roleName(role))])
-        ),
-        button(w.t("account.logout"), "logout", () => logout(w), "cw-btn cw-btn-quiet")
-      ),
-      ...(w.accountPanel ? [w.accountPanel] : [])
-    );
+    // reader.js draws it; until it is in (main.js asks for it, then draws this again), the
+    // area shows what it showed.
+    if (w.reader) w.reader.drawAccount(w, el);
+    else w.readerTools();
     return;
   }
   w.accountPanel = null;
@@ -146,20 +127,4 @@ function cancelLogin(w) {
     /* a window this page lost the link to can't be closed from here */
   }
   renderAccount(w);
-}
-
-async function logout(w) {
-  if (w.tokens.get()) {
-    try {
-      await w.api.logout();
-    } catch (error) {
-      if (w.ignorable(error)) return;
-      /* the token is forgotten below either way */
-    }
-  }
-  w.tokens.clear();
-  w.user = null;
-  renderAccount(w);
-  w.say(w.t("logout.done"));
-  await w.loadThread();
 }

@@ -10,7 +10,8 @@
  *
  * The rest, by concept: config.js (the host page's settings, checked), api.js and
  * tokens.js, words.js (the translator), account.js (the account area), render.js (a
- * comment), styles.js. Asked for when needed: login.js (the login window, as it opens),
+ * comment), styles.js. Asked for when needed: reader.js (what a logged-in reader sees
+ * alone), login.js (the login window, as it opens),
  * composer.js (writing, once logged in), live.js and events.js (the stream, once the
  * first page shows), pages.js (the pages after the first), edit.js (the reader's own
  * comment), report.js, sso.js (the publisher's login, and its renewal through
@@ -95,6 +96,8 @@ class Widget {
     this.onSsoExpired = typeof options.onSsoExpired === "function" ? options.onSsoExpired : null;
     this.renewal = null; // while one runs: {from (the refused token), done (its promise)}
     this.staff = null; // staff.js, for a reader /me names moderator or admin of the site
+    this.reader = null; // reader.js, once a reader is logged in: what only they see
+    this.readerLoading = null;
     this.formats = createFormats(lang); // numbers and times in the reader's language
     this.sortKey = sortKey(this.config.origin, site);
     this.state = createThread(storedSort(this.sortKey) || this.config.sort);
@@ -185,6 +188,40 @@ class Widget {
   /** composer.js: the forms, replies and posting. */
   writing() {
     return this.need(import("./composer.js"));
+  }
+
+  /**
+   * reader.js, asked for once a reader is logged in; as it arrives, what it draws is
+   * drawn again: the account area, the composer, the reader's own comments. Answers it,
+   * or null when it could not load (the reader sees what an anonymous one does, and why).
+   */
+  readerTools() {
+    if (this.reader) return Promise.resolve(this.reader);
+    if (!this.readerLoading) {
+      this.readerLoading = this.need(import("./reader.js")).then(
+        (m) => {
+          this.reader = m;
+          if (!this.destroyed && this.shell) this.ownAgain();
+          return m;
+        },
+        (error) => {
+          this.readerLoading = null; // asked for again at the next drawing
+          this.fail(error);
+          return null;
+        }
+      );
+    }
+    return this.readerLoading;
+  }
+
+  /** What reader.js draws, drawn again now that it is in. */
+  ownAgain() {
+    renderAccount(this);
+    this.renderComposer();
+    for (const n of this.state.nodes.values()) {
+      const c = n.c;
+      if (c.can_edit || c.can_delete || c.status === "pending" || c.status === "rejected") rebuildMain(this, n);
+    }
   }
 
   /** Adds the stylesheet `css` to the shadow root, once. */
@@ -327,25 +364,16 @@ class Widget {
     if (this.notice && this.notice.kind === "info") this.say("");
   }
 
-  /** Why the reader can't post: until when (or for good) and the reason, as /me says. */
-  banNotice() {
-    const ban = this.user.ban;
-    if (!ban || typeof ban !== "object") return this.user.banMessage || this.t("composer.banned");
-    const until = typeof ban.until === "string" && ban.until ? ban.until : null;
-    const reason = typeof ban.reason === "string" ? ban.reason.trim() : "";
-    return [
-      until ? this.t("ban.until", { date: this.formats.absolute(until) }) : this.t("ban.forever"),
-      reason ? [" ", h("span", { class: "cw-ban-reason" }, this.t("ban.reason"), " ", h("q", null, reason))] : null,
-    ];
-  }
-
   /** The composer as the moment calls for: the thread closed, logged out, banned, or the form. */
   renderComposer() {
     const el = this.composerEl;
     if (!el) return;
     let notice = null;
     if (this.state.closed) notice = this.t("composer.closed");
-    else if (this.loggedIn() && this.user.banned) notice = this.banNotice();
+    else if (this.loggedIn() && this.user.banned) {
+      if (!this.reader) return this.readerTools(); // which draws this again
+      notice = this.reader.banNotice(this);
+    }
     // A draft is kept (out of the page) while the thread is closed, in case it opens again.
     if (!this.loggedIn() || (notice && !this.state.closed)) this.topForm = null;
     if (notice) el.replaceChildren(h("p", { class: "cw-notice" }, notice));
@@ -419,10 +447,12 @@ class Widget {
       const data = await (early ? take(early) : this.api.me());
       this.user = (data && data.user) || null;
       if (!this.user) this.tokens.clear();
+      const tools = this.user ? this.readerTools() : null; // beside staff.js
       const roles = this.user && Array.isArray(this.user.roles) ? this.user.roles : [];
       if (!this.staff && (roles.includes("moderator") || roles.includes("admin"))) {
         this.staff = await this.need(import("./staff.js")).catch(() => null); // without it, staff see what readers see
       }
+      await tools;
     } catch (error) {
       if (this.ignorable(error)) return;
       if (error.status === 401) {

@@ -2,7 +2,8 @@
  * One comment on screen: its <li> (the comment itself, then its replies) and its
  * controls. Text goes in as text; the only HTML is the comment's `html`, sanitised by
  * the service (core/dom.js trustedHtml). What only the reader's own comments, replies
- * or rare actions need comes in modules asked for on use (composer.js, edit.js, report.js).
+ * or rare actions need comes in modules asked for on use (composer.js, edit.js, report.js);
+ * what only a logged-in reader sees, from reader.js (main.js `reader`, once it is in).
  */
 
 import { h, trustedHtml } from "../core/dom.js";
@@ -57,7 +58,8 @@ export function renderMain(w, n) {
       )
     )
   );
-  if (c.status === "pending" || c.status === "rejected") main.append(moderationNote(w, c));
+  // Only its author sees a comment held or rejected: the note is reader.js's.
+  if ((c.status === "pending" || c.status === "rejected") && w.reader) main.append(w.reader.moderationNote(w, c));
   if (deleted) {
     main.append(h("p", { class: "cw-tombstone" }, w.t("comment.deleted")));
     return main;
@@ -92,21 +94,6 @@ export function entitle(w, el) {
   else el.title = w.t("comment.editedAt", { date: w.formats.absolute(el.getAttribute("data-at")) });
 }
 
-/** Why the reader's own comment is not public (yet), in the service's words. */
-function moderationNote(w, c) {
-  const pending = c.status === "pending";
-  const reasons = (c.moderation && Array.isArray(c.moderation.reasons) ? c.moderation.reasons : [])
-    .map((reason) => reason && reason.message)
-    .filter(Boolean);
-  return h(
-    "div",
-    { class: "cw-moderation", role: "note" },
-    h("strong", null, w.t(pending ? "moderation.pending" : "moderation.rejected")),
-    h("span", null, " " + w.t(pending ? "moderation.pendingNote" : "moderation.rejectedNote")),
-    reasons.length ? h("ul", { class: "cw-reasons" }, reasons.map((text) => h("li", null, String(text)))) : null
-  );
-}
-
 function renderActions(w, n, main, body, slot) {
   const c = n.c;
   const name = (c.author && c.author.name) || w.t("comment.someone");
@@ -128,16 +115,8 @@ function renderActions(w, n, main, body, slot) {
     reply.hidden = w.state.closed; // shown again if the thread reopens
     actions.append(reply);
   }
-  if (c.can_edit) {
-    const edit = button("edit", w.t("action.edit"), w.t("action.editOwn"),
-      later(() => import("./edit.js"), (m) => m.startEdit(w, n, body, slot, edit)));
-    actions.append(edit);
-  }
-  if (c.can_delete) {
-    actions.append(button("delete", w.t("action.delete"),
-      mine ? w.t("action.deleteOwn") : w.t("action.deleteBy", { name }),
-      later(() => import("./edit.js"), (m) => m.deleteComment(w, n, slot))));
-  }
+  // A logged-in reader's edit and delete (reader.js), where the service allows them.
+  if (w.reader) actions.append(...w.reader.ownActions(w, n, { mine, name, body, slot, button, later }));
   if (published && !mine) {
     const report = button("report", w.t("action.report"), w.t("action.reportBy", { name }),
       later(() => import("./report.js"), (m) => m.toggleReport(w, n, slot, report)));

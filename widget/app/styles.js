@@ -9,7 +9,7 @@
  * absolute !important }` would squeeze it to nothing): a shadow root's !important wins.
  *
  * This sheet is the first screen's (the list, a comment, the header, the login offer);
- * the modules asked for later add their own (form-styles.js, fresh-styles.js, login.js,
+ * the modules asked for later add their own (reader.js, form-styles.js, fresh-styles.js, login.js,
  * staff.js, preview.js, permalink.js, account-panel.js) with `w.style`, once.
  */
 
@@ -84,9 +84,6 @@ export const CSS = `
   .cw-account { border-bottom: 1px solid var(--rule); padding: 0.5rem 0 0.75rem; }
   .cw-login-text { margin: 0 0 0.5rem; font-family: var(--serif); font-size: 1.05rem; }
   .cw-providers { display: flex; flex-wrap: wrap; gap: 0.5rem; }
-  .cw-me { display: flex; align-items: center; gap: 0.6rem; }
-  .cw-me-name { margin: 0; flex: 1; font-size: 0.95rem; }
-  .cw-me-toggle { padding: 0; border: 0; background: none; cursor: pointer; text-decoration: underline dotted; text-underline-offset: 3px; }
   .cw-muted { color: var(--muted); font-size: 0.875rem; margin: 0.25rem 0 0; }
   .cw-notice { margin: 0.75rem 0; padding: 0.6rem 0.8rem; background: var(--surface); border-left: 3px solid var(--muted); font-size: 0.95rem; }
 
@@ -127,7 +124,6 @@ export const CSS = `
   .cw-when { color: var(--muted); font-size: 0.8rem; }
   .cw-permalink { color: inherit; text-decoration: none; }
   .cw-permalink:hover { text-decoration: underline; }
-  .cw-ban-reason { display: block; margin-top: 0.25rem; overflow-wrap: anywhere; }
   .cw-comment[data-status="deleted"] > .cw-main .cw-author { font-weight: 500; color: var(--muted); font-style: italic; }
 
   .comment-body { font: 1.02rem/1.6 var(--serif); overflow-wrap: anywhere; }
@@ -141,13 +137,10 @@ export const CSS = `
   .comment-body pre code { padding: 0; background: none; }
   .comment-body img { max-width: 100%; height: auto; }
   .cw-tombstone { margin: 0.2rem 0 0.4rem; color: var(--muted); font-style: italic; font-family: var(--serif); }
-  .cw-moderation { margin: 0.3rem 0 0.5rem; padding: 0.5rem 0.7rem; border-radius: 4px; background: var(--note-bg); color: var(--note-fg); font-size: 0.875rem; }
-  .cw-reasons { margin: 0.3rem 0 0; padding-left: 1.2rem; }
 
   .cw-actions { display: flex; flex-wrap: wrap; align-items: center; gap: 0.15rem 0.35rem; margin: 0.35rem 0 0.3rem -0.35rem; }
   .cw-action { min-height: 2rem; padding: 0.2rem 0.45rem; border: 0; border-radius: 4px; background: none; color: var(--muted); font-size: 0.82rem; font-weight: 600; cursor: pointer; }
   .cw-action:hover, .cw-action[aria-expanded="true"] { color: var(--fg); background: var(--surface); }
-  .cw-action[data-action="delete"]:hover { color: var(--error); }
   .cw-votes { display: inline-flex; align-items: center; gap: 0.1rem; margin-right: 0.35rem; }
   .cw-vote { display: inline-flex; align-items: center; justify-content: center; width: 2rem; height: 2rem; border: 0; border-radius: 4px; background: none; color: var(--muted); font-size: 0.75rem; cursor: pointer; }
   .cw-vote:hover { background: var(--surface); color: var(--fg); }
