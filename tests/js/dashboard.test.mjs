@@ -1,22 +1,18 @@
 // The dashboard's pure wording: durations, ranges beside settings, the server's field
 // errors in a person's words, and the audit log's before and after.
+import "./support/import-map.mjs";
+
 import assert from "node:assert/strict";
-import { register } from "node:module";
 import { describe, test } from "node:test";
 
-// The page's import map names the widget's folder `@widget/`; here it is the checkout's.
-const widget = new URL("../../widget/", import.meta.url).href;
-register(
-  "data:text/javascript," +
-    encodeURIComponent(
-      `export async function resolve(specifier, context, next) {
-        if (specifier.startsWith("@widget/")) return next(${JSON.stringify(widget)} + specifier.slice(8), context);
-        return next(specifier, context);
-      }`
-    )
-);
 const words = await import("../../comments/static/dashboard/words.js");
 const { POLICY_FIELDS, labelOf } = await import("../../comments/static/dashboard/policy.js");
+const { createTranslator } = await import("../../widget/core/i18n.js");
+const en = (await import("../../comments/static/dashboard/i18n/en.js")).default;
+const ru = (await import("../../comments/static/dashboard/i18n/ru.js")).default;
+// The dashboard's Russian as it would speak it: Russian words, English where one is missing.
+const russian = createTranslator({ language: "ru", strings: { ...en, ...ru }, fallback: en });
+const inRussian = (key, params) => russian.t(key, params);
 
 describe("durations", () => {
   test("the median time to a decision reads in words", () => {
@@ -80,5 +76,38 @@ describe("the audit log's changes", () => {
     assert.equal(labelOf("origins"), "Allowed origins");
     assert.equal(labelOf("premoderation"), "Pre-moderation");
     assert.equal(labelOf("some_new_field"), "Some new field");
+  });
+});
+
+describe("the same wording in Russian", () => {
+  test("durations, with the plural the number needs", () => {
+    assert.equal(words.duration(40, inRussian), "40 с");
+    assert.equal(words.duration(2 * 3600 + 5 * 60, inRussian), "2 ч 5 мин");
+    assert.equal(words.duration(86400, inRussian), "1 день");
+    assert.equal(words.duration(3 * 86400, inRussian), "3 дня");
+    assert.equal(words.duration(5 * 86400, inRussian), "5 дней");
+    assert.equal(words.age(30 * 1000, inRussian), "меньше минуты");
+  });
+  test("a range beside a setting", () => {
+    assert.equal(words.rangeText(POLICY_FIELDS.max_links, inRussian), "от 0 до 100");
+    assert.equal(words.rangeText(POLICY_FIELDS.cdn_seconds, inRussian), "от 0 до 60 (до 1 мин)");
+  });
+  test("a field error, by the field's Russian label", () => {
+    const found = words.fieldProblems({ "policy.max_links": "Input should be less than or equal to 100" }, undefined, inRussian);
+    assert.deepEqual(found, [{ field: "max_links", label: "Задерживать комментарии, где ссылок больше, чем", message: "Не больше 100." }]);
+    const line = words.fieldProblems({ "policy.banned_words.0": "String should have at most 64 characters" }, undefined, inRussian);
+    assert.equal(line[0].message, "Строка 1: Не больше 64 символов.");
+    assert.equal(words.fieldMessage("Input should be 'off', 'new' or 'all'", inRussian), "Выберите 'off', 'new' или 'all'.");
+  });
+  test("a logged change", () => {
+    assert.equal(words.changeText({ from: true, to: false }, inRussian), "вкл. → выкл.");
+    assert.equal(words.changeText({ added: ["a"], added_count: 21 }, inRussian), "добавлено: a (всего 21)");
+    assert.equal(labelOf("premoderation", inRussian), "Премодерация");
+    assert.equal(labelOf("origins", inRussian), "Разрешённые источники");
+  });
+  test("every key has its Russian, with the same parameters", () => {
+    const names = (entry) => [...new Set((typeof entry === "string" ? entry : Object.values(entry).join(" ")).match(/\{\w+\}/g) || [])].sort();
+    assert.deepEqual(Object.keys(ru).sort(), Object.keys(en).sort());
+    for (const key of Object.keys(en)) assert.deepEqual(names(ru[key]), names(en[key]), key);
   });
 });

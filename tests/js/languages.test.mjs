@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
 import { LANGUAGES } from "../../widget/core/i18n.js";
+import { forms, isPlural, languageTableTests, placeholders } from "./support/language-tables.mjs";
 
 const WIDGET = new URL("../../widget/", import.meta.url);
 const load = async (folder) =>
@@ -36,10 +37,6 @@ const FOREIGN_LETTERS = Object.freeze({
 // Keys the scripts build from a name ("sort." + key): their prefixes.
 const BUILT_KEYS = ["sort.", "reason.", "login.lost.", "need.", "role."];
 
-const isPlural = (entry) => entry !== null && typeof entry === "object";
-const forms = (entry) => (isPlural(entry) ? Object.values(entry) : [entry]);
-const placeholders = (text) => [...text.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]).sort();
-
 describe("the language files", () => {
   for (const folder of ["i18n", "i18n-later"]) {
     test(`${folder}/: one file per listed language, and a listed language per file`, () => {
@@ -57,46 +54,9 @@ describe("the language files", () => {
     });
   }
 
-  for (const code of LANGUAGES) {
-    test(`${code}: every entry is text or plural forms with the categories ${code} needs`, () => {
-      const needed = new Intl.PluralRules(code).resolvedOptions().pluralCategories;
-      for (const [key, entry] of Object.entries(tables[code])) {
-        if (!isPlural(entry)) {
-          assert.equal(typeof entry, "string", key);
-          assert.ok(entry.trim(), `${code} ${key} is empty`);
-          continue;
-        }
-        assert.deepEqual(Object.keys(entry).sort(), [...needed].sort(), `${code} ${key}`);
-        for (const form of Object.values(entry)) assert.equal(typeof form, "string", key);
-      }
-    });
-  }
+  languageTableTests(tables, SAME_AS_ENGLISH);
 
   for (const code of others) {
-    test(`${code}: exactly the keys of en.js`, () => {
-      const missing = Object.keys(en).filter((key) => !Object.hasOwn(tables[code], key));
-      const extra = Object.keys(tables[code]).filter((key) => !Object.hasOwn(en, key));
-      assert.deepEqual({ missing, extra }, { missing: [], extra: [] });
-    });
-
-    test(`${code}: plural where English is plural, with the same parameters`, () => {
-      for (const [key, english] of Object.entries(en)) {
-        const entry = tables[code][key];
-        assert.equal(isPlural(entry), isPlural(english), `${code} ${key}`);
-        const wanted = placeholders(forms(english).at(-1));
-        for (const form of forms(entry)) assert.deepEqual(placeholders(form), wanted, `${code} ${key}: ${form}`);
-      }
-    });
-
-    test(`${code}: nothing is left in English`, () => {
-      const allowed = new Set(SAME_AS_ENGLISH[code]);
-      const same = Object.keys(en).filter((key) => {
-        const english = forms(en[key]);
-        return !allowed.has(key) && forms(tables[code][key]).some((form) => english.includes(form));
-      });
-      assert.deepEqual(same, [], `${code} says these as English does`);
-    });
-
     test(`${code}: written in its own alphabet`, () => {
       for (const [key, entry] of Object.entries(tables[code])) {
         for (const form of forms(entry)) {

@@ -47,9 +47,8 @@ export const alerts = {
     box.disabled = false;
     this.showAlerts(data);
     const now = data && typeof data.alerts === "boolean" ? data.alerts : on;
-    if (!now) this.say("E-mail alerts off for " + site + ".", "ok");
-    else if (data && data.verified === false) {
-      this.say("E-mail alerts on for " + site + ", but your account has no confirmed e-mail address to send them to.", "error");
-    } else this.say("E-mail alerts on: you will be mailed when comments on " + site + " wait for review or are reported.", "ok");
+    if (!now) this.say(this.t("alerts.off", { site }), "ok");
+    else if (data && data.verified === false) this.say(this.t("alerts.onUnverified", { site }), "error");
+    else this.say(this.t("alerts.on", { site }), "ok");
   },
 };

@@ -8,17 +8,19 @@ import { ApiError, createRequest } from "@widget/core/http.js";
 
 export { ApiError };
 
-const NETWORK = "Could not reach the server. Check your connection and try again.";
-
-/** The dashboard's API on `base`; `getCsrf()` and `getSignal()` give the moment's values. */
-export function createApi(base, getCsrf, getSignal) {
+/**
+ * The dashboard's API on `base`; `getCsrf()`, `getSignal()` and `getLanguage()` give the
+ * moment's values, `t` the dashboard's words (language.js).
+ */
+export function createApi(base, { getCsrf, getSignal, getLanguage = () => "en", t = (key) => key }) {
   const send = createRequest({
     base,
     credentials: "same-origin",
     signal: getSignal,
     headers: (method) => {
       const csrf = method !== "GET" && getCsrf();
-      return csrf ? { "X-CSRF-Token": csrf } : {};
+      const words = { "Accept-Language": getLanguage() }; // the service's messages in it
+      return csrf ? { ...words, "X-CSRF-Token": csrf } : words;
     },
   });
 
@@ -27,9 +29,7 @@ export function createApi(base, getCsrf, getSignal) {
       return await send(method, path, options);
     } catch (error) {
       if (error instanceof ApiError && !error.message) {
-        error.message = error.status === 0
-          ? NETWORK
-          : "Something went wrong (" + error.status + "). Please try again.";
+        error.message = error.status === 0 ? t("error.network") : t("error.status", { status: String(error.status) });
       }
       throw error;
     }

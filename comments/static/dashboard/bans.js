@@ -7,7 +7,6 @@ import { h } from "@widget/core/dom.js";
 import { formatNumber } from "@widget/core/time.js";
 
 import { cell, clearFormErrors, nameOf, parts, timeEl } from "./ui.js";
-import { plural } from "./words.js";
 
 const BAN_DURATIONS = Object.freeze({ "1d": 1, "7d": 7, "30d": 30, permanent: null });
 
@@ -26,7 +25,7 @@ export const bans = {
   openBan(id) {
     const rec = this.items.get(id);
     if (!rec) {
-      this.say("Move to an item first (j or k).");
+      this.say(this.t("bans.moveFirst"));
       return;
     }
     const { author } = parts(rec.data);
@@ -37,13 +36,15 @@ export const bans = {
     form.elements.reject_pending.checked = false;
     form.elements.duration.value = "1d";
     clearFormErrors(form);
-    dialog.querySelector(".ban-name").textContent = nameOf(author, "this author");
-    dialog.querySelector(".ban-user").textContent =
-      "Account " + author.id + " · " + formatNumber(Number(author.approved) || 0) + " approved, " +
-      formatNumber(Number(author.rejected) || 0) + " rejected" + (author.banned ? " · already banned" : "");
-    this.banTarget = {
-      userId: author.id, name: nameOf(author, "this author"), itemId: rec.id, wasBanned: Boolean(author.banned),
+    const name = nameOf(author, this.t("bans.thisAuthor"));
+    // A nameless author is worded twice: in the title ("Ban …") and as the messages' subject.
+    const said = nameOf(author, this.t("bans.thisAuthorSaid"));
+    const record = {
+      id: author.id, approved: formatNumber(Number(author.approved) || 0), rejected: formatNumber(Number(author.rejected) || 0),
     };
+    dialog.querySelector(".ban-name").textContent = name;
+    dialog.querySelector(".ban-user").textContent = this.t(author.banned ? "bans.accountBanned" : "bans.account", record);
+    this.banTarget = { userId: author.id, name: said, itemId: rec.id, wasBanned: Boolean(author.banned) };
     dialog.querySelector('button[type="submit"]').disabled = false;
     dialog.showModal();
     form.elements.duration.focus();
@@ -64,7 +65,7 @@ export const bans = {
     clearFormErrors(form);
     const reason = form.elements.reason.value.trim();
     if (!reason) {
-      form.querySelector('[data-error-for="reason"]').textContent = "Give a reason: it goes in the log.";
+      form.querySelector('[data-error-for="reason"]').textContent = this.t("bans.reasonNeeded");
       form.elements.reason.setAttribute("aria-invalid", "true");
       form.elements.reason.focus();
       return;
@@ -113,9 +114,12 @@ export const bans = {
       this.renderItem(rec);
     }
     if (!this.isLive() && rejected) this.bumpCounts("pending", "rejected", rejected);
-    const how = days ? "for " + plural(days, "day", "days") : "permanently";
-    this.say(target.name + " is banned " + how + (payload.shadow ? " (shadow ban)" : "") + "." +
-      (payload.reject_pending ? " " + plural(rejected, "pending comment", "pending comments") + " rejected." : ""), "ok");
+    const banned = { name: target.name, days: formatNumber(days || 0), n: days || 0 };
+    let text = days
+      ? this.t(payload.shadow ? "bans.bannedForShadow" : "bans.bannedFor", banned)
+      : this.t(payload.shadow ? "bans.bannedForeverShadow" : "bans.bannedForever", banned);
+    if (payload.reject_pending) text += " " + this.t("bans.pendingRejected", { count: formatNumber(rejected), n: rejected });
+    this.say(text, "ok");
     this.offerUndo({
       kind: "ban",
       entries,
@@ -154,16 +158,18 @@ export const bans = {
     if (!this.isLive() && unseen > 0) this.bumpCounts("rejected", "pending", unseen);
     this.restore(restored);
     const back = outcomes.done.size;
-    let text = ban.lift ? "Lifted the ban on " + ban.name + "." : "The earlier ban on " + ban.name + " stays; lift it on the bans page.";
-    if (back) text += " " + plural(back, "comment", "comments") + (back === 1 ? " is" : " are") + " back in the queue.";
-    if (outcomes.failures.length) text += " " + outcomes.failures.length + " could not be sent back: " + outcomes.failures[0].message;
+    let text = this.t(ban.lift ? "bans.lifted" : "bans.earlierBanStays", { name: ban.name });
+    if (back) text += " " + this.t("bans.backInQueue", { count: formatNumber(back), n: back });
+    if (outcomes.failures.length) {
+      text += " " + this.t("bans.notSentBack", { n: outcomes.failures.length, message: outcomes.failures[0].message });
+    }
     this.say(text, outcomes.failures.length ? "error" : "ok");
     if (this.view === "bans") this.loadBans();
   },
 
   async loadBans() {
     const body = this.pageBody("bans");
-    body.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+    body.replaceChildren(h("p", { class: "muted" }, this.t("bans.loading")));
     let data;
     try {
       data = await this.api.bans(this.site.name);
@@ -173,20 +179,27 @@ export const bans = {
     }
     const found = (data && Array.isArray(data.bans)) ? data.bans : [];
     if (!found.length) {
-      body.replaceChildren(h("p", { class: "muted" }, "Nobody is banned from this site."));
+      body.replaceChildren(h("p", { class: "muted" }, this.t("bans.nobody")));
       return;
     }
+    const lang = this.dateLocale();
+    const columns = {
+      who: this.t("bans.who"), until: this.t("bans.untilColumn"), kind: this.t("bans.kind"),
+      reason: this.t("bans.reason"), by: this.t("bans.bannedBy"),
+    };
     const rows = found.map((ban) => {
       const who = nameOf({ name: ban.user_name }, ban.user_id);
       const lift = h("button", {
-        type: "button", class: "btn", "data-action": "lift", "aria-label": "Lift the ban on " + who,
-      }, "Lift");
+        type: "button", class: "btn", "data-action": "lift", "aria-label": this.t("bans.liftNamed", { name: who }),
+      }, this.t("bans.lift"));
       const row = h("tr", { "data-user": ban.user_id },
-        cell("Who", null, h("span", { class: "strong" }, nameOf({ name: ban.user_name }, "—")), h("br"), h("code", { class: "muted" }, ban.user_id || "")),
-        cell("Until", null, ban.until ? h("span", null, "until ", timeEl(ban.until)) : h("span", { class: "badge badge-bad" }, "Permanent")),
-        cell("Kind", null, ban.shadow ? "Shadow" : "Visible"),
-        cell("Reason", { class: "wrap" }, ban.reason || ""),
-        cell("Banned by", null, typeof ban.created_by === "string" ? ban.created_by : nameOf(ban.created_by, "—"), h("br"), timeEl(ban.created_at, "muted")),
+        cell(columns.who, null, h("span", { class: "strong" }, nameOf({ name: ban.user_name }, "—")), h("br"), h("code", { class: "muted" }, ban.user_id || "")),
+        cell(columns.until, null, ban.until
+          ? h("span", null, ...this.tParts("bans.until", { time: timeEl(ban.until, null, lang) }))
+          : h("span", { class: "badge badge-bad" }, this.t("bans.permanent"))),
+        cell(columns.kind, null, this.t(ban.shadow ? "bans.shadow" : "bans.visible")),
+        cell(columns.reason, { class: "wrap" }, ban.reason || ""),
+        cell(columns.by, null, typeof ban.created_by === "string" ? ban.created_by : nameOf(ban.created_by, "—"), h("br"), timeEl(ban.created_at, "muted", lang)),
         cell("", { class: "right" }, lift));
       lift.addEventListener("click", async () => {
         lift.disabled = true;
@@ -198,13 +211,13 @@ export const bans = {
           return;
         }
         row.remove();
-        this.say("Lifted the ban on " + who + ".", "ok");
+        this.say(this.t("bans.lifted", { name: who }), "ok");
       });
       return row;
     });
     body.replaceChildren(h("table", { class: "table table-cards" },
-      h("thead", null, h("tr", null, ["Who", "Until", "Kind", "Reason", "Banned by"].map((t) => h("th", { scope: "col" }, t)),
-        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
+      h("thead", null, h("tr", null, Object.values(columns).map((label) => h("th", { scope: "col" }, label)),
+        h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, this.t("bans.actions"))))),
       h("tbody", null, rows)));
   },
 };

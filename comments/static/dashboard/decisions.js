@@ -4,14 +4,20 @@
  * ban (the status bar's Undo button, or u).
  */
 
+import { formatNumber } from "@widget/core/time.js";
+
 import { BULK_MAX, CONFLICT_LINGER_MS, UNDO_MS } from "./state.js";
 import { nameOf, parts } from "./ui.js";
-import { plural } from "./words.js";
 
-const DONE_WORDS = Object.freeze({
-  approve: ["Approved", "approved"],
-  reject: ["Rejected", "rejected"],
-  requeue: ["Sent back to the queue", "sent back to the queue"],
+// What was done, said of one comment and of a number of them (each a key of its own).
+const DONE_ONE = Object.freeze({
+  approve: "decisions.approvedOne", reject: "decisions.rejectedOne", requeue: "decisions.requeuedOne",
+});
+const DONE_MANY = Object.freeze({
+  approve: "decisions.approvedMany", reject: "decisions.rejectedMany", requeue: "decisions.requeuedMany",
+});
+const ALREADY = Object.freeze({
+  approved: "decisions.alreadyApproved", rejected: "decisions.alreadyRejected", pending: "decisions.alreadyPending",
 });
 const ECHO_MS = 15000;
 const NEW_STATUS = Object.freeze({ approve: "approved", reject: "rejected", requeue: "pending" });
@@ -36,18 +42,18 @@ export const decisions = {
     const targetId = id === undefined ? this.focusedId : id;
     const rec = this.items.get(targetId);
     if (!rec) {
-      this.say(this.order.length ? "Move to an item first (j or k)." : "Nothing to decide here.");
+      this.say(this.order.length ? this.t("decisions.moveFirst") : this.t("decisions.nothingToDecide"));
       return;
     }
     if (rec.busy) {
-      this.say("That item has already been decided.");
+      this.say(this.t("decisions.alreadyDecided"));
       return;
     }
     const { comment, author } = parts(rec.data);
     const fromStatus = comment.status || "pending";
     if ((action === "approve" && fromStatus === "approved" && this.queue.status !== "reported") ||
         (action === "reject" && fromStatus === "rejected") || (action === "requeue" && fromStatus === "pending")) {
-      this.say("It is already " + fromStatus + ".");
+      this.say(this.t(ALREADY[fromStatus]));
       return;
     }
     const entry = this.undoEntry(rec, fromStatus, NEW_STATUS[action]);
@@ -70,7 +76,7 @@ export const decisions = {
       }
       if (!this.items.has(rec.id)) return;
       this.markBusy(rec, false);
-      this.note(rec, error.message || "That did not work.", "error");
+      this.note(rec, error.message || this.t("decisions.didNotWork"), "error");
       this.fail(error);
       return;
     }
@@ -78,14 +84,14 @@ export const decisions = {
     this.removeItem(rec.id);
     if (!this.isLive()) this.bumpCounts(this.queue.status, entry.newStatus);
     this.offerUndo({ kind: "decisions", entries: [entry] });
-    this.say("Comment by " + nameOf(author, "Anonymous") + " " + DONE_WORDS[action][1] + ".", "ok");
+    this.say(this.t(DONE_ONE[action], { name: nameOf(author, this.t("decisions.anonymous")) }), "ok");
     if (!this.navigable().length && this.nextCursor) this.loadMore().then(() => {
       if (!this.focusedId) this.setFocus(this.navigable()[0] || null, { domFocus: this.canTakeFocus() });
     });
   },
 
   conflict(rec, message) {
-    const text = message || "Someone else has already decided this comment.";
+    const text = message || this.t("decisions.decidedElsewhere");
     if (!rec.busy) this.markBusy(rec, true);
     rec.el.classList.add("is-conflict");
     this.note(rec, text, "conflict");
@@ -117,7 +123,7 @@ export const decisions = {
     const timer = setTimeout(() => this.dropUndo(), UNDO_MS);
     this.undoable = Object.assign({}, undoable, { expires: Date.now() + UNDO_MS, timer });
     this.el.undo.hidden = false;
-    this.el.undo.setAttribute("aria-label", isBan ? "Undo the ban" : "Undo the last decision");
+    this.el.undo.setAttribute("aria-label", isBan ? this.t("decisions.undoBan") : this.t("decisions.undoDecision"));
   },
 
   dropUndo() {
@@ -130,7 +136,7 @@ export const decisions = {
     const undoable = this.undoable;
     if (!undoable || Date.now() > undoable.expires) {
       this.dropUndo();
-      this.say("Nothing to undo.");
+      this.say(this.t("decisions.nothingToUndo"));
       return;
     }
     this.dropUndo();
@@ -146,12 +152,13 @@ export const decisions = {
     }
     this.restore(restored);
     const failures = outcomes.failures;
+    const undid = { n: restored.length, count: formatNumber(restored.length) };
     if (failures.length) {
       this.say(restored.length
-        ? "Undid " + plural(restored.length, "decision", "decisions") + "; " + failures.length + " could not be undone: " + failures[0].message
+        ? this.t("decisions.undidSome", Object.assign(undid, { failed: String(failures.length), message: failures[0].message }))
         : failures[0].message, "error");
     } else {
-      this.say(restored.length === 1 ? "Undone." : "Undid " + plural(restored.length, "decision", "decisions") + ".", "ok");
+      this.say(restored.length === 1 ? this.t("decisions.undone") : this.t("decisions.undid", undid), "ok");
     }
   },
 
@@ -203,7 +210,7 @@ export const decisions = {
       return rec && !rec.busy;
     });
     if (!ids.length) {
-      this.say("Nothing is selected. Press x on an item to select it.");
+      this.say(this.t("decisions.nothingSelected"));
       return;
     }
     const newStatus = NEW_STATUS[action];
@@ -212,7 +219,8 @@ export const decisions = {
     const entries = new Map(recs.map((rec) => [rec.id, this.undoEntry(rec, parts(rec.data).comment.status || "pending", newStatus)]));
     for (const rec of recs) this.markBusy(rec, true);
     if (skip.has(this.focusedId)) this.setFocus(this.neighbour(this.focusedId, skip), { domFocus: this.canTakeFocus() });
-    this.say((action === "approve" ? "Approving " : "Rejecting ") + plural(ids.length, "comment", "comments") + "…");
+    const many = { n: ids.length, count: formatNumber(ids.length) };
+    this.say(action === "approve" ? this.t("decisions.approving", many) : this.t("decisions.rejecting", many));
     // one request per status the items had here (the server checks it), at most BULK_MAX ids each
     const batches = [];
     const byStatus = new Map();
@@ -255,10 +263,10 @@ export const decisions = {
         this.removeItem(rec.id);
       } else if (outcome === "conflict") {
         conflicts += 1;
-        this.conflict(rec, "Someone else has already decided this comment.");
+        this.conflict(rec, this.t("decisions.decidedElsewhere"));
       } else if (outcome === "not_found") {
         missing += 1;
-        this.note(rec, "This comment no longer exists.", "error");
+        this.note(rec, this.t("decisions.gone"), "error");
         setTimeout(() => this.removeItem(rec.id), CONFLICT_LINGER_MS);
       } else {
         this.markBusy(rec, false);
@@ -268,9 +276,10 @@ export const decisions = {
     this.renderSelection();
     if (!this.isLive()) this.bumpCounts(this.queue.status, newStatus, done.length);
     this.offerUndo({ kind: "decisions", entries: done });
-    let text = DONE_WORDS[action][0] + " " + plural(done.length, "comment", "comments") + ".";
-    if (conflicts) text += " " + conflicts + (conflicts === 1 ? " was" : " were") + " already decided by someone else.";
-    if (missing) text += " " + missing + " no longer " + (missing === 1 ? "exists" : "exist") + ".";
+    // the sentences of a summary, each counted on its own
+    let text = this.t(DONE_MANY[action], { n: done.length, count: formatNumber(done.length) });
+    if (conflicts) text += " " + this.t("decisions.conflicts", { n: conflicts, count: String(conflicts) });
+    if (missing) text += " " + this.t("decisions.missing", { n: missing, count: String(missing) });
     if (failure) text += " " + failure.message;
     this.say(text, conflicts || missing || failure ? "error" : "ok");
     if (!this.focusedId) this.setFocus(this.navigable()[0] || null, { domFocus: this.canTakeFocus() });

@@ -3,7 +3,7 @@
  * reviewing what ("taken by"), and the selection that bulk decisions act on.
  */
 
-import { plural } from "./words.js";
+import { formatNumber } from "@widget/core/time.js";
 
 const CLAIM_DELAY_MS = 250;
 const RECLAIM_MS = 45000;
@@ -47,10 +47,10 @@ export const focus = {
       return;
     }
     if (!this.nextCursor) {
-      this.say("That was the last item in this queue.");
+      this.say(this.t("focus.lastItem"));
       return;
     }
-    this.say("Loading more…");
+    this.say(this.t("focus.loadingMore"));
     if (await this.loadMore()) {
       this.say("");
       this.move(step);
@@ -121,7 +121,7 @@ export const focus = {
         return;
       }
       if (error.status === 409) {
-        this.taken.set(id, { text: error.message || "Someone else is reviewing this.", until: Date.now() + CLAIM_TTL_MS });
+        this.taken.set(id, { text: error.message || this.t("focus.reviewedElsewhere"), until: Date.now() + CLAIM_TTL_MS });
         const current = this.items.get(id);
         if (current) this.renderNotes(current);
       }
@@ -133,8 +133,8 @@ export const focus = {
   onClaimed(data) {
     const id = data.id === undefined || data.id === null ? null : String(data.id);
     if (!id || !data.by || (this.user && data.by.id === this.user.id)) return;
-    const name = typeof data.by.name === "string" && data.by.name.trim() ? data.by.name.trim() : "someone";
-    this.taken.set(id, { text: "Taken by " + name, until: Date.now() + CLAIM_TTL_MS });
+    const name = typeof data.by.name === "string" && data.by.name.trim() ? data.by.name.trim() : this.t("focus.someone");
+    this.taken.set(id, { text: this.t("focus.takenBy", { name }), until: Date.now() + CLAIM_TTL_MS });
     const rec = this.items.get(id);
     if (rec) this.renderNotes(rec);
   },
@@ -176,7 +176,7 @@ export const focus = {
 
   renderSelection() {
     const n = this.selected.size;
-    this.el.bulkCount.textContent = n ? plural(n, "item", "items") + " selected" : "No items selected";
+    this.el.bulkCount.textContent = n ? this.t("focus.selected", { n, count: formatNumber(n) }) : this.t("focus.noneSelected");
     for (const action of ["bulk-approve", "bulk-reject", "clear-selection"]) {
       document.querySelector('button[data-action="' + action + '"]').disabled = n === 0;
     }

@@ -10,18 +10,29 @@ import { absoluteTime, formatNumber } from "@widget/core/time.js";
 import {
   button, highlighted, nameOf, parts, personAvatar, safeLink, spanText, timeEl,
 } from "./ui.js";
-import { plural } from "./words.js";
 
 // Reasons a word list gave: an admin may allow the matched word from the item.
 const WORD_CODES = new Set(["PROFANITY", "BANNED_WORD", "SUSPECT_WORD", "LISTED_WORD"]);
 const RULE_CODE = /^[A-Z_]{1,40}$/;
+// The words for the codes an item carries; a code not listed is shown as it is.
+const STATUS_KEYS = Object.freeze({
+  pending: "item.statusPending", approved: "item.statusApproved", rejected: "item.statusRejected", deleted: "item.statusDeleted",
+});
+const ACTION_KEYS = Object.freeze({
+  allow: "item.actionAllow", hold: "item.actionHold", reject: "item.actionReject", refuse: "item.actionRefuse",
+});
+const REPORT_KEYS = Object.freeze({
+  spam: "item.reportSpam", abuse: "item.reportAbuse", off_topic: "item.reportOffTopic", other: "item.reportOther",
+});
 
 export const item = {
   renderItem(rec) {
     const { comment: c, author, thread, parent, reasons, reports } = parts(rec.data);
-    const name = nameOf(author, "Anonymous");
+    const name = nameOf(author, this.t("item.anonymous"));
     const headId = this.uid("head");
     const status = c.status || "pending";
+    const statusWord = Object.hasOwn(STATUS_KEYS, status) ? this.t(STATUS_KEYS[status]) : status;
+    const lang = this.dateLocale();
     const el = h("article", {
       class: "mod-item",
       "data-id": rec.id,
@@ -35,62 +46,60 @@ export const item = {
       h("button", {
         type: "button", class: "select", "data-action": "select",
         "aria-pressed": selected ? "true" : "false",
-        "aria-label": "Select the comment by " + name, "aria-keyshortcuts": "x", title: "Select (x)",
+        "aria-label": this.t("item.selectBy", { name }), "aria-keyshortcuts": "x", title: this.t("item.selectTitle"),
       }),
       personAvatar(author),
       h("h2", { id: headId, class: "item-title" },
         h("span", { class: "author-name" }, name),
-        h("span", { class: "visually-hidden" }, ", " + status)),
-      author.banned ? h("span", { class: "badge badge-bad" }, "Banned") : null,
-      c.shadowed ? h("span", { class: "badge badge-warn", title: "Only its author sees it" }, "Shadowed") : null,
-      (Number(author.approved) || 0) + (Number(author.rejected) || 0) === 0 ? h("span", { class: "badge" }, "New author") : null,
+        h("span", { class: "visually-hidden" }, ", " + statusWord)),
+      author.banned ? h("span", { class: "badge badge-bad" }, this.t("item.banned")) : null,
+      c.shadowed ? h("span", { class: "badge badge-warn", title: this.t("item.shadowedTitle") }, this.t("item.shadowed")) : null,
+      (Number(author.approved) || 0) + (Number(author.rejected) || 0) === 0 ? h("span", { class: "badge" }, this.t("item.newAuthor")) : null,
       h("span", { class: "item-meta" },
-        timeEl(c.created_at),
-        c.edited_at ? h("span", { class: "edited", title: "Edited " + absoluteTime(c.edited_at, undefined, "medium") }, "edited") : null,
-        status !== this.queue.status ? h("span", { class: "badge badge-status status-" + status }, status) : null,
-        typeof c.score === "number" && c.score !== 0 ? h("span", { class: "score", title: "Score" }, (c.score > 0 ? "+" : "") + c.score) : null)
+        timeEl(c.created_at, undefined, lang),
+        c.edited_at ? h("span", {
+          class: "edited", title: this.t("item.editedTitle", { time: absoluteTime(c.edited_at, lang, "medium") }),
+        }, this.t("item.edited")) : null,
+        status !== this.queue.status ? h("span", { class: "badge badge-status status-" + status }, statusWord) : null,
+        typeof c.score === "number" && c.score !== 0 ? h("span", { class: "score", title: this.t("item.score") }, (c.score > 0 ? "+" : "") + c.score) : null)
     );
     const body = typeof c.body === "string" ? c.body : "";
     const canAllow = this.isAdmin() && status === "pending";
     const why = reasons.length
-      ? h("ul", { class: "reasons", "aria-label": "Why it is here" }, reasons.map((reason) => this.reasonChip(reason, body, canAllow)))
+      ? h("ul", { class: "reasons", "aria-label": this.t("item.why") }, reasons.map((reason) => this.reasonChip(reason, body, canAllow)))
       : null;
 
     const spans = reasons.filter((r) => Array.isArray(r.span)).map((r) => ({ span: r.span, label: r.message || r.code }));
     const source = highlighted(body, spans);
     const sourceBox = h("details", { class: "source", open: source.marks > 0 },
-      h("summary", null, source.marks ? "Source, matched text highlighted" : "Source"),
+      h("summary", null, source.marks ? this.t("item.sourceMarked") : this.t("item.source")),
       h("pre", { class: "source-text" }, source.node));
     const rendered = h("div", { class: "item-body" }, trustedHtml("div", "rendered", c.html), sourceBox);
-    const parentBox = parent
-      ? h("div", { class: "parent" },
-        h("p", { class: "parent-label" }, "In reply to ", h("span", { class: "parent-author" }, nameOf({ name: parent.author_name }, "a comment"))),
-        trustedHtml("div", "parent-html", parent.html))
-      : null;
+    const parentBox = parent ? this.parentBox(parent) : null;
     rec.notesEl = h("div", { class: "notes", "aria-live": "polite" });
 
     const actions = h("div", { class: "actions" },
-      button("Approve", {
+      button(this.t("item.approve"), {
         class: "btn btn-approve", "data-action": "approve", "aria-keyshortcuts": "a",
         disabled: status === "approved" && this.queue.status !== "reported",
-        title: this.queue.status === "reported" ? "Approve and dismiss the reports (a)" : "Approve (a)",
+        title: this.queue.status === "reported" ? this.t("item.approveReportedTitle") : this.t("item.approveTitle"),
       }, "a"),
-      button("Reject", {
+      button(this.t("item.reject"), {
         class: "btn btn-reject", "data-action": "reject", "aria-keyshortcuts": "r",
-        disabled: status === "rejected", title: "Reject (r)",
+        disabled: status === "rejected", title: this.t("item.rejectTitle"),
       }, "r"),
       status !== "pending"
-        ? button("Back to pending", { "data-action": "requeue", title: "Send back to the pending queue" })
+        ? button(this.t("item.requeue"), { "data-action": "requeue", title: this.t("item.requeueTitle") })
         : null,
-      button(author.banned ? "Ban again" : "Ban author", {
+      button(author.banned ? this.t("item.banAgain") : this.t("item.banAuthor"), {
         class: "btn btn-quiet", "data-action": "ban", "aria-keyshortcuts": "b",
-        disabled: !author.id, title: "Ban " + name + " (b)",
+        disabled: !author.id, title: this.t("item.banTitle", { name }),
       }, "b")
     );
 
     el.append(
       h("div", { class: "item-main" }, head, why, rendered, parentBox, rec.notesEl, actions),
-      h("aside", { class: "item-context", "aria-label": "About this comment" },
+      h("aside", { class: "item-context", "aria-label": this.t("item.about") },
         this.authorBox(author), this.threadBox(thread), this.reportsBox(reports))
     );
     if (selected) el.classList.add("is-selected");
@@ -111,62 +120,73 @@ export const item = {
     }
   },
 
+  /** The comment it answers; "In reply to a comment" when its author has no name. */
+  parentBox(parent) {
+    const named = typeof parent.author_name === "string" ? parent.author_name.trim() : "";
+    const who = h("span", { class: "parent-author" }, named || this.t("item.aComment"));
+    return h("div", { class: "parent" },
+      h("p", { class: "parent-label" }, ...this.tParts(named ? "item.inReplyTo" : "item.inReplyToComment", { author: who })),
+      trustedHtml("div", "parent-html", parent.html));
+  },
+
   reasonChip(reason, body, canAllow) {
     const code = typeof reason.code === "string" ? reason.code : "";
     const word = canAllow && WORD_CODES.has(code) ? spanText(body, reason.span).trim() : "";
     return h("li", { class: "reason reason-" + (reason.action || "hold") },
-      reason.action ? h("span", { class: "reason-action" }, reason.action) : null,
+      reason.action ? h("span", { class: "reason-action" },
+        Object.hasOwn(ACTION_KEYS, reason.action) ? this.t(ACTION_KEYS[reason.action]) : reason.action) : null,
       h("span", { class: "reason-message" }, reason.message || code),
       code && !RULE_CODE.test(code) ? h("code", { class: "reason-code" }, code) : null,
       code && RULE_CODE.test(code) ? h("button", {
         type: "button", class: "reason-code", "data-action": "filter-reason", "data-code": code,
-        title: "Only comments caught by this rule",
+        title: this.t("item.ruleFilterTitle"),
       }, code) : null,
       word ? h("button", {
         type: "button", class: "link-btn allow-word", "data-action": "allow-word", "data-word": word,
-        title: "Add “" + word + "” to the site's allowed words",
-      }, "Allow this word") : null);
+        title: this.t("item.allowWordTitle", { word }),
+      }, this.t("item.allowWord")) : null);
   },
 
   authorBox(author) {
     const approved = Number(author.approved) || 0;
     const rejected = Number(author.rejected) || 0;
-    return h("section", { class: "ctx ctx-author", "aria-label": "Author" },
-      h("h3", null, "Author ", author.id ? h("span", { class: "ctx-id", title: author.id }, author.id) : null),
+    return h("section", { class: "ctx ctx-author", "aria-label": this.t("item.author") },
+      h("h3", null, this.t("item.author") + " ", author.id ? h("span", { class: "ctx-id", title: author.id }, author.id) : null),
       h("dl", { class: "facts" },
-        h("div", null, h("dt", null, "Approved"), h("dd", { class: "num ok" }, formatNumber(approved))),
-        h("div", null, h("dt", null, "Rejected"), h("dd", { class: "num" + (rejected > 0 ? " bad" : "") }, formatNumber(rejected))),
-        h("div", null, h("dt", null, "First seen"), h("dd", null, timeEl(author.first_seen) || "—"))),
-      author.id ? h("button", { type: "button", class: "link-btn", "data-action": "filter-author" }, "Only this author") : null
+        h("div", null, h("dt", null, this.t("item.approvedCount")), h("dd", { class: "num ok" }, formatNumber(approved))),
+        h("div", null, h("dt", null, this.t("item.rejectedCount")), h("dd", { class: "num" + (rejected > 0 ? " bad" : "") }, formatNumber(rejected))),
+        h("div", null, h("dt", null, this.t("item.firstSeen")), h("dd", null, timeEl(author.first_seen, undefined, this.dateLocale()) || "—"))),
+      author.id ? h("button", { type: "button", class: "link-btn", "data-action": "filter-author" }, this.t("item.onlyAuthor")) : null
     );
   },
 
   threadBox(thread) {
     const href = safeLink(thread.url);
-    const title = thread.title || thread.key || "Untitled article";
+    const title = thread.title || thread.key || this.t("item.untitled");
     const surge = thread.key && this.surges.has(thread.key);
-    return h("section", { class: "ctx ctx-thread", "aria-label": "Article" },
-      h("h3", null, "Article"),
+    return h("section", { class: "ctx ctx-thread", "aria-label": this.t("item.article") },
+      h("h3", null, this.t("item.article")),
       h("p", { class: "ctx-line" }, href
         ? h("a", { href, target: "_blank", rel: "noopener noreferrer", class: "thread-link" }, title)
         : h("span", { class: "thread-link" }, title)),
       h("p", { class: "ctx-badges" },
-        thread.closed ? h("span", { class: "badge" }, "Closed") : null,
-        surge ? h("span", { class: "badge badge-warn", "data-surge": "" }, "Surge") : null),
+        thread.closed ? h("span", { class: "badge" }, this.t("item.closed")) : null,
+        surge ? h("span", { class: "badge badge-warn", "data-surge": "" }, this.t("item.surge")) : null),
       h("p", { class: "ctx-buttons" },
-        thread.key ? h("button", { type: "button", class: "link-btn", "data-action": "filter-thread" }, "Only this article") : null,
+        thread.key ? h("button", { type: "button", class: "link-btn", "data-action": "filter-thread" }, this.t("item.onlyArticle")) : null,
         thread.key ? h("button", { type: "button", class: "link-btn", "data-action": thread.closed ? "open-thread" : "close-thread" },
-          thread.closed ? "Reopen thread" : "Close thread") : null)
+          thread.closed ? this.t("item.reopenThread") : this.t("item.closeThread")) : null)
     );
   },
 
   reportsBox(reports) {
     if (reports.count <= 0) return null;
     const kinds = Object.entries(reports.reasons).filter(([, n]) => Number(n) > 0);
-    return h("section", { class: "ctx ctx-reports", "aria-label": "Reports" },
-      h("h3", null, plural(reports.count, "report", "reports")),
+    const kindWord = (kind) => Object.hasOwn(REPORT_KEYS, kind) ? this.t(REPORT_KEYS[kind]) : kind.replace(/_/g, " ");
+    return h("section", { class: "ctx ctx-reports", "aria-label": this.t("item.reports") },
+      h("h3", null, this.t("item.reportCount", { n: reports.count, count: formatNumber(reports.count) })),
       kinds.length ? h("ul", { class: "report-kinds" }, kinds.map(([kind, n]) =>
-        h("li", null, h("span", null, kind.replace(/_/g, " ")), " ", h("span", { class: "num" }, "×" + n)))) : null,
+        h("li", null, h("span", null, kindWord(kind)), " ", h("span", { class: "num" }, "×" + n)))) : null,
       reports.notes.length ? h("ul", { class: "report-notes" }, reports.notes.map((note) => h("li", null, String(note)))) : null
     );
   },
@@ -255,7 +275,8 @@ export const item = {
       rec.data = Object.assign({}, rec.data, { thread: Object.assign({}, rec.data.thread, { closed: !open }) });
       this.renderItem(rec);
     }
-    this.say((open ? "Reopened " : "Closed ") + "the thread “" + (this.threadTitles.get(key) || key) + "”.", "ok");
+    const title = this.threadTitles.get(key) || key;
+    this.say(open ? this.t("item.threadReopened", { title }) : this.t("item.threadClosed", { title }), "ok");
   },
 
   /** A word list held this wrongly: the word joins the site's allowed words (admins). */
@@ -272,8 +293,8 @@ export const item = {
       return;
     }
     const text = data && data.added === false
-      ? "“" + word + "” was already an allowed word. This comment still waits for your decision."
-      : "“" + word + "” is now an allowed word: comments with it are no longer held for it. This one still waits for your decision.";
+      ? this.t("item.wordWasAllowed", { word })
+      : this.t("item.wordAllowed", { word });
     if (this.items.has(rec.id)) {
       for (const other of rec.el.querySelectorAll('button[data-action="allow-word"]')) {
         if (other.dataset.word === word) other.remove();

@@ -7,27 +7,28 @@ import { h } from "@widget/core/dom.js";
 
 import { isTyping } from "./ui.js";
 
+// Each key with the key of its description's words; the keys themselves are not translated.
 const HELP_KEYS = Object.freeze([
-  ["j", "Next item"],
-  ["k", "Previous item"],
-  ["a", "Approve the item in focus"],
-  ["r", "Reject the item in focus"],
-  ["b", "Ban the author (asks how long)"],
-  ["x", "Select or unselect the item in focus"],
-  ["A", "Approve every selected item"],
-  ["R", "Reject every selected item"],
-  ["u", "Undo the last decision or ban (for 8 seconds)"],
-  ["s", "Show or hide the source"],
-  ["/", "Search this queue"],
-  ["1 – 4", "Pending, reported, rejected, approved"],
-  ["Esc", "Clear the selection, leave the search box"],
-  ["?", "This help"],
+  ["j", "keyboard.next"],
+  ["k", "keyboard.previous"],
+  ["a", "keyboard.approve"],
+  ["r", "keyboard.reject"],
+  ["b", "keyboard.ban"],
+  ["x", "keyboard.select"],
+  ["A", "keyboard.approveSelected"],
+  ["R", "keyboard.rejectSelected"],
+  ["u", "keyboard.undo"],
+  ["s", "keyboard.source"],
+  ["/", "keyboard.search"],
+  ["1 – 4", "keyboard.queues"],
+  ["Esc", "keyboard.escape"],
+  ["?", "keyboard.help"],
 ]);
 
 export const keyboard = {
   renderHelp() {
     const dialog = this.el.helpDialog;
-    const rows = HELP_KEYS.map(([key, what]) => h("tr", null, h("th", { scope: "row" }, h("kbd", null, key)), h("td", null, what)));
+    const rows = HELP_KEYS.map(([key, what]) => h("tr", null, h("th", { scope: "row" }, h("kbd", null, key)), h("td", null, this.t(what))));
     dialog.querySelector("tbody").replaceChildren(...rows);
     dialog.querySelector('button[data-action="close"]').addEventListener("click", () => dialog.close());
   },

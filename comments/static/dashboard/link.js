@@ -9,6 +9,9 @@ import { LINK_KEY, tabMemory } from "./state.js";
 
 const ITEM_ID = /^[0-9A-Za-z_-]{1,64}$/;
 const MAX_PAGES = 10;
+const QUEUE_KEYS = Object.freeze({
+  pending: "link.queuePending", reported: "link.queueReported", rejected: "link.queueRejected", approved: "link.queueApproved",
+});
 
 function linkIn(search) {
   const params = new URLSearchParams(search);
@@ -48,7 +51,7 @@ export const link = {
     this.linked = site && wanted.item ? { site: site.name, id: wanted.item } : null;
     this.chooseSite((site || fallback).name);
     if (wanted && wanted.site && !site) {
-      this.say("You are not on the team of " + wanted.site + ", so its comment can't be shown here.", "error");
+      this.say(this.t("link.notOnTeam", { site: wanted.site }), "error");
     }
   },
 
@@ -65,13 +68,14 @@ export const link = {
       rec = this.items.get(id);
     }
     if (!rec) {
-      this.say("That comment is no longer in the " + this.queue.status + " queue: someone may have decided on it already.");
+      const status = this.queue.status;
+      this.say(this.t("link.gone", { queue: Object.hasOwn(QUEUE_KEYS, status) ? this.t(QUEUE_KEYS[status]) : status }));
       return false;
     }
     this.setFocus(rec.id, { scroll: false });
     rec.el.classList.add("is-linked");
     rec.el.scrollIntoView({ block: "center" });
-    this.say("Here is the comment the link points to.");
+    this.say(this.t("link.found"));
     return true;
   },
 };

@@ -6,6 +6,11 @@
 import { nameOf, parts } from "./ui.js";
 
 const DECIDED_LINGER_MS = 1500;
+const LIVE_KEYS = Object.freeze({ live: "live.live", connecting: "live.connecting", off: "live.off" });
+// Who decided an item in view, by the status it went to (anything else: "Decided by").
+const DECIDED_KEYS = Object.freeze({
+  approved: "live.approvedBy", rejected: "live.rejectedBy", pending: "live.requeuedBy", deleted: "live.deletedBy",
+});
 
 export const live = {
   isLive() {
@@ -14,7 +19,7 @@ export const live = {
 
   setLive(state) {
     this.el.live.dataset.state = state;
-    this.el.liveText.textContent = { live: "Live", connecting: "Connecting…", off: "Offline" }[state] || state;
+    this.el.liveText.textContent = Object.hasOwn(LIVE_KEYS, state) ? this.t(LIVE_KEYS[state]) : state;
   },
 
   connectLive() {
@@ -135,9 +140,8 @@ export const live = {
     const rec = id && this.items.get(id);
     if (!rec || rec.busy) return; // not here, or our own decision in flight
     if (data.status && data.status === parts(rec.data).comment.status && this.queue.status !== "reported") return;
-    const by = nameOf(data.by, "another moderator");
-    const words = { approved: "Approved", rejected: "Rejected", pending: "Sent back to pending", deleted: "Deleted" };
-    const text = (words[data.status] || "Decided") + " by " + by + ".";
+    const by = nameOf(data.by, this.t("live.anotherModerator"));
+    const text = this.t(Object.hasOwn(DECIDED_KEYS, data.status) ? DECIDED_KEYS[data.status] : "live.decidedBy", { name: by });
     const mine = Boolean(this.user && data.by && data.by.id === this.user.id);
     // Delivery is at least once and unordered: the event of a decision we undid may come
     // late, or twice. Within the window it is stale, never a reason to drop the item.

@@ -18,6 +18,7 @@ import { failed } from "./failed.js";
 import { focus } from "./focus.js";
 import { item } from "./item.js";
 import { keyboard } from "./keyboard.js";
+import { language } from "./language.js";
 import { link } from "./link.js";
 import { live } from "./live.js";
 import { log } from "./log.js";
@@ -111,7 +112,7 @@ const views = {
     if (QUEUES.includes(name)) status = name;
     else if (PAGES.includes(name)) view = name;
     if (ADMIN_PAGES.includes(view) && !this.isAdmin()) {
-      this.showMessage("Admins only", "Only the site's admins can see this page.");
+      this.showMessage(this.t("page.adminsOnly"), this.t("page.adminsOnlyText"));
       return;
     }
     const changed = force || view !== this.view || (view === "queue" && status !== this.queue.status);
@@ -149,11 +150,11 @@ const views = {
     const pending = this.counts.pending;
     const prefix = typeof pending === "number" && pending > 0 ? "(" + formatNumber(pending) + ") " : "";
     const site = this.site ? " · " + this.site.name : "";
-    document.title = prefix + "Moderation" + site;
+    document.title = prefix + this.t("page.title") + site;
   },
 };
 
-for (const methods of [feedback, views, session, link, keyboard, queue, focus, item, decisions, bans, log, stats, settings, team, webhooks, failed, alerts, live]) {
+for (const methods of [language, feedback, views, session, link, keyboard, queue, focus, item, decisions, bans, log, stats, settings, team, webhooks, failed, alerts, live]) {
   for (const [name, fn] of Object.entries(methods)) {
     if (Object.hasOwn(Dashboard.prototype, name)) throw new Error("two modules define " + name);
     Dashboard.prototype[name] = fn;
@@ -162,5 +163,9 @@ for (const methods of [feedback, views, session, link, keyboard, queue, focus, i
 
 const base = serviceBaseOf() || location.origin + location.pathname.replace(/\/moderate\/?$/, "");
 const app = new Dashboard(base);
-app.bindStatic();
-app.start();
+// The words first: everything the dashboard writes, from the first screen on, is in its language.
+app.loadLanguage().then(() => {
+  app.bindLanguagePicker();
+  app.bindStatic();
+  app.start();
+});

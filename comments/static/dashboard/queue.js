@@ -44,7 +44,7 @@ export const queue = {
     this.renderFilters();
     this.el.list.setAttribute("aria-busy", "true");
     this.el.empty.hidden = false;
-    this.el.empty.textContent = "Loading…";
+    this.el.empty.textContent = this.t("queue.loading");
     this.el.more.hidden = true;
     let data;
     try {
@@ -81,7 +81,7 @@ export const queue = {
   async fetchMore() {
     const seq = this.queueSeq;
     this.el.more.disabled = true;
-    this.el.more.textContent = "Loading…";
+    this.el.more.textContent = this.t("queue.loading");
     try {
       const data = await this.api.queue(this.site.name, this.queueParams(this.nextCursor));
       if (seq !== this.queueSeq) return false;
@@ -92,7 +92,7 @@ export const queue = {
       return false;
     } finally {
       this.el.more.disabled = false;
-      this.el.more.textContent = "Load more";
+      this.el.more.textContent = this.t("queue.loadMore");
     }
   },
 
@@ -118,7 +118,7 @@ export const queue = {
     const { thread, claimedBy } = parts(item);
     if (thread.key && thread.title) this.threadTitles.set(thread.key, thread.title);
     if (claimedBy && this.user && claimedBy.id !== this.user.id && !this.taken.has(rec.id)) {
-      this.taken.set(rec.id, { text: "Taken by " + nameOf(claimedBy), until: Date.now() + CLAIM_TTL_MS });
+      this.taken.set(rec.id, { text: this.t("queue.takenBy", { name: nameOf(claimedBy, this.t("queue.someone")) }), until: Date.now() + CLAIM_TTL_MS });
     }
     this.items.set(rec.id, rec);
     this.renderItem(rec);
@@ -151,9 +151,9 @@ export const queue = {
     if (!count) {
       const filtered = this.queue.q || this.queue.thread || this.queue.author || this.queue.reason;
       this.el.empty.textContent = filtered
-        ? "Nothing in this queue matches."
-        : this.queue.status === "pending" ? "All clear. Nothing is waiting for review."
-          : this.queue.status === "reported" ? "No reported comments." : "Nothing here.";
+        ? this.t("queue.noMatches")
+        : this.queue.status === "pending" ? this.t("queue.allClear")
+          : this.queue.status === "reported" ? this.t("queue.noReported") : this.t("queue.nothingHere");
     }
     this.el.more.hidden = !this.nextCursor;
     this.renderSelection();
@@ -184,14 +184,23 @@ export const queue = {
 
   renderFilters() {
     const chips = [];
-    const chip = (label, value, clear) => h("span", { class: "chip" },
+    // each label with its own "remove" words: the filter's name is declined in Russian
+    const chip = (label, remove, value, clear) => h("span", { class: "chip" },
       h("span", { class: "chip-label" }, label + ": "), h("span", { class: "chip-value" }, value),
-      h("button", { type: "button", class: "chip-clear", "aria-label": "Remove the " + label.toLowerCase() + " filter", onclick: clear }, "×"));
-    if (this.queue.thread) chips.push(chip("Article", this.queue.thread.title || this.queue.thread.key, () => this.setFilter("thread", null)));
-    if (this.queue.author) chips.push(chip("Author", this.queue.author.name || this.queue.author.id, () => this.setFilter("author", null)));
-    if (this.queue.reason) chips.push(chip("Rule", this.queue.reason.code, () => this.setFilter("reason", null)));
+      h("button", { type: "button", class: "chip-clear", "aria-label": remove, onclick: clear }, "×"));
+    if (this.queue.thread) {
+      chips.push(chip(this.t("queue.chipArticle"), this.t("queue.removeArticleFilter"),
+        this.queue.thread.title || this.queue.thread.key, () => this.setFilter("thread", null)));
+    }
+    if (this.queue.author) {
+      chips.push(chip(this.t("queue.chipAuthor"), this.t("queue.removeAuthorFilter"),
+        this.queue.author.name || this.queue.author.id, () => this.setFilter("author", null)));
+    }
+    if (this.queue.reason) {
+      chips.push(chip(this.t("queue.chipRule"), this.t("queue.removeRuleFilter"), this.queue.reason.code, () => this.setFilter("reason", null)));
+    }
     if (this.queue.q) {
-      chips.push(chip("Search", this.queue.q, () => {
+      chips.push(chip(this.t("queue.chipSearch"), this.t("queue.removeSearchFilter"), this.queue.q, () => {
         this.el.search.value = "";
         this.search("", false);
       }));
@@ -234,13 +243,13 @@ export const queue = {
     const then = this.oldestPendingAt ? Date.parse(this.oldestPendingAt) : NaN;
     el.classList.remove("is-warn", "is-alert");
     if (Number.isNaN(then)) {
-      el.textContent = this.counts.pending === 0 ? "Nothing waiting" : "–";
+      el.textContent = this.counts.pending === 0 ? this.t("queue.nothingWaiting") : "–";
       el.removeAttribute("title");
       return;
     }
     const waited = Math.max(0, Date.now() - then);
-    el.textContent = "Oldest waiting: " + age(waited);
-    el.title = "Since " + absoluteTime(this.oldestPendingAt, undefined, "medium");
+    el.textContent = this.t("queue.oldestWaiting", { age: age(waited, (key, params) => this.t(key, params)) });
+    el.title = this.t("queue.waitingSince", { time: absoluteTime(this.oldestPendingAt, this.dateLocale(), "medium") });
     if (waited > 2 * 3600000) el.classList.add("is-alert");
     else if (waited > 30 * 60000) el.classList.add("is-warn");
   },
@@ -254,10 +263,11 @@ export const queue = {
     }
     const names = [...this.surges].map((key) => this.threadTitles.get(key) || key);
     el.hidden = false;
+    const threads = names.map((name, i) => [i ? ", " : "", h("span", { class: "surge-thread" }, name)]);
+    // one thread or several, not a count: the sentence names them
     fill(el,
-      h("strong", null, "Surge"), " ",
-      names.length === 1 ? "A thread is getting an unusual burst of comments: " : "Threads getting an unusual burst of comments: ",
-      names.map((name, i) => [i ? ", " : "", h("span", { class: "surge-thread" }, name)])
+      h("strong", null, this.t("queue.surge")), " ",
+      ...this.tParts(names.length === 1 ? "queue.surgeOne" : "queue.surgeMany", { threads })
     );
   },
 

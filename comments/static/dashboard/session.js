@@ -17,7 +17,7 @@ export const session = {
       if (error.status === 401) {
         this.showLogin();
       } else if (error.name !== "AbortError") {
-        this.showFatal("The dashboard could not start", error.message);
+        this.showFatal(this.t("session.couldNotStart"), error.message);
       }
       return;
     }
@@ -28,7 +28,7 @@ export const session = {
       .filter((s) => s && typeof s.name === "string");
     this.showApp();
     if (!this.sites.length) {
-      this.showMessage("No sites to moderate", "Your account is not a moderator of any site yet. Ask an admin to grant you the moderator role.");
+      this.showMessage(this.t("session.noSites"), this.t("session.noSitesText"));
       return;
     }
     const remembered = memory.get(SITE_KEY);
@@ -51,14 +51,14 @@ export const session = {
     this.el.boot.hidden = true;
     this.el.app.hidden = true;
     this.el.login.hidden = false;
-    document.title = "Log in · Moderation";
+    document.title = this.t("session.loginTitle");
     this.el.loginError.textContent = message || "";
-    this.el.providers.replaceChildren(h("li", { class: "muted" }, "Loading…"));
+    this.el.providers.replaceChildren(h("li", { class: "muted" }, this.t("session.loading")));
     try {
       const data = await this.api.providers();
       const providers = (data && Array.isArray(data.providers)) ? data.providers : [];
       if (!providers.length) {
-        this.el.providers.replaceChildren(h("li", { class: "muted" }, "No login methods are configured for this service."));
+        this.el.providers.replaceChildren(h("li", { class: "muted" }, this.t("session.noProviders")));
         return;
       }
       this.el.providers.replaceChildren(...providers.map((p) =>
@@ -66,7 +66,7 @@ export const session = {
           class: "btn btn-provider",
           href: this.api.loginUrl(p.id),
           "data-provider": p.id,
-        }, "Continue with " + (p.name || p.id)))
+        }, this.t("session.continueWith", { name: p.name || p.id })))
       ));
       const first = this.el.providers.querySelector("a");
       if (first) first.focus();
@@ -95,7 +95,7 @@ export const session = {
         return;
       }
     }
-    this.showLogin("You have logged out.");
+    this.showLogin(this.t("session.loggedOut"));
   },
 
   /** Stops everything tied to the current session or site. */

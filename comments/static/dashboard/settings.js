@@ -23,34 +23,37 @@ function kindOf(spec, value) {
   return "json";
 }
 
-function readNumber(input, spec, kind) {
+// Limits are written as the field's own numbers are, so as strings (no grouping).
+function readNumber(input, spec, kind, t) {
   const raw = input.value.trim();
   if (raw === "") {
     if (spec.nullable) return null;
-    throw new Error("Enter a number.");
+    throw new Error(t("settings.enterNumber"));
   }
   const n = Number(raw);
-  if (!Number.isFinite(n)) throw new Error("Enter a number.");
-  if (kind === "int" && !Number.isInteger(n)) throw new Error("A whole number.");
-  if (typeof spec.min === "number" && n < spec.min) throw new Error("At least " + spec.min + ".");
-  if (typeof spec.max === "number" && n > spec.max) throw new Error("At most " + spec.max + ".");
+  if (!Number.isFinite(n)) throw new Error(t("settings.enterNumber"));
+  if (kind === "int" && !Number.isInteger(n)) throw new Error(t("settings.wholeNumber"));
+  if (typeof spec.min === "number" && n < spec.min) throw new Error(t("settings.atLeast", { min: String(spec.min) }));
+  if (typeof spec.max === "number" && n > spec.max) throw new Error(t("settings.atMost", { max: String(spec.max) }));
   return n;
 }
 
-function readLines(input, spec) {
+function readLines(input, spec, t) {
   const lines = input.value.split("\n").map((s) => s.trim()).filter(Boolean);
   if (typeof spec.maxItems === "number" && lines.length > spec.maxItems) {
-    throw new Error("At most " + spec.maxItems + " entries.");
+    throw new Error(t("settings.atMostEntries", { n: spec.maxItems, count: String(spec.maxItems) }));
   }
   const long = typeof spec.maxLength === "number" ? lines.findIndex((line) => line.length > spec.maxLength) : -1;
-  if (long !== -1) throw new Error("Line " + (long + 1) + ": at most " + spec.maxLength + " characters.");
+  if (long !== -1) {
+    throw new Error(t("settings.lineTooLong", { line: String(long + 1), n: spec.maxLength, count: String(spec.maxLength) }));
+  }
   return lines;
 }
 
 export const settings = {
   async loadSettings() {
     const body = this.pageBody("settings");
-    body.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+    body.replaceChildren(h("p", { class: "muted" }, this.t("settings.loading")));
     let data;
     try {
       data = await this.api.settings(this.site.name);
@@ -65,7 +68,7 @@ export const settings = {
     const policy = data.policy && typeof data.policy === "object" ? data.policy : {};
     const origins = Array.isArray(data.origins) ? data.origins : [];
     const readers = []; // [name, () => value or SKIP]
-    const groups = new Map(POLICY_GROUPS.map(([key, label]) => [key, { label, fields: [] }]));
+    const groups = new Map(POLICY_GROUPS.map(([key, , labelKey]) => [key, { label: this.t(labelKey), fields: [] }]));
     const names = [
       ...Object.keys(POLICY_FIELDS).filter((name) => name in policy || POLICY_FIELDS[name].kind === "secret"),
       ...Object.keys(policy).filter((name) => !(name in POLICY_FIELDS)),
@@ -80,18 +83,18 @@ export const settings = {
     originsBox.value = origins.join("\n");
     const secret = h("input", {
       name: "sso_secret", type: "password", autocomplete: "new-password", spellcheck: "false",
-      placeholder: data.sso_secret_set ? "Set; type to replace" : "Not set",
+      placeholder: data.sso_secret_set ? this.t("settings.secretSet") : this.t("settings.notSet"),
     });
     const errors = h("p", { class: "form-error", role: "alert" });
-    const save = h("button", { type: "submit", class: "btn btn-primary" }, "Save settings");
+    const save = h("button", { type: "submit", class: "btn btn-primary" }, this.t("settings.save"));
     const saved = h("span", { class: "muted", "aria-live": "polite" });
     const form = h("form", { class: "settings", novalidate: true },
       [...groups.values()].filter((g) => g.fields.length).map((g) => h("fieldset", null, h("legend", null, g.label), g.fields)),
-      h("fieldset", null, h("legend", null, "Embedding and single sign-on"),
-        this.fieldBox("origins", "Allowed origins", originsBox, "One a line, like https://news.example. Article pages there may embed the comments.", ""),
-        this.fieldBox("sso_secret", "SSO secret", secret,
-          "Write-only: it is never shown. At least 32 characters. Leave empty to keep the current one.",
-          "", h("span", { class: "badge" + (data.sso_secret_set ? " badge-ok" : "") }, data.sso_secret_set ? "Set" : "Not set"))),
+      h("fieldset", null, h("legend", null, this.t("settings.embedding")),
+        this.fieldBox("origins", this.t("settings.origins"), originsBox, this.t("settings.originsHelp"), ""),
+        this.fieldBox("sso_secret", this.t("settings.ssoSecret"), secret, this.t("settings.ssoSecretHelp"), "",
+          h("span", { class: "badge" + (data.sso_secret_set ? " badge-ok" : "") },
+            data.sso_secret_set ? this.t("settings.set") : this.t("settings.notSet")))),
       errors,
       h("div", { class: "form-actions" }, save, saved)
     );
@@ -110,7 +113,7 @@ export const settings = {
         }
       }
       if (bad.length) {
-        this.showFieldErrors(form, new ApiError(422, "invalid", "Some settings need fixing.", Object.fromEntries(bad)));
+        this.showFieldErrors(form, new ApiError(422, "invalid", this.t("settings.needFixing"), Object.fromEntries(bad)));
         return;
       }
       const payload = {
@@ -132,9 +135,9 @@ export const settings = {
         return;
       }
       this.renderSettings(body, result || {});
-      this.say("Settings saved.", "ok");
+      this.say(this.t("settings.savedSay"), "ok");
       const note = body.querySelector("form.settings .form-actions .muted");
-      if (note) note.textContent = "Saved.";
+      if (note) note.textContent = this.t("settings.saved");
       const again = body.querySelector('form.settings button[type="submit"]');
       if (again) again.focus({ preventScroll: true });
     });
@@ -163,7 +166,9 @@ export const settings = {
 
   /** One policy input, chosen by the field's known spec or else by its value's type. */
   policyField(name, spec, value, readers, data) {
-    const label = spec.label || name.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+    const t = (key, params) => this.t(key, params);
+    const label = spec.labelKey ? t(spec.labelKey) : name.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+    const help = spec.helpKey ? t(spec.helpKey) : "";
     let kind = kindOf(spec, value);
     if (kind === "choice" && !(typeof value === "string" || value === null)) kind = kindOf({}, value);
     if ((kind === "int" || kind === "number") && value !== null && value !== undefined && typeof value !== "number") kind = "json";
@@ -174,9 +179,10 @@ export const settings = {
       input = h("input", { name, type: "checkbox", checked: Boolean(value) });
       readers.push([name, () => input.checked]);
     } else if (kind === "choice") {
-      const choices = spec.choices.some(([v]) => v === value) || value === null ? spec.choices : [...spec.choices, [value, value]];
+      const known = Object.entries(spec.choiceKeys).map(([v, key]) => [v, t(key)]);
+      const choices = known.some(([v]) => v === value) || value === null ? known : [...known, [value, value]];
       input = h("select", { name },
-        spec.nullable ? h("option", { value: "", selected: value === null }, "Not set") : null,
+        spec.nullable ? h("option", { value: "", selected: value === null }, t("settings.notSet")) : null,
         choices.map(([v, text]) => h("option", { value: v, selected: v === value }, text)));
       readers.push([name, () => (spec.nullable && input.value === "" ? null : input.value)]);
     } else if (kind === "int" || kind === "number") {
@@ -185,26 +191,30 @@ export const settings = {
         step: kind === "int" ? 1 : spec.step || "any",
         min: typeof spec.min === "number" ? spec.min : null,
         max: typeof spec.max === "number" ? spec.max : null,
-        placeholder: spec.nullable ? "Not set" : null,
+        placeholder: spec.nullable ? t("settings.notSet") : null,
       });
       input.value = value === null || value === undefined ? "" : String(value);
-      readers.push([name, () => readNumber(input, spec, kind)]);
+      readers.push([name, () => readNumber(input, spec, kind, t)]);
     } else if (kind === "lines") {
       const list = Array.isArray(value) ? value : [];
       input = h("textarea", { name, rows: Math.min(10, Math.max(3, list.length + 1)), spellcheck: "false", class: "mono" });
       input.value = list.join("\n");
-      readers.push([name, () => readLines(input, spec)]);
+      readers.push([name, () => readLines(input, spec, t)]);
     } else if (kind === "secret") {
       const isSet = Boolean(data[name + "_set"]);
       input = h("input", {
         name, type: "password", autocomplete: "new-password", spellcheck: "false",
-        placeholder: isSet ? "Set; type to replace" : "Not set",
+        placeholder: isSet ? t("settings.secretSet") : t("settings.notSet"),
       });
       readers.push([name, () => {
         const text = input.value;
         if (!text) return SKIP; // the server keeps the current one
-        if (typeof spec.minLength === "number" && text.length < spec.minLength) throw new Error("At least " + spec.minLength + " characters.");
-        if (typeof spec.maxLength === "number" && text.length > spec.maxLength) throw new Error("At most " + spec.maxLength + " characters.");
+        if (typeof spec.minLength === "number" && text.length < spec.minLength) {
+          throw new Error(t("settings.atLeastCharacters", { n: spec.minLength, count: String(spec.minLength) }));
+        }
+        if (typeof spec.maxLength === "number" && text.length > spec.maxLength) {
+          throw new Error(t("settings.atMostCharacters", { n: spec.maxLength, count: String(spec.maxLength) }));
+        }
         return text;
       }]);
     } else if (kind === "text") {
@@ -217,30 +227,31 @@ export const settings = {
       }]);
     } else {
       // unknown shape: shown, sent back unchanged
-      input = h("pre", { class: "json", tabindex: "0", "aria-label": label + " (read-only)" }, JSON.stringify(value, null, 2));
+      input = h("pre", { class: "json", tabindex: "0", "aria-label": t("settings.readOnlyLabel", { label }) },
+        JSON.stringify(value, null, 2));
       readers.push([name, () => value]);
-      return h("div", { class: "field" }, h("span", { class: "label" }, label, " ", h("span", { class: "hint" }, "(read-only)")),
-        spec.help ? h("p", { class: "hint" }, spec.help) : null, input, h("p", { class: "field-error", "data-error-for": name }));
+      return h("div", { class: "field" }, h("span", { class: "label" }, label, " ", h("span", { class: "hint" }, t("settings.readOnly"))),
+        help ? h("p", { class: "hint" }, help) : null, input, h("p", { class: "field-error", "data-error-for": name }));
     }
-    const range = kind === "int" || kind === "number" ? rangeText(spec) : "";
-    return this.fieldBox(name, label, input, spec.help || "", range);
+    const range = kind === "int" || kind === "number" ? rangeText(spec, t) : "";
+    return this.fieldBox(name, label, input, help, range);
   },
 
   /** "Test this text": the site's saved filters run on some text; matches highlighted. */
   checkBox() {
     const id = this.uid("check");
-    const text = h("textarea", { id, name: "check-body", rows: 6, placeholder: "Paste or type a comment…" });
-    const run = h("button", { type: "submit", class: "btn btn-primary" }, "Test");
+    const text = h("textarea", { id, name: "check-body", rows: 6, placeholder: this.t("settings.checkPlaceholder") });
+    const run = h("button", { type: "submit", class: "btn btn-primary" }, this.t("settings.test"));
     const result = h("div", { class: "check-result", "aria-live": "polite" });
     const form = h("form", { class: "check", novalidate: true },
-      h("h2", { id: id + "-title" }, h("label", { for: id }, "Test this text")),
-      h("p", { class: "hint" }, "Runs the site's saved filters on this text as if a regular reader posted it. Nothing is stored."),
+      h("h2", { id: id + "-title" }, h("label", { for: id }, this.t("settings.checkTitle"))),
+      h("p", { class: "hint" }, this.t("settings.checkHint")),
       text, h("div", { class: "form-actions" }, run), result);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const body = text.value;
       if (!body.trim()) {
-        result.replaceChildren(h("p", { class: "muted" }, "Type some text first."));
+        result.replaceChildren(h("p", { class: "muted" }, this.t("settings.typeFirst")));
         return;
       }
       run.disabled = true;
@@ -255,11 +266,13 @@ export const settings = {
       run.disabled = false;
       const action = (data && data.action) || "allow";
       const reasons = (data && Array.isArray(data.reasons)) ? data.reasons : [];
-      const verdicts = { allow: "Would be published", hold: "Would be held for review", reject: "Would be rejected" };
+      const verdicts = {
+        allow: this.t("settings.verdictAllow"), hold: this.t("settings.verdictHold"), reject: this.t("settings.verdictReject"),
+      };
       const marked = highlighted(body, reasons.filter((r) => Array.isArray(r.span)).map((r) => ({ span: r.span, label: r.message || r.code })));
       fill(result,
         h("p", { class: "verdict verdict-" + String(action).replace(/[^a-z]/g, "") }, verdicts[action] || String(action),
-          data && data.masked ? h("span", { class: "muted" }, " (masked)") : null),
+          data && data.masked ? h("span", { class: "muted" }, this.t("settings.masked")) : null),
         reasons.length ? h("ul", { class: "reasons" }, reasons.map((r) => h("li", { class: "reason" },
           h("span", { class: "reason-message" }, r.message || r.code || ""),
           r.code ? h("code", { class: "reason-code" }, r.code) : null))) : null,

@@ -55,7 +55,13 @@ export class Dashboard {
   constructor(base) {
     this.base = base;
     this.aborter = new AbortController();
-    this.api = createApi(base, () => this.csrf, () => this.aborter.signal);
+    this.i18n = null; // the translator (language.js), loaded before anything shows
+    this.api = createApi(base, {
+      getCsrf: () => this.csrf,
+      getSignal: () => this.aborter.signal,
+      getLanguage: () => this.languageTag(),
+      t: (key, params) => this.t(key, params),
+    });
     this.csrf = null;
     this.user = null;
     this.sites = [];
@@ -130,6 +136,7 @@ function grabElements() {
     live: $("#live"),
     liveText: $("#live .live-text"),
     who: $("#who"),
+    languagePicker: $("#language-picker"),
     alerts: $("#my-alerts"),
     alertsBox: $("#my-alerts input"),
     views: {

@@ -10,18 +10,23 @@ import { cell, timeEl } from "./ui.js";
 import { duration } from "./words.js";
 
 const RANGES = Object.freeze([7, 30, 90]);
-const KINDS = Object.freeze([["held", "Held"], ["approved", "Approved"], ["rejected", "Rejected"]]);
+// Each kind with the keys of its label and of its total over the period.
+const KINDS = Object.freeze([
+  ["held", "stats.held", "stats.heldIn"],
+  ["approved", "stats.approved", "stats.approvedIn"],
+  ["rejected", "stats.rejected", "stats.rejectedIn"],
+]);
 
 function count(value) {
   return Number.isFinite(Number(value)) ? Number(value) : 0;
 }
 
-/** "12 Mar" for the day "2025-03-12" (a calendar day: no time zone moves it). */
-function dayText(date) {
+/** "Wed, 12 Mar" for the day "2025-03-12" in `lang` (a calendar day: no time zone moves it). */
+function dayText(date, lang) {
   const then = Date.parse(String(date) + "T00:00:00Z");
   if (Number.isNaN(then)) return String(date || "");
   try {
-    return new Date(then).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
+    return new Date(then).toLocaleDateString(lang, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
   } catch {
     return String(date);
   }
@@ -43,7 +48,7 @@ export const stats = {
     const body = this.pageBody("stats");
     const seq = ++this.statsSeq;
     const days = this.statsDays;
-    const choices = h("div", { class: "range-choice", role: "group", "aria-label": "Period" },
+    const choices = h("div", { class: "range-choice", role: "group", "aria-label": this.t("stats.period") },
       RANGES.map((n) => h("button", {
         type: "button", class: "btn", "data-days": n, "aria-pressed": n === days ? "true" : "false",
         onclick: () => {
@@ -51,8 +56,8 @@ export const stats = {
           this.statsDays = n;
           this.loadStats();
         },
-      }, "Last " + n + " days")));
-    const content = h("div", { class: "stats-body", "aria-live": "polite" }, h("p", { class: "muted" }, "Loading…"));
+      }, this.t("stats.lastDays", { n }))));
+    const content = h("div", { class: "stats-body", "aria-live": "polite" }, h("p", { class: "muted" }, this.t("stats.loading")));
     body.replaceChildren(choices, content);
     let data;
     try {
@@ -71,34 +76,37 @@ export const stats = {
     const reasons = Array.isArray(data.reasons) ? data.reasons : [];
     const totals = { held: 0, approved: 0, rejected: 0 };
     for (const row of perDay) for (const [kind] of KINDS) totals[kind] += count(row[kind]);
-    const median = duration(data.median_decision_seconds);
+    const median = duration(data.median_decision_seconds, (k, p) => this.t(k, p));
+    const lang = this.dateLocale();
+    const labels = Object.fromEntries(KINDS.map(([kind, key]) => [kind, this.t(key)]));
     const summary = h("dl", { class: "stats-summary" },
-      h("div", null, h("dt", null, "Median time to a decision"), h("dd", { "data-stat": "median" }, median || "No decisions yet")),
-      h("div", null, h("dt", null, "Waiting now"), h("dd", { "data-stat": "pending" }, formatNumber(count(data.pending)))),
-      h("div", null, h("dt", null, "Oldest waiting since"), h("dd", { "data-stat": "oldest" }, timeEl(data.oldest_pending_at) || "Nothing waiting")),
-      KINDS.map(([kind, label]) => h("div", null, h("dt", null, label + " in " + days + " days"), h("dd", { "data-stat": kind }, formatNumber(totals[kind])))));
+      h("div", null, h("dt", null, this.t("stats.median")), h("dd", { "data-stat": "median" }, median || this.t("stats.noDecisions"))),
+      h("div", null, h("dt", null, this.t("stats.waiting")), h("dd", { "data-stat": "pending" }, formatNumber(count(data.pending)))),
+      h("div", null, h("dt", null, this.t("stats.oldest")),
+        h("dd", { "data-stat": "oldest" }, timeEl(data.oldest_pending_at, null, lang) || this.t("stats.nothingWaiting"))),
+      KINDS.map(([kind, , inKey]) => h("div", null, h("dt", null, this.t(inKey, { n: days })), h("dd", { "data-stat": kind }, formatNumber(totals[kind])))));
 
     const most = Math.max(0, ...perDay.map((row) => Math.max(...KINDS.map(([kind]) => count(row[kind])))));
     const dayTable = perDay.length
       ? h("table", { class: "table table-cards stats-days" },
-        h("caption", null, "Per day"),
-        h("thead", null, h("tr", null, h("th", { scope: "col" }, "Day"), KINDS.map(([, label]) => h("th", { scope: "col", class: "right" }, label)),
-          h("th", { scope: "col", class: "chart-col" }, h("span", { class: "visually-hidden" }, "Chart")))),
+        h("caption", null, this.t("stats.perDay")),
+        h("thead", null, h("tr", null, h("th", { scope: "col" }, this.t("stats.day")), KINDS.map(([kind]) => h("th", { scope: "col", class: "right" }, labels[kind])),
+          h("th", { scope: "col", class: "chart-col" }, h("span", { class: "visually-hidden" }, this.t("stats.chart"))))),
         h("tbody", null, [...perDay].reverse().map((row) => h("tr", { "data-date": String(row.date || "") },
-          cell("Day", { class: "nowrap" }, dayText(row.date)),
-          KINDS.map(([kind, label]) => cell(label, { class: "right num", "data-kind": kind }, formatNumber(count(row[kind])))),
+          cell(this.t("stats.day"), { class: "nowrap" }, dayText(row.date, lang)),
+          KINDS.map(([kind]) => cell(labels[kind], { class: "right num", "data-kind": kind }, formatNumber(count(row[kind])))),
           cell("", { class: "chart-col" }, bars(row, most))))))
-      : h("p", { class: "muted" }, "Nothing was held or decided in this period.");
+      : h("p", { class: "muted" }, this.t("stats.nothing"));
     const reasonTable = reasons.length
       ? h("table", { class: "table table-cards stats-reasons" },
-        h("caption", null, "Per rule"),
-        h("thead", null, h("tr", null, h("th", { scope: "col" }, "Rule"), KINDS.map(([, label]) => h("th", { scope: "col", class: "right" }, label)))),
+        h("caption", null, this.t("stats.perRule")),
+        h("thead", null, h("tr", null, h("th", { scope: "col" }, this.t("stats.rule")), KINDS.map(([kind]) => h("th", { scope: "col", class: "right" }, labels[kind])))),
         h("tbody", null, reasons.map((row) => h("tr", { "data-code": String(row.code || "") },
-          cell("Rule", null, h("code", null, String(row.code || "—"))),
-          KINDS.map(([kind, label]) => cell(label, { class: "right num", "data-kind": kind }, formatNumber(count(row[kind]))))))))
+          cell(this.t("stats.rule"), null, h("code", null, String(row.code || "—"))),
+          KINDS.map(([kind]) => cell(labels[kind], { class: "right num", "data-kind": kind }, formatNumber(count(row[kind]))))))))
       : null;
     const legend = perDay.length
-      ? h("p", { class: "legend", "aria-hidden": "true" }, KINDS.map(([kind, label]) => h("span", { class: "legend-item" }, h("span", { class: "bar bar-" + kind }), label)))
+      ? h("p", { class: "legend", "aria-hidden": "true" }, KINDS.map(([kind]) => h("span", { class: "legend-item" }, h("span", { class: "bar bar-" + kind }), labels[kind])))
       : null;
     return [summary, legend, dayTable, reasonTable];
   },

@@ -9,11 +9,13 @@ import { cell, clearFormErrors, nameOf, personAvatar } from "./ui.js";
 
 const FIND_DELAY_MS = 300;
 const ENVIRONMENT = "environment";
+// The roles a person can hold, as the badges of people found name them.
+const ROLE_KEYS = Object.freeze({ moderator: "team.roleModerator", admin: "team.roleAdmin" });
 
 export const team = {
   async loadRoles() {
     const body = this.pageBody("roles");
-    body.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+    body.replaceChildren(h("p", { class: "muted" }, this.t("team.loading")));
     let data;
     try {
       data = await this.api.roles(this.site.name);
@@ -25,9 +27,10 @@ export const team = {
     body.replaceChildren(
       people.length
         ? h("table", { class: "table table-cards team" },
-          h("thead", null, h("tr", null, h("th", { scope: "col" }, "Person"), h("th", { scope: "col", class: "center" }, "Moderator"), h("th", { scope: "col", class: "center" }, "Admin"))),
+          h("thead", null, h("tr", null, h("th", { scope: "col" }, this.t("team.person")),
+            h("th", { scope: "col", class: "center" }, this.t("team.moderator")), h("th", { scope: "col", class: "center" }, this.t("team.admin")))),
           h("tbody", null, people.map((person) => this.roleRow(person))))
-        : h("p", { class: "muted" }, "Nobody has a role on this site yet."),
+        : h("p", { class: "muted" }, this.t("team.nobody")),
       this.grantForm());
   },
 
@@ -38,15 +41,15 @@ export const team = {
     const boxes = ["moderator", "admin"].map((role) => {
       const box = h("input", {
         type: "checkbox", checked: roles.has(role), "data-role": role, disabled: fixed,
-        "aria-label": (role === "admin" ? "Admin: " : "Moderator: ") + who,
+        "aria-label": this.t(role === "admin" ? "team.adminOf" : "team.moderatorOf", { name: who }),
       });
       if (!fixed) box.addEventListener("change", () => this.toggleRole(person, roles, role, box));
-      return cell(role === "admin" ? "Admin" : "Moderator", { class: "center" }, box);
+      return cell(this.t(role === "admin" ? "team.admin" : "team.moderator"), { class: "center" }, box);
     });
     return h("tr", { "data-user": person.user_id || "", "data-source": fixed ? ENVIRONMENT : null },
-      cell("Person", null,
+      cell(this.t("team.person"), null,
         h("span", { class: "strong" }, nameOf({ name: person.user_name }, "—")),
-        fixed ? [" ", h("span", { class: "badge", title: "Named in COMMENTS_ADMINS: change it there" }, "From the server's settings")] : null,
+        fixed ? [" ", h("span", { class: "badge", title: this.t("team.fixedTitle") }, this.t("team.fixed"))] : null,
         h("br"), h("code", { class: "muted" }, person.user_id || "")),
       boxes);
   },
@@ -61,7 +64,7 @@ export const team = {
       await this.api.setRoles(this.site.name, person.user_id, [...next]);
       roles.clear();
       for (const r of next) roles.add(r);
-      this.say("Updated " + who + ".", "ok");
+      this.say(this.t("team.updated", { name: who }), "ok");
     } catch (error) {
       box.checked = !box.checked;
       this.fail(error);
@@ -77,26 +80,26 @@ export const team = {
     const roleId = this.uid("grant-role");
     const find = h("input", {
       id: findId, type: "search", maxlength: 80, autocomplete: "off", spellcheck: "false",
-      placeholder: "Part of a name", "aria-describedby": findId + "-help", "aria-controls": findId + "-results",
+      placeholder: this.t("team.findPlaceholder"), "aria-describedby": findId + "-help", "aria-controls": findId + "-results",
     });
-    const results = h("ul", { id: findId + "-results", class: "people", "aria-label": "People found", "aria-live": "polite" });
+    const results = h("ul", { id: findId + "-results", class: "people", "aria-label": this.t("team.found"), "aria-live": "polite" });
     const user = h("input", { id: userId, name: "user_id", type: "text", required: true, spellcheck: "false", autocomplete: "off", placeholder: "github:12345", class: "mono", maxlength: 300 });
     const role = h("select", { id: roleId, name: "role" },
-      h("option", { value: "moderator" }, "Moderator"),
-      h("option", { value: "admin" }, "Admin"),
-      h("option", { value: "admin+moderator" }, "Admin and moderator"),
-      h("option", { value: "" }, "No role (revoke)"));
+      h("option", { value: "moderator" }, this.t("team.moderator")),
+      h("option", { value: "admin" }, this.t("team.admin")),
+      h("option", { value: "admin+moderator" }, this.t("team.adminAndModerator")),
+      h("option", { value: "" }, this.t("team.noRole")));
     const errors = h("p", { class: "form-error", role: "alert" });
     const grant = h("form", { class: "grant", novalidate: true },
-      h("h2", null, "Give a role"),
+      h("h2", null, this.t("team.giveRole")),
       h("div", { class: "field" },
-        h("label", { for: findId }, "Find a person"),
-        h("p", { class: "hint", id: findId + "-help" }, "Anyone who has written on this site, or holds a role or a ban here, by name."),
+        h("label", { for: findId }, this.t("team.find")),
+        h("p", { class: "hint", id: findId + "-help" }, this.t("team.findHint")),
         find, results),
       h("div", { class: "grant-row" },
-        h("div", { class: "field" }, h("label", { for: userId }, "User id"), user, h("p", { class: "field-error", "data-error-for": "user_id" })),
-        h("div", { class: "field" }, h("label", { for: roleId }, "Role"), role, h("p", { class: "field-error", "data-error-for": "roles" })),
-        h("div", { class: "field" }, h("button", { type: "submit", class: "btn btn-primary" }, "Save"))),
+        h("div", { class: "field" }, h("label", { for: userId }, this.t("team.userId")), user, h("p", { class: "field-error", "data-error-for": "user_id" })),
+        h("div", { class: "field" }, h("label", { for: roleId }, this.t("team.role")), role, h("p", { class: "field-error", "data-error-for": "roles" })),
+        h("div", { class: "field" }, h("button", { type: "submit", class: "btn btn-primary" }, this.t("team.save")))),
       errors);
 
     let timer = null;
@@ -118,7 +121,7 @@ export const team = {
       if (mine !== seq) return;
       const found = (data && Array.isArray(data.users)) ? data.users : [];
       if (!found.length) {
-        results.replaceChildren(h("li", { class: "muted" }, "Nobody by that name."));
+        results.replaceChildren(h("li", { class: "muted" }, this.t("team.nobodyFound")));
         return;
       }
       results.replaceChildren(...found.map((person) => h("li", null, h("button", {
@@ -126,13 +129,13 @@ export const team = {
         onclick: () => {
           user.value = person.id;
           role.focus();
-          this.say("Chose " + nameOf(person, person.id) + ". Pick a role and save.");
+          this.say(this.t("team.chose", { name: nameOf(person, person.id) }));
         },
       }, personAvatar(person, 22),
       h("span", { class: "person-name" }, nameOf(person, person.id)),
       h("code", { class: "muted" }, person.id),
-      Array.isArray(person.roles) && person.roles.length ? h("span", { class: "badge" }, person.roles.join(", ")) : null,
-      person.banned ? h("span", { class: "badge badge-bad" }, "Banned") : null))));
+      Array.isArray(person.roles) && person.roles.length ? h("span", { class: "badge" }, person.roles.map((r) => (Object.hasOwn(ROLE_KEYS, r) ? this.t(ROLE_KEYS[r]) : String(r))).join(", ")) : null,
+      person.banned ? h("span", { class: "badge badge-bad" }, this.t("team.banned")) : null))));
     };
     find.addEventListener("input", () => {
       clearTimeout(timer);
@@ -150,7 +153,7 @@ export const team = {
       clearFormErrors(grant);
       const id = user.value.trim();
       if (!id) {
-        grant.querySelector('[data-error-for="user_id"]').textContent = "Find the person above, or enter their id, like github:12345.";
+        grant.querySelector('[data-error-for="user_id"]').textContent = this.t("team.userNeeded");
         user.setAttribute("aria-invalid", "true");
         user.focus();
         return;
@@ -165,7 +168,7 @@ export const team = {
         this.showFieldErrors(grant, error);
         return;
       }
-      this.say("Saved the roles of " + id + ".", "ok");
+      this.say(this.t("team.saved", { id }), "ok");
       this.loadRoles();
     });
     return grant;

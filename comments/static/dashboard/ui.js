@@ -19,12 +19,21 @@ export function button(label, props, key) {
   return h("button", Object.assign({ type: "button", class: "btn" }, props), label, key ? kbd(key) : null);
 }
 
-/** A <time> saying "5 min ago", the full date in its title. */
-export function timeEl(iso, className) {
+/** A <time> saying "5 min ago", the full date in its title; `lang` as `dateLocale` gives it. */
+export function timeEl(iso, className, lang) {
   if (!iso) return null;
   return h("time", {
-    class: className || null, datetime: iso, title: absoluteTime(iso, undefined, "medium"),
-  }, relativeTime(iso, undefined, { style: "short", dateAfterDays: 60 }));
+    class: className || null, datetime: iso, title: absoluteTime(iso, lang, "medium"),
+  }, relativeTime(iso, lang, { style: "short", dateAfterDays: 60 }));
+}
+
+/**
+ * The locale for dates in the dashboard's `language`: none (the browser's own, "en-GB" say)
+ * when the browser speaks it, else the language, so a date never comes in another one.
+ */
+export function localeFor(language, browser = navigator.language) {
+  const primary = String(browser || "").toLowerCase().split(/[-_]/)[0];
+  return !language || primary === language ? undefined : language;
 }
 
 /** An http(s) link for an article, or null. */
@@ -112,8 +121,9 @@ export function parts(item) {
   };
 }
 
-export function nameOf(person, fallback) {
-  return (person && typeof person.name === "string" && person.name.trim()) || fallback || "someone";
+/** `t`, when given, words the last fallback ("someone") in the dashboard's language. */
+export function nameOf(person, fallback, t) {
+  return (person && typeof person.name === "string" && person.name.trim()) || fallback || (t ? t("ui.someone") : "someone");
 }
 
 /** A table cell that carries its column's name, shown beside it on a phone. */
@@ -134,14 +144,19 @@ export const feedback = {
     status.className = kind ? "is-" + kind : "";
   },
 
+  /** The locale for the dashboard's dates (timeEl's `lang`). */
+  dateLocale() {
+    return localeFor(this.languageTag());
+  },
+
   /** Handles an API error: 401 shows the login, anything else is said as text. */
   fail(error, target) {
     if (!error || error.name === "AbortError") return true;
     if (error.status === 401) {
-      this.showLogin(error.message || "Your session has ended. Please log in again.");
+      this.showLogin(error.message || this.t("ui.sessionEnded"));
       return true;
     }
-    const message = error instanceof ApiError ? error.message : "Something went wrong. Please try again.";
+    const message = error instanceof ApiError ? error.message : this.t("ui.somethingWrong");
     if (target) target.textContent = message;
     this.say(message, "error");
     if (!(error instanceof ApiError)) console.error(error);
@@ -156,7 +171,7 @@ export const feedback = {
     const general = form.querySelector(".form-error");
     const slotFor = (name) => form.querySelector('[data-error-for="' + CSS.escape(name) + '"]');
     const known = (name) => Boolean(slotFor((aliases && aliases[name]) || name));
-    const problems = error.fields && typeof error.fields === "object" ? fieldProblems(error.fields, known) : [];
+    const problems = error.fields && typeof error.fields === "object" ? fieldProblems(error.fields, known, (k, p) => this.t(k, p)) : [];
     const placed = new Map();
     const unplaced = [];
     for (const problem of problems) {
@@ -176,7 +191,7 @@ export const feedback = {
     if (!problems.length) summary = error.message;
     else {
       const words = problems.map((p) => p.label + ": " + p.message);
-      summary = (problems.length === 1 ? "Please fix this: " : "Please fix these: ") + words.join(" · ");
+      summary = this.t("ui.fixThese", { n: problems.length, problems: words.join(" · ") });
     }
     if (general) general.textContent = summary;
     const firstBad = form.querySelector('[aria-invalid="true"]');

@@ -27,29 +27,29 @@ function secretBox(app, title, secret) {
       input.select();
       try {
         await navigator.clipboard.writeText(secret);
-        copied.textContent = "Copied.";
+        copied.textContent = app.t("webhooks.copied");
       } catch {
-        copied.textContent = "Select the text and copy it yourself.";
+        copied.textContent = app.t("webhooks.copyYourself");
       }
     },
-  }, "Copy");
+  }, app.t("webhooks.copy"));
   return h("div", { class: "secret-box", "data-secret": "" },
     h("h2", null, title),
-    h("p", { class: "hint", id: id + "-help" }, "Copy this signing secret now: it won't be shown again."),
-    h("label", { for: id, class: "label" }, "Signing secret"),
+    h("p", { class: "hint", id: id + "-help" }, app.t("webhooks.secretHint")),
+    h("label", { for: id, class: "label" }, app.t("webhooks.secretLabel")),
     h("div", { class: "secret-row" }, input, copy, copied));
 }
 
-function stateOf(hook) {
-  if (hook.enabled) return h("span", { class: "badge badge-ok" }, "Enabled");
-  return [h("span", { class: "badge badge-bad" }, "Disabled"), " ",
-    h("span", { class: "muted" }, "after " + formatNumber(hook.failures) + " failed deliveries in a row")];
+function stateOf(hook, t) {
+  if (hook.enabled) return h("span", { class: "badge badge-ok" }, t("webhooks.enabled"));
+  return [h("span", { class: "badge badge-bad" }, t("webhooks.disabled")), " ",
+    h("span", { class: "muted" }, t("webhooks.disabledAfter", { count: formatNumber(hook.failures), n: Number(hook.failures) }))];
 }
 
 export const webhooks = {
   async loadWebhooks() {
     const body = this.pageBody("webhooks");
-    body.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+    body.replaceChildren(h("p", { class: "muted" }, this.t("webhooks.loading")));
     let data;
     try {
       data = await this.api.webhooks(this.site.name);
@@ -62,19 +62,19 @@ export const webhooks = {
     body.replaceChildren(
       this.hookNotice,
       hooks.length
-        ? h("ul", { class: "hooks", "aria-label": "Endpoints" }, hooks.map((hook) => this.hookCard(hook)))
-        : h("p", { class: "muted" }, "No endpoints yet. Add one below to have this site's events sent to it."),
+        ? h("ul", { class: "hooks", "aria-label": this.t("webhooks.endpoints") }, hooks.map((hook) => this.hookCard(hook)))
+        : h("p", { class: "muted" }, this.t("webhooks.empty")),
       this.hookForm());
   },
 
   hookCard(hook) {
     const deliveries = h("div", { class: "hook-deliveries", hidden: true });
     const confirm = h("span", { class: "hook-confirm", hidden: true },
-      h("span", null, "Remove this endpoint and its log? "),
-      h("button", { type: "button", class: "btn btn-danger", "data-action": "delete-confirm", onclick: () => this.hookAct(hook, "delete") }, "Remove"),
-      h("button", { type: "button", class: "btn", "data-action": "delete-cancel", onclick: () => { confirm.hidden = true; } }, "Cancel"));
+      h("span", null, this.t("webhooks.removeConfirm")),
+      h("button", { type: "button", class: "btn btn-danger", "data-action": "delete-confirm", onclick: () => this.hookAct(hook, "delete") }, this.t("webhooks.remove")),
+      h("button", { type: "button", class: "btn", "data-action": "delete-cancel", onclick: () => { confirm.hidden = true; } }, this.t("webhooks.cancel")));
     const act = (name, label, props) => h("button", Object.assign({ type: "button", class: "btn", "data-action": name }, props), label);
-    const show = act("deliveries", "Deliveries", {
+    const show = act("deliveries", this.t("webhooks.deliveries"), {
       "aria-expanded": "false",
       onclick: () => {
         const open = deliveries.hidden;
@@ -85,15 +85,15 @@ export const webhooks = {
     });
     return h("li", { class: "hook", "data-webhook": hook.id },
       h("p", { class: "hook-url" }, h("code", null, String(hook.url))),
-      h("p", { class: "hook-state" }, stateOf(hook),
-        hook.enabled && hook.failures ? [" ", h("span", { class: "muted" }, formatNumber(hook.failures) + " failed in a row")] : null),
-      h("p", { class: "hook-events" }, "Events: " + (Array.isArray(hook.events) ? hook.events.map(String).join(", ") : "")),
+      h("p", { class: "hook-state" }, stateOf(hook, this.t.bind(this)),
+        hook.enabled && hook.failures ? [" ", h("span", { class: "muted" }, this.t("webhooks.failedInRow", { count: formatNumber(hook.failures), n: Number(hook.failures) }))] : null),
+      h("p", { class: "hook-events" }, this.t("webhooks.events", { events: Array.isArray(hook.events) ? hook.events.map(String).join(", ") : "" })),
       h("div", { class: "hook-actions" },
         show,
-        act("test", "Send test", { onclick: () => this.hookAct(hook, "test") }),
-        act("rotate", "Rotate secret", { onclick: () => this.hookAct(hook, "rotate") }),
-        hook.enabled ? null : act("enable", "Enable", { class: "btn btn-primary", onclick: () => this.hookAct(hook, "enable") }),
-        act("delete", "Remove", { onclick: () => { confirm.hidden = false; confirm.querySelector("button").focus(); } }),
+        act("test", this.t("webhooks.sendTest"), { onclick: () => this.hookAct(hook, "test") }),
+        act("rotate", this.t("webhooks.rotate"), { onclick: () => this.hookAct(hook, "rotate") }),
+        hook.enabled ? null : act("enable", this.t("webhooks.enable"), { class: "btn btn-primary", onclick: () => this.hookAct(hook, "enable") }),
+        act("delete", this.t("webhooks.remove"), { onclick: () => { confirm.hidden = false; confirm.querySelector("button").focus(); } }),
         confirm),
       deliveries);
   },
@@ -111,21 +111,21 @@ export const webhooks = {
       return;
     }
     if (action === "test") {
-      this.say("A test message is on its way; its delivery shows in the log.", "ok");
+      this.say(this.t("webhooks.testSent"), "ok");
       return;
     }
     await this.loadWebhooks();
     if (action === "rotate" && answer && answer.secret) {
-      this.hookNotice.replaceChildren(secretBox(this, "New secret for " + hook.url, String(answer.secret)));
+      this.hookNotice.replaceChildren(secretBox(this, this.t("webhooks.newSecretFor", { url: String(hook.url) }), String(answer.secret)));
       this.hookNotice.querySelector("input").focus();
-      this.say("Rotated. The old secret keeps signing beside the new one for a day.", "ok");
+      this.say(this.t("webhooks.rotated"), "ok");
     } else {
-      this.say(action === "enable" ? "Enabled again." : "Removed the endpoint.", "ok");
+      this.say(action === "enable" ? this.t("webhooks.enabledAgain") : this.t("webhooks.removed"), "ok");
     }
   },
 
   async loadDeliveries(hook, target) {
-    target.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+    target.replaceChildren(h("p", { class: "muted" }, this.t("webhooks.loading")));
     let data;
     try {
       data = await this.api.deliveries(this.site.name, hook.id);
@@ -134,25 +134,30 @@ export const webhooks = {
       return;
     }
     const rows = (data && Array.isArray(data.deliveries)) ? data.deliveries : [];
-    const refresh = h("button", { type: "button", class: "btn", "data-action": "refresh-deliveries", onclick: () => this.loadDeliveries(hook, target) }, "Refresh");
+    const refresh = h("button", { type: "button", class: "btn", "data-action": "refresh-deliveries", onclick: () => this.loadDeliveries(hook, target) }, this.t("webhooks.refresh"));
     if (!rows.length) {
-      target.replaceChildren(h("p", { class: "muted" }, "Nothing sent yet. "), refresh);
+      target.replaceChildren(h("p", { class: "muted" }, this.t("webhooks.nothingSent")), refresh);
       return;
     }
+    // A column's name heads it and labels its cells when the table shows as cards.
+    const col = {
+      when: this.t("webhooks.colWhen"), event: this.t("webhooks.colEvent"), status: this.t("webhooks.colStatus"),
+      code: this.t("webhooks.colCode"), latency: this.t("webhooks.colLatency"), error: this.t("webhooks.colError"),
+    };
     target.replaceChildren(
-      h("table", { class: "table table-cards deliveries", "aria-label": "Deliveries to " + hook.url },
-        h("thead", null, h("tr", null, ["When", "Event", "Status", "Code", "Latency", "Error", ""].map((t) => h("th", { scope: "col" }, t)))),
+      h("table", { class: "table table-cards deliveries", "aria-label": this.t("webhooks.deliveriesTo", { url: String(hook.url) }) },
+        h("thead", null, h("tr", null, [col.when, col.event, col.status, col.code, col.latency, col.error, ""].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", null, rows.map((row) => h("tr", { "data-delivery": String(row.id), "data-message": String(row.message_id || "") },
-          cell("When", { class: "nowrap" }, timeEl(row.created_at)),
-          cell("Event", null, String(row.event || "")),
-          cell("Status", null, h("span", { class: "badge " + (row.status === "delivered" ? "badge-ok" : "badge-bad") }, row.status === "delivered" ? "Delivered" : "Failed")),
-          cell("Code", null, row.response_code == null ? "—" : String(row.response_code)),
-          cell("Latency", { class: "nowrap" }, row.latency_ms == null ? "—" : formatNumber(row.latency_ms) + " ms"),
-          cell("Error", { class: "wrap" }, row.error ? String(row.error) : "—"),
+          cell(col.when, { class: "nowrap" }, timeEl(row.created_at)),
+          cell(col.event, null, String(row.event || "")),
+          cell(col.status, null, h("span", { class: "badge " + (row.status === "delivered" ? "badge-ok" : "badge-bad") }, row.status === "delivered" ? this.t("webhooks.delivered") : this.t("webhooks.notDelivered"))),
+          cell(col.code, null, row.response_code == null ? "—" : String(row.response_code)),
+          cell(col.latency, { class: "nowrap" }, row.latency_ms == null ? "—" : this.t("webhooks.latencyMs", { ms: formatNumber(row.latency_ms) })),
+          cell(col.error, { class: "wrap" }, row.error ? String(row.error) : "—"),
           cell("", null, h("button", {
             type: "button", class: "btn", "data-action": "redeliver",
             onclick: () => this.redeliver(hook, row, target),
-          }, "Redeliver")))))),
+          }, this.t("webhooks.redeliver"))))))),
       refresh);
   },
 
@@ -163,7 +168,7 @@ export const webhooks = {
       this.fail(error);
       return;
     }
-    this.say("Sent again with the same webhook-id; refresh to see the attempt.", "ok");
+    this.say(this.t("webhooks.redelivered"), "ok");
     this.loadDeliveries(hook, target);
   },
 
@@ -177,11 +182,11 @@ export const webhooks = {
         h("label", { for: id }, event));
     });
     const form = h("form", { class: "hook-form", novalidate: true },
-      h("h2", null, "Add an endpoint"),
-      h("div", { class: "field" }, h("label", { for: urlId }, "URL"), url, h("p", { class: "field-error", "data-error-for": "url" })),
-      h("fieldset", { class: "hook-event-list" }, h("legend", null, "Events"), boxes,
+      h("h2", null, this.t("webhooks.addTitle")),
+      h("div", { class: "field" }, h("label", { for: urlId }, this.t("webhooks.url")), url, h("p", { class: "field-error", "data-error-for": "url" })),
+      h("fieldset", { class: "hook-event-list" }, h("legend", null, this.t("webhooks.eventsLegend")), boxes,
         h("p", { class: "field-error", "data-error-for": "events" })),
-      h("div", { class: "field" }, h("button", { type: "submit", class: "btn btn-primary" }, "Add endpoint")),
+      h("div", { class: "field" }, h("button", { type: "submit", class: "btn btn-primary" }, this.t("webhooks.addButton"))),
       h("p", { class: "form-error", role: "alert" }));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -196,9 +201,9 @@ export const webhooks = {
         return;
       }
       await this.loadWebhooks();
-      this.hookNotice.replaceChildren(secretBox(this, "Added " + made.url, String(made.secret)));
+      this.hookNotice.replaceChildren(secretBox(this, this.t("webhooks.addedTitle", { url: String(made.url) }), String(made.secret)));
       this.hookNotice.querySelector("input").focus();
-      this.say("Added the endpoint. Copy its secret now.", "ok");
+      this.say(this.t("webhooks.added"), "ok");
     });
     return form;
   },
