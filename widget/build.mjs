@@ -8,9 +8,9 @@
  * in one file, and the language file. The modules asked for on demand (logging in,
  * writing, the live stream, rare actions) keep their paths (app/<name>.js, so the first
  * screen's `import("./login.js")` works as written) and share chunks/ among themselves;
- * what they share with the first screen they take from app/main.js, which exports for
- * them what they use of its modules, under short names (one instance of each module, as
- * without the bundle). With esbuild's own splitting across all of them, the first screen
+ * what the first screen's own code uses they take from app/main.js, which exports it for
+ * them under short names (one copy, one instance of each class, as without the bundle);
+ * what it doesn't, they bundle themselves (see keptByFirstScreen). With esbuild's own splitting across all of them, the first screen
  * was seven chunks beside the entry: each request waited its turn on the page's six
  * connections, and gzip saw each file alone (1.8 KB more). app/count.js (the counts) and core/i18n.js
  * (the modules' loader asks it for the language) stand alone; the language files are
@@ -41,6 +41,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipAsync } from "@gfx/zopfli";
 import * as esbuild from "esbuild";
+import { minify as terse } from "terser";
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 const OUT = "dist";
@@ -66,23 +67,59 @@ const posix = (path) => path.split(sep).join("/");
  * spacing gone, about 160 B of the first screen's gzip'd bytes); the modules keep them as
  * written. The sheet is the module's own value (its `${…}` filled in), read by importing it.
  */
+async function sourceOf(path) {
+  let source = readFileSync(path, "utf8");
+  if (!/[\\/]app[\\/][a-z-]*styles\.js$/.test(path)) return source;
+  const sheets = await import(pathToFileURL(path).href);
+  for (const [name, value] of Object.entries(sheets)) {
+    if (typeof value !== "string") continue;
+    const declaration = new RegExp("export const " + name + " = `[^`]*`;");
+    if (!declaration.test(source)) throw new Error(`${path}: ${name} is not one template string`);
+    const css = (await esbuild.transform(value, { loader: "css", minify: true })).code.trim();
+    source = source.replace(declaration, () => "export const " + name + " = " + JSON.stringify(css) + ";");
+  }
+  return source;
+}
+
 const minifiedStyles = {
   name: "minified-styles",
   setup(build) {
-    build.onLoad({ filter: /[\\/]app[\\/][a-z-]*styles\.js$/ }, async (args) => {
-      let source = readFileSync(args.path, "utf8");
-      const sheets = await import(pathToFileURL(args.path).href);
-      for (const [name, value] of Object.entries(sheets)) {
-        if (typeof value !== "string") continue;
-        const declaration = new RegExp("export const " + name + " = `[^`]*`;");
-        if (!declaration.test(source)) throw new Error(`${args.path}: ${name} is not one template string`);
-        const css = (await esbuild.transform(value, { loader: "css", minify: true })).code.trim();
-        source = source.replace(declaration, () => "export const " + name + " = " + JSON.stringify(css) + ";");
-      }
-      return { contents: source, loader: "js" };
-    });
+    build.onLoad({ filter: /[\\/]app[\\/][a-z-]*styles\.js$/ }, async (args) => ({ contents: await sourceOf(args.path), loader: "js" }));
   },
 };
+
+/**
+ * The names of the widget's own properties (its elements, state and methods), which the
+ * bundle writes short (esbuild's mangleProps, one mapping for all its files: about 420 B
+ * of the first screen's gzip'd bytes). A name is the widget's own when, in every source
+ * file, each of its occurrences is `this.<name>` or `w.<name>` (the widget, as every
+ * module calls it) or a method's definition; any other, in an object key, a string, a
+ * publisher's option, another object or a loader, keeps it as written. NOT_OURS are
+ * the names a browser itself reads from objects handed to it.
+ */
+const NOT_OURS = new Set(["constructor", "handleEvent", "then", "toJSON", "toString", "valueOf", "prototype", "length", "name"]);
+
+export async function widgetOwnNames(sources = widgetSources()) {
+  const access = new Map();
+  const other = new Set();
+  for (const text of sources) {
+    // Comments gone, names as written.
+    const code = (await esbuild.transform(text, { loader: "js", minifyWhitespace: true })).code;
+    for (const token of code.matchAll(/(?<![\w$])[A-Za-z_$][\w$]*(?![\w$])/g)) {
+      const name = token[0];
+      const before = code.slice(Math.max(0, token.index - 6), token.index);
+      if (/(?<![\w$])(?:this|w)\.$/.test(before)) access.set(name, (access.get(name) || 0) + 1);
+      else if (/(?:^|[{};]|async )$/.test(before) && code[token.index + name.length] === "(") continue; // a method
+      else other.add(name);
+    }
+  }
+  return [...access.keys()].filter((name) => !other.has(name) && !NOT_OURS.has(name) && name.length > 2).sort();
+}
+
+/** The text of every script among the sources (the loaders' too). */
+function widgetSources() {
+  return sourceFiles().filter((path) => path.endsWith(".js")).map((path) => readFileSync(join(ROOT, path), "utf8"));
+}
 
 /** Every source file's path under ROOT, sorted as the service sorts them. */
 function sourceFiles(dir = ROOT) {
@@ -177,31 +214,83 @@ async function exportsOf(common, file) {
 }
 
 /**
- * In the modules asked for on demand, each first-screen module they import is app/main.js's
- * copy of it (one instance: the same state, classes and listeners): a module that takes
- * each of its exports from app/main.js under its shared name.
+ * Which exports of the first screen's modules its own code keeps, by module: app/main.js
+ * holds those anyway, so a module asked for later takes them from it (one copy, and one
+ * instance of a class, for `instanceof`); an export it alone uses it bundles itself, and
+ * the first screen doesn't carry it (about 320 B gzip'd). Each export is tried by
+ * building the first screen plainly with that export added: it was kept if nothing but
+ * the export line changed. A module exporting a class is shared whole, so a copy never
+ * makes a second class.
  */
-function fromFirstScreen(shared, nameOf = sharedName) {
+async function keptByFirstScreen(common, shared) {
+  const plain = { ...common, minify: false, bundle: true, write: false, format: "esm", outdir: "scan", plugins: [laterImports(new Set())] };
+  const own = `export { ${(await exportsOf(common, FIRST)).join(", ")} } from "./${FIRST}";\n`;
+  const body = async (extra) => {
+    const out = await esbuild.build({ ...plain, stdin: { contents: own + extra, resolveDir: ROOT, sourcefile: "kept.js", loader: "js" } });
+    return out.outputFiles[0].text.replace(/\nexport \{[^}]*\};\n$/, "");
+  };
+  const base = await body("");
+  const kept = new Map();
+  await Promise.all(
+    [...shared].map(async ([file, { names }]) => {
+      const path = "./" + posix(relative(ROOT, file));
+      if (/^export class /m.test(readFileSync(file, "utf8"))) return kept.set(file, new Set(names));
+      const found = await Promise.all(names.map(async (name) => ((await body(`export { ${name} as __kept } from "${path}";`)) === base ? name : null)));
+      kept.set(file, new Set(found.filter(Boolean)));
+    })
+  );
+  return kept;
+}
+
+/**
+ * In the modules asked for on demand, each first-screen module they import is a module
+ * that takes from app/main.js, under their shared names, the exports the first screen
+ * keeps (the same state, classes and listeners), and the rest from its own copy of the
+ * source ("own-copy"), bundled with them.
+ */
+function fromFirstScreen(shared, kept, nameOf = sharedName) {
   return {
     name: "from-first-screen",
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.namespace === "first-screen" && args.path.startsWith("own-copy:")) return { path: args.path.slice(9), namespace: "own-copy" };
         if (args.namespace === "first-screen") return { path: "../" + FIRST, external: true };
         if (args.kind !== "import-statement" || !args.path.startsWith(".")) return undefined;
         const target = join(args.resolveDir, args.path);
         return shared.has(target) ? { path: target, namespace: "first-screen" } : undefined;
       });
+      build.onLoad({ filter: /.*/, namespace: "own-copy" }, async (args) => ({ contents: await sourceOf(args.path), loader: "js", resolveDir: dirname(args.path) }));
       build.onLoad({ filter: /.*/, namespace: "first-screen" }, (args) => {
         const { index, names } = shared.get(args.path);
+        const fromMain = names.filter((n) => kept.get(args.path).has(n));
+        const copied = names.filter((n) => !kept.get(args.path).has(n));
         const local = (name, i) => (name === "default" ? `d${i}` : name);
-        const lines = [
-          `import { ${names.map((n, i) => `${nameOf(index, n)} as ${local(n, i)}`).join(", ")} } from "../${FIRST}";`,
-          `export { ${names.map((n, i) => (n === "default" ? `${local(n, i)} as default` : n)).join(", ")} };`,
-        ];
+        const lines = [];
+        if (fromMain.length) {
+          lines.push(`import { ${fromMain.map((n, i) => `${nameOf(index, n)} as ${local(n, i)}`).join(", ")} } from "../${FIRST}";`);
+          lines.push(`export { ${fromMain.map((n, i) => (n === "default" ? `${local(n, i)} as default` : n)).join(", ")} };`);
+        }
+        if (copied.length) lines.push(`export { ${copied.join(", ")} } from "own-copy:${args.path}";`);
         return { contents: lines.join("\n"), loader: "js", resolveDir: ROOT };
       });
     },
   };
+}
+
+/**
+ * terser over esbuild's output, each module file but the loaders: its passes over the
+ * whole file find what esbuild's one pass leaves (about 420 B of the first screen's
+ * gzip'd bytes). Safe transforms only; the exports keep their names. The loaders stay
+ * esbuild's: their placeholders must reach the service as written, not folded away.
+ */
+async function terseAll(folder, names) {
+  await Promise.all(
+    names.map(async (name) => {
+      const file = join(folder, ...name.split("/"));
+      const out = await terse(readFileSync(file, "utf8"), { module: true, ecma: 2020, compress: { passes: 3 }, mangle: true, format: { comments: false } });
+      writeFileSync(file, out.code);
+    })
+  );
 }
 
 /** dist/ replaced by `folder` at once; another build swapping meanwhile is tried around. */
@@ -250,7 +339,14 @@ async function build() {
   const folder = join(ROOT, `.dist-${process.pid}`);
   rmSync(folder, { recursive: true, force: true });
   try {
-    const common = { absWorkingDir: ROOT, minify: true, target: TARGET, charset: "utf8", logLevel: "silent" };
+    const own = await widgetOwnNames();
+    const common = {
+      absWorkingDir: ROOT, minify: true, target: TARGET, charset: "utf8", logLevel: "silent",
+      mangleProps: new RegExp("^(?:" + own.join("|") + ")$"),
+    };
+    // One mapping of the short names for every file of the bundle, carried from build to build.
+    const mangleCache = {};
+    const carried = (result) => Object.assign(mangleCache, result.mangleCache) && result;
     const { modules: firstModules, later } = await firstScreen(common);
     const shared = new Map();
     for (const [index, file] of firstModules.entries()) shared.set(file, { index, names: await exportsOf(common, file) });
@@ -269,7 +365,8 @@ async function build() {
     };
     // Built once unwritten, to learn which of the first screen's exports it uses.
     const used = new Map();
-    const trial = await esbuild.build({ ...onDemandBuild, write: false, plugins: [minifiedStyles, fromFirstScreen(shared)] });
+    const kept = await keptByFirstScreen(common, shared);
+    const trial = await esbuild.build({ ...onDemandBuild, write: false, plugins: [minifiedStyles, fromFirstScreen(shared, kept)] });
     for (const file of trial.outputFiles) {
       for (const [, index, name] of file.text.matchAll(SHARED_NAME)) {
         if (!used.has(index)) used.set(index, new Set());
@@ -286,27 +383,29 @@ async function build() {
       if (names.length) entry.push(`export { ${names.map((n) => `${n} as ${shortName(index, n)}`).join(", ")} } from "./${posix(relative(ROOT, file))}";`);
     }
     const outputs = {};
-    const first = await esbuild.build({
+    const first = carried(await esbuild.build({
       ...common,
+      mangleCache,
       stdin: { contents: entry.join("\n"), resolveDir: ROOT, sourcefile: "first-screen.js", loader: "js" },
       bundle: true,
       format: "esm",
       outfile: join(folder, FIRST),
       metafile: true,
       plugins: [minifiedStyles, laterImports(new Set())],
-    });
+    }));
     for (const [path, output] of Object.entries(first.metafile.outputs)) outputs[path] = { ...output, entryPoint: FIRST };
-    const rest = await esbuild.build({ ...onDemandBuild, plugins: [minifiedStyles, fromFirstScreen(shared, shortName)] });
+    const rest = carried(await esbuild.build({ ...onDemandBuild, mangleCache, plugins: [minifiedStyles, fromFirstScreen(shared, kept, shortName)] }));
     Object.assign(outputs, rest.metafile.outputs);
-    const alone = await esbuild.build({ ...common, entryPoints: STANDALONE, bundle: true, format: "esm", outdir: folder, outbase: ".", metafile: true, plugins: [minifiedStyles] });
+    const alone = await esbuild.build({ ...common, mangleCache, entryPoints: STANDALONE, bundle: true, format: "esm", outdir: folder, outbase: ".", metafile: true, plugins: [minifiedStyles] });
     Object.assign(outputs, alone.metafile.outputs);
     // core/where.js finds the service from its own URL, one folder below the widget's
     // (`new URL("../", import.meta.url)`): so must every file its code may land in.
     const deep = Object.keys(outputs).filter((p) => relative(folder, join(ROOT, p)).split(sep).length !== 2);
     if (deep.length) throw new Error("bundle files not one folder deep: " + deep.join(", "));
-    await esbuild.build({ ...common, entryPoints: LOADERS, bundle: false, outdir: folder, outbase: "." });
+    await esbuild.build({ ...common, mangleProps: undefined, entryPoints: LOADERS, bundle: false, outdir: folder, outbase: "." });
     const modules = modulesOf(outputs, folder);
     const files = [...LOADERS, ...Object.keys(outputs).map((p) => posix(relative(folder, join(ROOT, p))))].sort();
+    await terseAll(folder, files.filter((name) => name.endsWith(".js") && !LOADERS.includes(name)));
     const gzip = await packAll(folder, files.filter((name) => !LOADERS.includes(name)));
     const manifest = { sources, esbuild: esbuild.version, loaders: LOADERS, entries: ENTRIES, modules, files, gzip };
     writeFileSync(join(folder, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");

@@ -23,8 +23,9 @@ import ukLater from "../../widget/i18n-later/uk.js";
 // Each language whole: the first screen's words and the rest.
 const en = { ...enFirst, ...enLater };
 const TABLES = { en, ru: { ...ruFirst, ...ruLater }, uk: { ...ukFirst, ...ukLater }, be: { ...beFirst, ...beLater } };
+// A publisher's words as the widget hands them over: read first (app/words.js, overrides.js).
 const translator = (language, overrides, locale) =>
-  createTranslator({ language, strings: TABLES[language], fallback: en, overrides, locale });
+  createTranslator({ language, strings: TABLES[language], fallback: en, overrides: readOverrides(overrides), locale });
 const counts = (language, key, numbers) =>
   numbers.map((n) => translator(language).t(key, { n }));
 

@@ -133,11 +133,13 @@ function numberFormat(locale, language) {
  * table words the key. `locale` formats numbers (the page's own tag, "en-GB" or "ru-RU");
  * it defaults to the language. `add(strings)` merges in more of the language's words (a
  * language comes in two files: the first screen's, and the rest, fetched when needed).
+ * `overrides` is a publisher's words as readOverrides answers them (read by the caller, so
+ * that a page without them never downloads the reading: app/overrides.js).
  */
 export function createTranslator({ language = FALLBACK, strings, fallback, overrides, locale } = {}) {
   const own = Object.assign({}, isPlainObject(strings) ? strings : {});
   const english = isPlainObject(fallback) ? fallback : own;
-  const extra = readOverrides(overrides) || {};
+  const extra = isPlainObject(overrides) ? overrides : {};
   const ownRules = pluralRules(language);
   const englishRules = pluralRules(FALLBACK);
   let numbers = null; // made when a number first needs Intl (see writesPlainly)
