@@ -67,9 +67,12 @@ const posix = (path) => path.split(sep).join("/");
  * spacing gone, about 160 B of the first screen's gzip'd bytes); the modules keep them as
  * written. The sheet is the module's own value (its `${…}` filled in), read by importing it.
  */
+const STYLESHEETS = /[\\/]app[\\/][a-z-]*styles\.js$/;
+
+/** A source file as the bundle takes it: a stylesheet module with its sheets minified. */
 async function sourceOf(path) {
   let source = readFileSync(path, "utf8");
-  if (!/[\\/]app[\\/][a-z-]*styles\.js$/.test(path)) return source;
+  if (!STYLESHEETS.test(path)) return source;
   const sheets = await import(pathToFileURL(path).href);
   for (const [name, value] of Object.entries(sheets)) {
     if (typeof value !== "string") continue;
@@ -84,13 +87,13 @@ async function sourceOf(path) {
 const minifiedStyles = {
   name: "minified-styles",
   setup(build) {
-    build.onLoad({ filter: /[\\/]app[\\/][a-z-]*styles\.js$/ }, async (args) => ({ contents: await sourceOf(args.path), loader: "js" }));
+    build.onLoad({ filter: STYLESHEETS }, async (args) => ({ contents: await sourceOf(args.path), loader: "js" }));
   },
 };
 
 /**
  * The names of the widget's own properties (its elements, state and methods), which the
- * bundle writes short (esbuild's mangleProps, one mapping for all its files: about 420 B
+ * bundle writes short (esbuild's mangleProps, one mapping for all its files: about 280 B
  * of the first screen's gzip'd bytes). A name is the widget's own when, in every source
  * file, each of its occurrences is `this.<name>` or `w.<name>` (the widget, as every
  * module calls it) or a method's definition; any other, in an object key, a string, a
@@ -100,7 +103,7 @@ const minifiedStyles = {
 const NOT_OURS = new Set(["constructor", "handleEvent", "then", "toJSON", "toString", "valueOf", "prototype", "length", "name"]);
 
 export async function widgetOwnNames(sources = widgetSources()) {
-  const access = new Map();
+  const access = new Set();
   const other = new Set();
   for (const text of sources) {
     // Comments gone, names as written.
@@ -108,12 +111,12 @@ export async function widgetOwnNames(sources = widgetSources()) {
     for (const token of code.matchAll(/(?<![\w$])[A-Za-z_$][\w$]*(?![\w$])/g)) {
       const name = token[0];
       const before = code.slice(Math.max(0, token.index - 6), token.index);
-      if (/(?<![\w$])(?:this|w)\.$/.test(before)) access.set(name, (access.get(name) || 0) + 1);
+      if (/(?<![\w$])(?:this|w)\.$/.test(before)) access.add(name);
       else if (/(?:^|[{};]|async )$/.test(before) && code[token.index + name.length] === "(") continue; // a method
       else other.add(name);
     }
   }
-  return [...access.keys()].filter((name) => !other.has(name) && !NOT_OURS.has(name) && name.length > 2).sort();
+  return [...access].filter((name) => !other.has(name) && !NOT_OURS.has(name) && name.length > 2).sort();
 }
 
 /** The text of every script among the sources (the loaders' too). */
@@ -217,7 +220,7 @@ async function exportsOf(common, file) {
  * Which exports of the first screen's modules its own code keeps, by module: app/main.js
  * holds those anyway, so a module asked for later takes them from it (one copy, and one
  * instance of a class, for `instanceof`); an export it alone uses it bundles itself, and
- * the first screen doesn't carry it (about 320 B gzip'd). Each export is tried by
+ * the first screen doesn't carry it (about 150 B gzip'd). Each export is tried by
  * building the first screen plainly with that export added: it was kept if nothing but
  * the export line changed. A module exporting a class is shared whole, so a copy never
  * makes a second class.
@@ -293,7 +296,6 @@ async function terseAll(folder, names) {
   );
 }
 
-/** dist/ replaced by `folder` at once; another build swapping meanwhile is tried around. */
 /** Writes `<name>.gz` (zopfli) beside each of `names` in `folder`; answers the names packed. */
 async function packAll(folder, names) {
   await Promise.all(
@@ -305,6 +307,7 @@ async function packAll(folder, names) {
   return names;
 }
 
+/** dist/ replaced by `folder` at once; another build swapping meanwhile is tried around. */
 function swapIn(folder) {
   const dist = join(ROOT, OUT);
   for (let attempt = 0; ; attempt++) {
@@ -363,9 +366,9 @@ async function build() {
       chunkNames: "chunks/[name]-[hash]",
       metafile: true,
     };
+    const kept = await keptByFirstScreen(common, shared);
     // Built once unwritten, to learn which of the first screen's exports it uses.
     const used = new Map();
-    const kept = await keptByFirstScreen(common, shared);
     const trial = await esbuild.build({ ...onDemandBuild, write: false, plugins: [minifiedStyles, fromFirstScreen(shared, kept)] });
     for (const file of trial.outputFiles) {
       for (const [, index, name] of file.text.matchAll(SHARED_NAME)) {
