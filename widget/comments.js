@@ -6,12 +6,12 @@
  *
  * A small classic script (its URL is cached for minutes, the widget's modules for good):
  * it finds itself, sets up `window.Comments` at once, and for each element to mount it
- * starts the first requests (the login options, the reader, the thread's first page)
- * while it imports the widget (app/main.js, see there) from the versioned folder, with
- * every file of the first screen asked for at once rather than one import level after
- * another: the bundle's entry and its chunks when the service serves the bundle
- * (widget/build.mjs), else the modules. Nothing is imported on a page without an
- * element to mount.
+ * imports the widget (app/main.js, see there) from the versioned folder, with every file
+ * of the first screen asked for at once rather than one import level after another (the
+ * bundle's entry and its chunks when the service serves the bundle, widget/build.mjs,
+ * else the modules), then its language file, then starts the first requests (the login
+ * options, the reader, the thread's first page), reading their JSON as they arrive.
+ * Nothing is imported on a page without an element to mount.
  *
  * Single-page sites: `Comments.createInstance(element, options)` returns an instance
  * whose `destroy()` works at any time, even before the modules arrived;
@@ -94,10 +94,9 @@
     return /^[0-9a-f]+$/.test(VERSION) && !dir.endsWith("/" + versioned) ? dir + versioned : dir;
   }
 
-  /** app/main.js from `dir`, its first screen and the `extra` modules asked for at once. */
-  function load(dir, extra) {
+  /** app/main.js from `dir`, with its whole first screen asked for at once. */
+  function load(dir) {
     if (!imports.has(dir)) imports.set(dir, fetchAll(dir, files(FIRST_SCREEN)));
-    for (const path of extra) import(dir + path).catch(() => {}); // the widget asks again when it needs them
     return imports.get(dir);
   }
 
@@ -108,21 +107,40 @@
   }
 
   /**
+   * An answer with its JSON read as it arrives, while the page has little else to do, in
+   * the shape app/api.js takes from fetch (status, ok, json()): a body read later would
+   * cost the widget a task of its own, and the page a frame drawn before its comments.
+   */
+  function read(response) {
+    return response.json().catch(() => null).then((data) => ({ status: response.status, ok: response.ok, json: () => data }));
+  }
+
+  /**
+   * What the reader's browser keeps for the service and site: their login's token and
+   * chosen sort. Read once the code and its words are on their way: a page's first read
+   * of storage holds the page up for a few milliseconds, whenever it comes.
+   */
+  function kept(base, site) {
+    const key = new URL(base).origin + ":" + site;
+    try {
+      return { token: window.localStorage.getItem("comments:token:" + key), sort: window.localStorage.getItem("comments:sort:" + key) };
+    } catch {
+      return {}; // no storage here: the widget asks without a token, in the page's sort
+    }
+  }
+
+  /**
    * The requests the widget makes first, started now: each answer is filed as app/api.js
    * files them (earlyKey), and the widget takes it only for the very same request.
+   * `stored` is what kept() read.
    */
-  function ask(el, options, base, signal) {
+  function ask(el, options, base, signal, stored) {
     const early = new Map();
     const site = pick(el, options, "site");
     const thread = pick(el, options, "thread");
     const sort = pick(el, options, "sort");
     const lang = pick(el, options, "lang") || document.documentElement.lang || navigator.language || "";
-    let token = null;
-    try {
-      token = window.localStorage.getItem("comments:token:" + new URL(base).origin + ":" + site);
-    } catch {
-      /* no storage here: the widget asks without a token too */
-    }
+    const token = stored.token;
     const get = (path, query, known = null) => {
       const url = new URL(base + path);
       for (const [key, value] of query) url.searchParams.append(key, value);
@@ -131,7 +149,7 @@
       if (token) headers.Authorization = "Bearer " + token;
       const answer = known
         ? Promise.resolve(known)
-        : fetch(url.href, { method: "GET", headers, credentials: "omit", mode: "cors", cache: "no-store", signal });
+        : fetch(url.href, { method: "GET", headers, credentials: "omit", mode: "cors", cache: "no-store", signal }).then(read);
       answer.catch(() => {}); // the widget's to handle, or nobody's once it is gone
       early.set([url.href, headers.Authorization || "", headers["Accept-Language"] || ""].join(" "), answer);
     };
@@ -140,13 +158,7 @@
     if (!pick(el, options, "ssoToken")) {
       // The same page the app will ask for: the reader's remembered sort, a permalink's comment.
       const sorts = ["oldest", "newest", "top"];
-      let order = sorts.includes(sort) ? sort : "oldest";
-      try {
-        const kept = window.localStorage.getItem("comments:sort:" + new URL(base).origin + ":" + site);
-        if (sorts.includes(kept)) order = kept;
-      } catch {
-        /* no storage: the page's sort */
-      }
+      const order = sorts.includes(stored.sort) ? stored.sort : sorts.includes(sort) ? sort : "oldest";
       const link = /^#comment-([0-9A-HJKMNP-TV-Z]{26})$/.exec(location.hash || "");
       const query = [["thread", thread], ["sort", order], ["limit", PAGE_SIZE]];
       if (link) query.push(["around", link[1]]);
@@ -175,7 +187,7 @@
     }
     const info = page && page.thread;
     if (!info || typeof info !== "object" || info.key !== thread || !Array.isArray(page.comments)) return null;
-    return new Response(json.textContent, { status: 200, headers: { "Content-Type": "application/json" } });
+    return { status: 200, ok: true, json: () => page };
   }
 
   function createInstance(el, options) {
@@ -187,10 +199,25 @@
     }
     const base = (pick(el, options, "base") || serviceBase || "").replace(/\/+$/, "");
     if (!/^https?:\/\//.test(base)) throw new Error("Comments: cannot tell the service URL; pass options.base.");
-    const aborter = new AbortController();
-    const { early, reader } = ask(el, options, base, aborter.signal);
-    const sso = Boolean(pick(el, options, "ssoToken"));
+    // The longest wait first: the code, then its words, then the first requests.
     const dir = widgetDir(base);
+    const loading = load(dir);
+    // The language's file, as soon as core/i18n.js can choose it: not after the whole first
+    // screen has loaded and run. app/words.js takes the guess's table when it chooses the
+    // same language (no task spent on an import already done), else asks for its own.
+    const choice = { explicit: pick(el, options, "lang"), page: document.documentElement.lang || "", browser: Array.from(navigator.languages || []) };
+    const guess = bundled && guessLanguage(choice);
+    const words = guess ? { code: guess, table: fetchAll(dir, files(["i18n/" + guess + ".js"])).then((m) => m.default, () => null) } : null;
+    if (!guess) {
+      fetchAll(dir, files(["core/i18n.js"]))
+        .then((i18n) => fetchAll(dir, files(["i18n/" + i18n.chooseLanguage(choice) + ".js"])))
+        .catch(() => {});
+    }
+    const aborter = new AbortController();
+    const { early, reader } = ask(el, options, base, aborter.signal, kept(base, pick(el, options, "site")));
+    const sso = Boolean(pick(el, options, "ssoToken"));
+    // A logged-in reader's first screen adds these: asked for now too (the widget asks again).
+    if (reader || sso) for (const path of files(WRITING).concat(files(READER), sso ? files(SSO) : [])) import(dir + path).catch(() => {});
     let widget = null;
     const instance = Object.freeze({
       element: el,
@@ -202,20 +229,11 @@
       reload: () => (widget ? widget.loadThread() : Promise.resolve()),
     });
     el[INSTANCE] = instance;
-    // The language's file, as soon as core/i18n.js can choose it: not after the whole first
-    // screen has loaded and run (app/words.js then asks for the same file).
-    const choice = { explicit: pick(el, options, "lang"), page: document.documentElement.lang || "", browser: Array.from(navigator.languages || []) };
-    const guess = bundled && guessLanguage(choice);
-    (guess
-      ? fetchAll(dir, files(["i18n/" + guess + ".js"]))
-      : fetchAll(dir, files(["core/i18n.js"]))
-        .then((i18n) => fetchAll(dir, files(["i18n/" + i18n.chooseLanguage(choice) + ".js"])))
-    ).catch(() => {});
-    load(dir, reader || sso ? files(WRITING).concat(files(READER), sso ? files(SSO) : []) : []).then(
+    loading.then(
       (app) => {
         if (aborter.signal.aborted) return;
         try {
-          widget = app.mount(el, options, { aborter, early });
+          widget = app.mount(el, options, { aborter, early, words });
         } catch (error) {
           console.warn(error.message);
         }

@@ -32,7 +32,7 @@ import { createThread, firstPage, node } from "./thread.js";
 import { createTokenStore, tokenKey } from "./tokens.js";
 import { loadWords } from "./words.js";
 
-/** The widget on `el`; `handover` is what the loader started: {aborter, early}. */
+/** The widget on `el`; `handover` is what the loader started: {aborter, early, words}. */
 export function mount(el, options, handover) {
   return new Widget(el, options || {}, handover || {});
 }
@@ -57,6 +57,9 @@ function storedSort(key) {
     return null; // no storage here: the page's default
   }
 }
+
+/** How long the shell waits for a first page on its way (ms) before it shows "Loading…". */
+const SOON = 150;
 
 /** A failure of the moment (the network, the service busy or down), over once a request works. */
 const passing = (error) => error.code === "network" || error.status === 429 || error.status >= 500;
@@ -83,7 +86,7 @@ function pageTheme(el) {
 }
 
 class Widget {
-  constructor(el, options, { aborter = new AbortController(), early } = {}) {
+  constructor(el, options, { aborter = new AbortController(), early, words } = {}) {
     this.el = el;
     this.config = readConfig(el.dataset, options, pageFacts(), serviceBaseOf());
     this.aborter = aborter;
@@ -125,6 +128,7 @@ class Widget {
     this.destroyed = false;
     this.i18n = null; // the translator; the shell is built once it has loaded
     this.words = Promise.resolve(null); // start(): the translator, as it loads
+    this.guessed = words || null; // the loader's: {code, table (its promise)}
     this.shell = null;
     this.root = null; // the shadow root, attached with the shell: until then the element shows what it holds
     this.sheets = new Set(); // the stylesheets on it
@@ -391,7 +395,7 @@ class Widget {
    */
   async start() {
     const { config } = this;
-    const words = (this.words = loadWords(config.language, { overrides: config.strings, locale: config.lang }));
+    const words = (this.words = loadWords(config.language, { overrides: config.strings, locale: config.lang, guessed: this.guessed }));
     const token = this.tokens.get();
     const early = {
       providers: settle(this.api.providers()),
@@ -405,6 +409,10 @@ class Widget {
     if (this.destroyed || !this.i18n) return; // without words, a warning in the console
     this.formats = createFormats(config.lang, { words: this.i18n }); // recent times in its words, not Intl's
     mark("comments:words");
+    // A first page that comes soon is drawn with the shell, in the same task: the page lays
+    // out and paints the widget once, not the shell first (its "Loading…") and then again.
+    if (early.page) await Promise.race([early.page.result, new Promise((go) => setTimeout(go, SOON))]);
+    if (this.destroyed) return;
     this.buildShell();
     renderAccount(this);
     const providers = this.loadProviders(early.providers);

@@ -131,37 +131,37 @@ function renderActions(w, n, main, body, slot) {
 function renderVotes(w, n, mine, name, slot) {
   const group = h("div", { class: "cw-votes", role: "group", "aria-label": w.t("votes.label") });
   const score = h("span", { class: "cw-score", "aria-live": "polite" });
+  const buttons = [];
   if (mine) {
     group.append(h("span", { class: "cw-score-label" }, w.t("votes.score")), score);
   } else {
+    // The button's label names it; its symbol is only seen.
     const make = (value, action, symbol, label) =>
       h("button", {
         type: "button", class: "cw-vote", "data-action": action, "aria-label": w.t(label, { name }),
         onclick: () => vote(w, n, value, slot),
-      }, h("span", { "aria-hidden": "true" }, symbol));
-    group.append(make(1, "vote-up", "▲", "votes.up"), score, make(-1, "vote-down", "▼", "votes.down"));
+      }, symbol);
+    buttons.push(make(1, "vote-up", "▲", "votes.up"), make(-1, "vote-down", "▼", "votes.down"));
+    group.append(buttons[0], score, buttons[1]);
   }
-  showScore(w, group, n.c);
+  showScore(w, score, buttons, n.c);
   return group;
 }
 
-/** The score and the reader's own vote, as `c` has them, on the comment's vote group. */
-function showScore(w, group, c) {
+/** The score and the reader's own vote, as `c` has them: on `score` and the vote `buttons`. */
+function showScore(w, score, buttons, c) {
   const n = Number(c.score) || 0;
-  const score = group.querySelector(".cw-score");
   score.textContent = w.formats.number(n);
   score.setAttribute("aria-label", w.t("votes.scoreIs", { n }));
   score.setAttribute("data-score", String(n));
-  for (const b of group.querySelectorAll(".cw-vote")) {
-    b.setAttribute("aria-pressed", String(c.my_vote === (b.dataset.action === "vote-up" ? 1 : -1)));
-  }
+  for (const b of buttons) b.setAttribute("aria-pressed", String(c.my_vote === (b.dataset.action === "vote-up" ? 1 : -1)));
 }
 
 /** After a vote (the reader's or others'): the score and pressed buttons of node `n`. */
 export function refreshScore(w, n) {
   const li = w.els.get(n.id);
   const group = li && li.querySelector(":scope > .cw-main .cw-votes");
-  if (group) showScore(w, group, n.c);
+  if (group) showScore(w, group.querySelector(".cw-score"), group.querySelectorAll(".cw-vote"), n.c);
 }
 
 /** Rebuilds the comment itself; `focus` after the reader's own edit, never for live news. */

@@ -15,12 +15,13 @@ const table = (code) => import(new URL("../i18n/" + code + ".js", import.meta.ur
  * The translator for `choice` ({explicit, page, browser}, as chooseLanguage takes it),
  * with the publisher's `overrides` (data-strings, read by overrides.js, which only a page
  * that has them downloads) and numbers in `locale`; null (and a warning) when not even
- * English can be loaded.
+ * English can be loaded. `guessed` is the loader's {code, table}: its table is taken for
+ * that language, an import already made.
  */
-export async function loadWords(choice, { overrides, locale } = {}) {
+export async function loadWords(choice, { overrides, locale, guessed } = {}) {
   let language = chooseLanguage(choice);
   const reading = overrides ? import("./overrides.js").then((m) => m.readOverrides(overrides), () => null) : null;
-  let strings = await table(language);
+  let strings = (guessed && guessed.code === language && (await guessed.table)) || (await table(language));
   if (!strings && language !== FALLBACK) strings = await table((language = FALLBACK));
   if (!strings) {
     console.warn("Comments: could not load the widget's words.");

@@ -168,30 +168,38 @@ export function createTranslator({ language = FALLBACK, strings, fallback, overr
     return (numbers ||= numberFormat(locale, language)).format(value);
   }
 
-  function parts(key, params) {
+  // A text → its pieces: text, a parameter's name, text, … (split once, said many times).
+  const split = new Map();
+  function pieces(key, params) {
     const text = template(key, params);
-    const given = params || {};
+    if (!split.has(text)) split.set(text, text.split(PLACEHOLDER));
+    return split.get(text);
+  }
+
+  /** Parameter `name`'s value; a placeholder without one stays as written. */
+  function given(params, name) {
+    const value = params && Object.hasOwn(params, name) ? params[name] : null;
+    return value === null || value === undefined ? "{" + name + "}" : value;
+  }
+
+  function parts(key, params) {
     const out = [];
-    let last = 0;
     const push = (piece) => {
       if (typeof piece === "string" && typeof out[out.length - 1] === "string") out[out.length - 1] += piece;
       else if (piece !== "") out.push(piece);
     };
-    for (const match of text.matchAll(PLACEHOLDER)) {
-      const name = match[1];
-      if (!Object.hasOwn(given, name) || given[name] === null || given[name] === undefined) continue;
-      push(text.slice(last, match.index));
-      const value = given[name];
-      push(typeof value === "object" ? value : show(value));
-      last = match.index + match[0].length;
+    for (const [i, piece] of pieces(key, params).entries()) {
+      const value = i % 2 ? given(params, piece) : piece;
+      push(typeof value === "object" ? value : i % 2 ? show(value) : value);
     }
-    push(text.slice(last));
     return out;
   }
 
   function t(key, params) {
     if (!params && said.has(key)) return said.get(key);
-    const text = parts(key, params).map((piece) => (typeof piece === "string" ? piece : show(piece))).join("");
+    const p = pieces(key, params);
+    let text = p[0];
+    for (let i = 1; i < p.length; i += 2) text += show(given(params, p[i])) + p[i + 1];
     if (!params) said.set(key, text);
     return text;
   }
