@@ -64,7 +64,7 @@ const posix = (path) => path.split(sep).join("/");
 /**
  * The stylesheets (app/*styles.js) are CSS in template strings, which esbuild leaves as
  * written: in the bundle each exported sheet is the string minified as CSS (comments and
- * spacing gone, about 160 B of the first screen's gzip'd bytes); the modules keep them as
+ * spacing gone, about 190 B of the first screen's gzip'd bytes); the modules keep them as
  * written. The sheet is the module's own value (its `${…}` filled in), read by importing it.
  */
 const STYLESHEETS = /[\\/]app[\\/][a-z-]*styles\.js$/;
@@ -78,7 +78,9 @@ async function sourceOf(path) {
     if (typeof value !== "string") continue;
     const declaration = new RegExp("export const " + name + " = `[^`]*`;");
     if (!declaration.test(source)) throw new Error(`${path}: ${name} is not one template string`);
-    const css = (await esbuild.transform(value, { loader: "css", minify: true })).code.trim();
+    const minified = (await esbuild.transform(value, { loader: "css", minify: true })).code.trim();
+    // esbuild keeps a custom property's value as written; its spaces after ":" and "," mean nothing.
+    const css = minified.replace(/(--[\w-]+):\s*([^;}]*)/g, (_, property, v) => property + ":" + v.replace(/,\s+/g, ",").trim());
     source = source.replace(declaration, () => "export const " + name + " = " + JSON.stringify(css) + ";");
   }
   return source;
@@ -296,6 +298,29 @@ async function terseAll(folder, names) {
   );
 }
 
+/**
+ * The chunks renamed by their order ("chunks/chunk-5DBKZ2QY.js" → "chunks/0.js"), in the
+ * files and in `outputs`: the whole folder is versioned, so a hash in a chunk's name buys
+ * no caching, and the loader's map of the bundle, on the first screen, names chunks.
+ */
+function shortChunks(folder, outputs) {
+  const chunks = Object.keys(outputs).filter((path) => !outputs[path].entryPoint).sort();
+  const names = new Map(chunks.map((path, i) => [path.split("/").pop(), i + ".js"]));
+  const renamed = (path) => path.replace(/[^/]+$/, (base) => names.get(base) || base);
+  const pattern = new RegExp([...names.keys()].map((base) => base.replace(/[.$]/g, "\\$&")).join("|"), "g");
+  for (const path of Object.keys(outputs)) {
+    const file = join(ROOT, path);
+    if (names.size) writeFileSync(file, readFileSync(file, "utf8").replace(pattern, (base) => names.get(base)));
+    if (names.has(path.split("/").pop())) renameSync(file, join(ROOT, renamed(path)));
+  }
+  return Object.fromEntries(
+    Object.entries(outputs).map(([path, output]) => [
+      renamed(path),
+      { ...output, imports: output.imports.map((im) => (im.external ? im : { ...im, path: renamed(im.path) })) },
+    ])
+  );
+}
+
 /** Writes `<name>.gz` (zopfli) beside each of `names` in `folder`; answers the names packed. */
 async function packAll(folder, names) {
   await Promise.all(
@@ -406,8 +431,9 @@ async function build() {
     const deep = Object.keys(outputs).filter((p) => relative(folder, join(ROOT, p)).split(sep).length !== 2);
     if (deep.length) throw new Error("bundle files not one folder deep: " + deep.join(", "));
     await esbuild.build({ ...common, mangleProps: undefined, entryPoints: LOADERS, bundle: false, outdir: folder, outbase: "." });
-    const modules = modulesOf(outputs, folder);
-    const files = [...LOADERS, ...Object.keys(outputs).map((p) => posix(relative(folder, join(ROOT, p))))].sort();
+    const named = shortChunks(folder, outputs);
+    const modules = modulesOf(named, folder);
+    const files = [...LOADERS, ...Object.keys(named).map((p) => posix(relative(folder, join(ROOT, p))))].sort();
     await terseAll(folder, files.filter((name) => name.endsWith(".js") && !LOADERS.includes(name)));
     const gzip = await packAll(folder, files.filter((name) => !LOADERS.includes(name)));
     const manifest = { sources, esbuild: esbuild.version, loaders: LOADERS, entries: ENTRIES, modules, files, gzip };

@@ -27,7 +27,8 @@
   // straight from disk keeps the placeholder and imports the unversioned files.
   const VERSION = "__WIDGET_VERSION__";
   // With the bundle, the service writes here which files each module the loader names
-  // became (its own, then the chunks it imports), as JSON; "" while it serves the modules.
+  // became (its own, then the chunks it imports), as an object; null while it serves the
+  // modules (and a copy from disk keeps the placeholder).
   const BUNDLE = "__WIDGET_BUNDLE__";
   const MOUNT_SELECTOR = "#comments[data-site][data-thread], .comments-embed[data-site][data-thread]";
   const INSTANCE = Symbol.for("comments.instance");
@@ -56,7 +57,7 @@
   const ownDir = src ? new URL(".", src).href : null;
   const serviceBase = ownDir && TAIL.test(new URL(ownDir).pathname) ? ownDir.replace(TAIL, "") : null;
   const imports = new Map(); // widget folder → the promise of app/main.js
-  const bundled = BUNDLE.startsWith("{") ? JSON.parse(BUNDLE) : null;
+  const bundled = typeof BUNDLE === "object" ? BUNDLE : null;
 
   /** The files to ask for at once for `modules` (a list above, or one module): first its own. */
   function files(modules) {

@@ -14,7 +14,7 @@
   // The service writes the widget's version here as it serves this script; a copy opened
   // straight from disk keeps the placeholder and imports the unversioned files.
   const VERSION = "__WIDGET_VERSION__";
-  // With the bundle: which files each module became, as JSON (see comments.js); else "".
+  // With the bundle: which files each module became, an object (see comments.js); else null.
   const BUNDLE = "__WIDGET_BUNDLE__";
   const SELECTOR = "[data-comments-count][data-site][data-thread]";
   const SCRIPT_PATH = /\/widget\/count\.js$/;
@@ -30,7 +30,7 @@
     const from = dir || (base ? base.replace(/\/+$/, "") + "/widget/" : null);
     if (!from || !scope.querySelector(SELECTOR)) return Promise.resolve();
     // The bundle's entry and its chunks at once; the module alone when not bundled.
-    const bundled = dir && BUNDLE.startsWith("{") ? JSON.parse(BUNDLE)["app/count.js"] : null;
+    const bundled = dir && BUNDLE && typeof BUNDLE === "object" ? BUNDLE["app/count.js"] : null;
     const [first, ...rest] = (bundled || ["app/count.js"]).map((path) => import(from + path));
     for (const chunk of rest) chunk.catch(() => {});
     return first.then(

@@ -109,7 +109,7 @@ def served_version(sources: str, bundle: Bundle | None) -> str:
 
 
 def filled_loader(content: bytes, version: str, bundle: Bundle | None) -> bytes:
-    """A loader with its version and the bundle's map (empty for the modules) written in:
+    """A loader with its version and the bundle's map (null for the modules) written in:
     only the modules the loader names, and the language files it picks one of (a reader's
     first download; the widget finds the rest through its own imports)."""
     named = {
@@ -118,9 +118,11 @@ def filled_loader(content: bytes, version: str, bundle: Bundle | None) -> bytes:
         if f'"{module}"'.encode() in content
         or (module.startswith(LANGUAGE_FILES) and f'"{LANGUAGE_FILES}"'.encode() in content)
     }
-    table = json.dumps(named, separators=(",", ":"), sort_keys=True) if bundle else ""
+    # JSON is a JavaScript expression: written in as an object (null for the modules), not
+    # as a string for the loader to parse (its escaped quotes cost the first screen bytes).
+    table = json.dumps(named, separators=(",", ":"), sort_keys=True) if bundle else "null"
     return content.replace(VERSION_PLACEHOLDER, version.encode()).replace(
-        BUNDLE_PLACEHOLDER, json.dumps(table).encode()
+        BUNDLE_PLACEHOLDER, table.encode()
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 import comments.app
 from comments.http.widget_bundle import source_files
@@ -42,8 +42,8 @@ def mount_element(element_id: str, publisher: str) -> str:
 def bundle_map(app: LiveServer) -> dict[str, list[str]]:
     """The bundle's map in the loader the app serves; empty when it serves the modules."""
     loader = httpx2.get(app.url + "/widget/comments.js").text
-    found = re.search(r'"(\{\\"(?:\\.|[^"\\])*)"', loader)
-    return dict(json.loads(json.loads(f'"{found.group(1)}"'))) if found else {}
+    found = re.search(r'\{"(?:app|core|i18n)/', loader)
+    return dict(json.JSONDecoder().raw_decode(loader, found.start())[0]) if found else {}
 
 
 def widget_files(asked: list[str]) -> list[str]:
@@ -88,6 +88,41 @@ def test_first_requests_go_out_once_and_modules_come_from_the_versioned_folder(
     marks = page.evaluate("() => performance.getEntriesByType('mark').map((m) => m.name)")
     assert marks[:1] == ["comments:loader"] and "comments:shown" in marks
     assert errors == []
+
+
+def test_a_slow_first_page_shows_the_widget_loading_and_a_failed_one_says_why(
+    serve_app: Callable[..., LiveServer], publisher_page: Callable[[str], str], page: Page
+) -> None:
+    """A first page that comes at once is drawn with the widget's frame; one that is slow
+    leaves the frame to show first, saying it is loading; one the service refuses shows the
+    service's words (the loader read the answer's JSON before the widget took it)."""
+    publisher = publisher_page("")
+    app = serve_app(host="localhost", demo_origins=(publisher,))
+    Caller(app, "dev:boris", "Boris", thread="loader", thread_url=publisher + "/a").post("Hello.")
+    publisher_page(article(app, mount_element("comments", publisher)))
+    held: list[Route] = []
+    page.route("**/api/v1/sites/demo/comments?*", lambda route: held.append(route))
+    page.goto(publisher + "/article.html")
+    expect(page.locator(W + ".cw-status")).to_have_text("Loading comments…")
+    expect(page.locator(W + "h2.cw-heading")).to_be_visible()
+    assert page.locator(W + "li.cw-comment").count() == 0 and len(held) == 1
+    held.pop().continue_()
+    expect(page.locator(W + "li.cw-comment .comment-body")).to_have_text("Hello.")
+    expect(page.locator(W + ".cw-status")).to_be_hidden()
+
+    busy = {"error": {"code": "unavailable", "message": "The comment service is busy."}}
+    page.unroute("**/api/v1/sites/demo/comments?*")
+    page.route(
+        "**/api/v1/sites/demo/comments?*",
+        lambda route: route.fulfill(
+            status=503,
+            json=busy,
+            headers={"Access-Control-Allow-Origin": publisher, "Vary": "Origin"},
+        ),
+    )
+    page.reload()
+    expect(page.locator(W + ".cw-status")).to_have_text("The comment service is busy.")
+    assert page.locator(W + "li.cw-comment").count() == 0
 
 
 def test_a_page_without_a_mount_element_imports_nothing(
