@@ -144,4 +144,20 @@ describe("the loader's early answers", () => {
     assert.deepEqual(await api.providers(), { from: "network" });
     assert.deepEqual(asked, [[url, ""], [url, "Bearer cmt_new"]]);
   });
+
+  test("an answer the loader has read already (status, ok, json) serves as a fetch Response does", async () => {
+    globalThis.fetch = async () => assert.fail("the early answer should have served");
+    const early = new Map();
+    const read = (status, data) => Promise.resolve({ status, ok: status < 300, json: () => data });
+    const pageUrl = SERVICE + "/api/v1/sites/demo/comments?thread=t1&sort=oldest&limit=20";
+    early.set(earlyKey(pageUrl, {}), read(200, { comments: [{ id: "c1" }] }));
+    const api = createApi({ base: SERVICE, site: "demo", lang: "", token: () => null, early });
+    assert.deepEqual(await api.list("t1", "oldest"), { comments: [{ id: "c1" }] });
+    // A refusal read the same way: the service's own words reach the reader.
+    early.set(earlyKey(pageUrl, {}), read(503, { error: { code: "unavailable", message: "Busy." } }));
+    await assert.rejects(api.list("t1", "oldest"), (error) => error.status === 503 && error.message === "Busy.");
+    // An answer whose body was no JSON reads as none: the status alone is worded.
+    early.set(earlyKey(pageUrl, {}), read(500, null));
+    await assert.rejects(api.list("t1", "oldest"), (error) => error.status === 500 && error.key === "error.status");
+  });
 });
