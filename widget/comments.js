@@ -107,13 +107,16 @@
     return typeof value === "string" || typeof value === "number" ? String(value).trim() : "";
   }
 
+  /** An answer whose JSON is read: what app/api.js takes from fetch, `data` its body. */
+  const answered = (status, ok, data) => ({ status, ok, json: () => data });
+
   /**
    * An answer with its JSON read as it arrives, while the page has little else to do, in
    * the shape app/api.js takes from fetch (status, ok, json()): a body read later would
    * cost the widget a task of its own, and the page a frame drawn before its comments.
    */
   function read(response) {
-    return response.json().catch(() => null).then((data) => ({ status: response.status, ok: response.ok, json: () => data }));
+    return response.json().catch(() => null).then((data) => answered(response.status, response.ok, data));
   }
 
   /**
@@ -133,14 +136,14 @@
   /**
    * The requests the widget makes first, started now: each answer is filed as app/api.js
    * files them (earlyKey), and the widget takes it only for the very same request.
-   * `stored` is what kept() read.
    */
-  function ask(el, options, base, signal, stored) {
+  function ask(el, options, base, signal) {
     const early = new Map();
     const site = pick(el, options, "site");
     const thread = pick(el, options, "thread");
     const sort = pick(el, options, "sort");
     const lang = pick(el, options, "lang") || document.documentElement.lang || navigator.language || "";
+    const stored = kept(base, site);
     const token = stored.token;
     const get = (path, query, known = null) => {
       const url = new URL(base + path);
@@ -188,7 +191,7 @@
     }
     const info = page && page.thread;
     if (!info || typeof info !== "object" || info.key !== thread || !Array.isArray(page.comments)) return null;
-    return { status: 200, ok: true, json: () => page };
+    return answered(200, true, page);
   }
 
   function createInstance(el, options) {
@@ -215,7 +218,7 @@
         .catch(() => {});
     }
     const aborter = new AbortController();
-    const { early, reader } = ask(el, options, base, aborter.signal, kept(base, pick(el, options, "site")));
+    const { early, reader } = ask(el, options, base, aborter.signal);
     const sso = Boolean(pick(el, options, "ssoToken"));
     // A logged-in reader's first screen adds these: asked for now too (the widget asks again).
     if (reader || sso) for (const path of files(WRITING).concat(files(READER), sso ? files(SSO) : [])) import(dir + path).catch(() => {});

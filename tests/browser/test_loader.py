@@ -19,6 +19,7 @@ import comments.app
 from comments.http.widget_bundle import source_files
 from tests.browser.test_demo import comment, log_in
 from tests.browser.test_viewer import Caller
+from tests.http.test_widget_files import map_in_loader
 from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -41,9 +42,7 @@ def mount_element(element_id: str, publisher: str) -> str:
 
 def bundle_map(app: LiveServer) -> dict[str, list[str]]:
     """The bundle's map in the loader the app serves; empty when it serves the modules."""
-    loader = httpx2.get(app.url + "/widget/comments.js").text
-    found = re.search(r'\{"(?:app|core|i18n)/', loader)
-    return dict(json.JSONDecoder().raw_decode(loader, found.start())[0]) if found else {}
+    return map_in_loader(httpx2.get(app.url + "/widget/comments.js").text)
 
 
 def widget_files(asked: list[str]) -> list[str]:

@@ -168,11 +168,14 @@ def built(tmp_path: Path) -> Path:
     return folder
 
 
-def loader_map(client: TestClient, name: str = "comments.js") -> dict[str, list[str]]:
-    """The bundle's map as the served loader carries it (an object, written as JSON), or {}."""
-    text = client.get(f"/{name}").text
+def map_in_loader(text: str) -> dict[str, list[str]]:
+    """The bundle's map as a served loader carries it (an object, written as JSON), or {}."""
     found = re.search(r'\{"(?:app|core|i18n)/', text)
     return dict(json.JSONDecoder().raw_decode(text, found.start())[0]) if found else {}
+
+
+def loader_map(client: TestClient, name: str = "comments.js") -> dict[str, list[str]]:
+    return map_in_loader(client.get(f"/{name}").text)
 
 
 @needs_esbuild

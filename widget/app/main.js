@@ -140,7 +140,6 @@ class Widget {
     this.destroyed = false;
     this.i18n = null; // the translator; the shell is built once it has loaded
     this.words = Promise.resolve(null); // start(): the translator, as it loads
-    this.guessed = words || null; // the loader's: {code, table (its promise)}
     this.shell = null;
     this.root = null; // the shadow root, attached with the shell: until then the element shows what it holds
     this.sheets = new Set(); // the stylesheets on it
@@ -159,7 +158,7 @@ class Widget {
     if (this.scheme && this.scheme.addEventListener) this.scheme.addEventListener("change", this.onTheme);
     if (document.readyState !== "complete") window.addEventListener("load", this.onTheme, { once: true });
 
-    this.start();
+    this.start(words || null);
   }
 
   /** Removes the widget, its listeners and in-flight requests. */
@@ -404,10 +403,11 @@ class Widget {
    * The words and the first requests at once: the language loads while the login
    * options, the reader and the first page are fetched (the loader started them; the
    * page waits when the publisher's login must run first). Nothing shows before the words.
+   * `guessed` is the loader's language guess, {code, table}, or null.
    */
-  async start() {
+  async start(guessed) {
     const { config } = this;
-    const words = (this.words = loadWords(config.language, { overrides: config.strings, locale: config.lang, guessed: this.guessed }));
+    const words = (this.words = loadWords(config.language, { overrides: config.strings, locale: config.lang, guessed }));
     const token = this.tokens.get();
     const early = {
       providers: settle(this.api.providers()),

@@ -189,8 +189,8 @@ export function createTranslator({ language = FALLBACK, strings, fallback, overr
       else if (piece !== "") out.push(piece);
     };
     for (const [i, piece] of pieces(key, params).entries()) {
-      const value = i % 2 ? given(params, piece) : piece;
-      push(typeof value === "object" ? value : i % 2 ? show(value) : value);
+      const value = i % 2 ? given(params, piece) : piece; // odd pieces name a parameter
+      push(typeof value === "object" || i % 2 === 0 ? value : show(value));
     }
     return out;
   }
