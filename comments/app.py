@@ -48,7 +48,7 @@ from comments.http.headers import SecurityHeaders
 from comments.http.metering import Metered
 from comments.http.request_id import RequestId
 from comments.http.routing import Endpoint, openapi, to_route
-from comments.http.widget_files import PublicFiles, WidgetFiles
+from comments.http.widget_files import PackedFiles, WidgetFiles
 from comments.ids import Clock, IdFactory, utc_now
 from comments.login import Provider
 from comments.login.dev import DevProvider
@@ -260,7 +260,7 @@ def create_app(settings: Settings, *, demo: bool = False, clock: Clock = utc_now
         Route("/healthz", health, methods=["GET"]),
         Route("/metrics", metrics_api.metrics, methods=["GET"]),
         Mount("/widget", app=WidgetFiles(directory=widget_dir()), name="widget"),
-        Mount("/static", app=PublicFiles(directory=PACKAGE / "static"), name="static"),
+        Mount("/static", app=PackedFiles(directory=PACKAGE / "static"), name="static"),
     ]
     if demo:
         routes.append(Route("/", article, methods=["GET"]))

@@ -5,8 +5,9 @@ providers as the widget, but the login ends in an HttpOnly, SameSite=Lax session
 (`__Host-` prefixed over https) instead of a message; every write it makes carries a
 CSRF token and an exact `Origin` (checked in `http.auth`).
 
-Its ES modules import the widget's shared core through an import map naming the
-widget's versioned folder (immutable URLs, so a release never mixes old and new files).
+Its ES modules come from the static folder's versioned URL and import the widget's shared
+core through an import map naming the widget's versioned folder (immutable URLs, so a
+release never mixes old and new files).
 An import map is an inline script: the page's CSP allows exactly that one by its hash.
 """
 
@@ -30,17 +31,18 @@ from comments.http.cookies import NO_STORE, redirect_to_provider, session_cookie
 from comments.http.errors import error_response
 from comments.http.headers import STRICT_CSP
 from comments.http.present import user_json
-from comments.http.widget_files import WidgetFiles
+from comments.http.widget_files import PackedFiles
 
 PAGE = Path(__file__).resolve().parent / "static" / "dashboard" / "index.html"
 
 
-def widget_folder(request: Request, public_url: str) -> str:
-    """The widget's folder URL, versioned when the app serves the widget (it always does)."""
+def folder(request: Request, public_url: str, name: str) -> str:
+    """The versioned URL of the folder the app mounts as `name` ("widget", "static"):
+    immutable, so a release never mixes old and new files; unversioned without one."""
     for route in request.app.routes:
-        if isinstance(route, Mount) and isinstance(route.app, WidgetFiles):
+        if isinstance(route, Mount) and route.name == name and isinstance(route.app, PackedFiles):
             return f"{public_url}{route.path}/v/{route.app.version}/"
-    return f"{public_url}/widget/"
+    return f"{public_url}/{name}/"
 
 
 def import_map(widget: str) -> str:
@@ -57,9 +59,10 @@ def with_script_hash(policy: str, script: str) -> str:
 async def page(request: Request) -> Response:
     """The dashboard's single page; its modules do the rest."""
     public_url = context_of(request).public_url
-    imports = import_map(widget_folder(request, public_url))
+    imports = import_map(folder(request, public_url, "widget"))
     html = (
         PAGE.read_text(encoding="utf-8")
+        .replace("__STATIC__", escape(folder(request, public_url, "static"), quote=True))
         .replace("__BASE__", escape(public_url, quote=True))
         .replace("__IMPORTS__", imports)
     )

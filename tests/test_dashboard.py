@@ -73,6 +73,33 @@ def test_dashboard_page_imports_the_versioned_widget_core_allowed_by_hash(quick:
     assert 'type="module"' in page.text and "__IMPORTS__" not in page.text
 
 
+def test_dashboard_modules_come_from_a_versioned_folder_packed_and_kept_for_good(
+    quick: Harness,
+) -> None:
+    """The page names its script and styles at the static folder's versioned URL: a browser
+    keeps them for a year (a release is a new URL) and gets them in brotli or gzip."""
+    page = quick.client.get("/moderate")
+    found = re.search(r'<script type="module" src="([^"]+)dashboard/main\.js"></script>', page.text)
+    assert found, "the page names no module"
+    folder = found.group(1).removeprefix(PUBLIC)
+    assert re.fullmatch(r"/static/v/[0-9a-f]{12}/", folder), folder
+    assert f'href="{PUBLIC}{folder}dashboard/dashboard.css"' in page.text
+    source = (ROOT / "comments" / "static" / "dashboard" / "queue.js").read_bytes()
+    for coding in ("br", "gzip"):
+        # queue.js: imported by main.js, relative to it, so from the same versioned folder.
+        r = quick.client.get(f"{folder}dashboard/queue.js", headers={"Accept-Encoding": coding})
+        assert r.status_code == 200 and r.content == source
+        assert r.headers["content-encoding"] == coding
+        assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert int(r.headers["content-length"]) < len(source) / 2
+    # Another version (a page from an earlier release) is no file; unversioned, briefly kept.
+    other = quick.client.get("/static/v/000000000000/dashboard/queue.js")
+    assert other.status_code == 404 and other.json()["error"]["code"] == "not_found"
+    plain = quick.client.get("/static/dashboard/queue.js", headers={"Accept-Encoding": "identity"})
+    assert plain.content == source and plain.headers["cache-control"] == "public, max-age=300"
+    assert "content-encoding" not in plain.headers
+
+
 def _dashboard_policy_fields() -> dict[str, Any]:
     """POLICY_FIELDS of the dashboard's settings page, as its module defines them."""
     module = (ROOT / "comments" / "static" / "dashboard" / "policy.js").as_uri()

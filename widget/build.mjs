@@ -24,11 +24,13 @@
  * comments/http/widget_bundle.py's `sources_hash`: every file of widget/ except dist/ and
  * node_modules/, sorted by path, as `path \0 bytes \0`, in SHA-256.
  *
- * Each file but the loaders also gets its gzip form beside it (`<file>.gz`, listed under
- * "gzip" in the manifest), made with zopfli: gzip that any browser reads, 3 % smaller than
- * zlib's best (about 560 B of the first screen), at a cost of seconds that only the build
- * pays. The service sends it in place of its own gzip -9 once it has checked that it
- * unpacks to the file; the loaders it fills as it serves them, so it packs those itself.
+ * Each file but the loaders also gets its packed forms beside it: `<file>.br`, brotli at
+ * its best (listed under "brotli" in the manifest), for the browsers that take it (every
+ * current one: about 9 % under the gzip below), and `<file>.gz` (under "gzip"), made with
+ * zopfli: gzip that any browser reads, 3 % smaller than zlib's best (about 560 B of the
+ * first screen), at a cost of seconds that only the build pays. The service sends them in
+ * place of its own once it has checked that they unpack to the file; the loaders it fills
+ * as it serves them, so it packs those itself.
  *
  * The output is the same for the same sources, byte for byte; it is written into a
  * folder beside dist/ and swapped in, so a service starting meanwhile sees the old
@@ -39,6 +41,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { brotliCompressSync, constants as zlib } from "node:zlib";
 import { gzipAsync } from "@gfx/zopfli";
 import * as esbuild from "esbuild";
 import { minify as terse } from "terser";
@@ -321,12 +324,15 @@ function shortChunks(folder, outputs) {
   );
 }
 
-/** Writes `<name>.gz` (zopfli) beside each of `names` in `folder`; answers the names packed. */
+/** Writes `<name>.br` (brotli) and `<name>.gz` (zopfli) beside each of `names` in `folder`; answers the names packed. */
 async function packAll(folder, names) {
   await Promise.all(
     names.map(async (name) => {
       const file = join(folder, ...name.split("/"));
-      writeFileSync(file + ".gz", await gzipAsync(readFileSync(file), { numiterations: ZOPFLI_ITERATIONS }));
+      const bytes = readFileSync(file);
+      const best = { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length };
+      writeFileSync(file + ".br", brotliCompressSync(bytes, { params: best }));
+      writeFileSync(file + ".gz", await gzipAsync(bytes, { numiterations: ZOPFLI_ITERATIONS }));
     })
   );
   return names;
@@ -435,8 +441,8 @@ async function build() {
     const modules = modulesOf(named, folder);
     const files = [...LOADERS, ...Object.keys(named).map((p) => posix(relative(folder, join(ROOT, p))))].sort();
     await terseAll(folder, files.filter((name) => name.endsWith(".js") && !LOADERS.includes(name)));
-    const gzip = await packAll(folder, files.filter((name) => !LOADERS.includes(name)));
-    const manifest = { sources, esbuild: esbuild.version, loaders: LOADERS, entries: ENTRIES, modules, files, gzip };
+    const packed = await packAll(folder, files.filter((name) => !LOADERS.includes(name)));
+    const manifest = { sources, esbuild: esbuild.version, loaders: LOADERS, entries: ENTRIES, modules, files, gzip: packed, brotli: packed };
     writeFileSync(join(folder, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
     if (sourcesHash() !== sources) throw new Error("the sources changed during the build: build again");
     swapIn(folder);

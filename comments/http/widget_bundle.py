@@ -16,8 +16,11 @@ import hashlib
 import json
 import logging
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+import brotli
 
 DIST = "dist"
 MANIFEST = "manifest.json"
@@ -32,8 +35,9 @@ NOT_SOURCES = (DIST, "node_modules")
 BUILD_FOLDER_PREFIX = ".dist-"
 # A manifest or a bundle file larger than this is not ours.
 MAX_FILE_SIZE = 1 << 20
-# The build's gzip form of a file sits beside it (build.mjs: packAll).
-PACKED_SUFFIX = ".gz"
+# The build's packed forms of a file sit beside it (build.mjs: packAll): the manifest's
+# list of the files packed, and the suffix of each form, by content coding.
+PACKED = {"gzip": ("gzip", ".gz"), "br": ("brotli", ".br")}
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +77,10 @@ class Bundle:
     modules: dict[str, list[str]]
     # Every file (posix path under dist/) → its bytes; the loaders unfilled.
     files: dict[str, bytes]
-    # A file → its gzip form as the build packed it (zopfli: smaller than gzip -9), for
-    # the files whose `.gz` unpacks to exactly their bytes; the others the service packs.
-    packed: dict[str, bytes] = field(default_factory=dict)
+    # A content coding ("gzip", "br") → file → its form as the build packed it (zopfli's
+    # gzip is smaller than gzip -9; brotli at its best is the service's own at start), for
+    # the files whose form unpacks to exactly their bytes; the others the service packs.
+    packed: dict[str, dict[str, bytes]] = field(default_factory=dict)
 
 
 def safe_path(name: object) -> str | None:
@@ -124,10 +129,14 @@ def load_bundle(directory: Path, sources: str) -> tuple[Bundle | None, str]:
         content = files.get(loader, b"")
         if VERSION_PLACEHOLDER not in content or BUNDLE_PLACEHOLDER not in content:
             return None, f"the bundle's {loader} lost its placeholders"
-    return Bundle(raw, table, files, packed_files(dist, files, manifest.get("gzip"))), "the bundle"
+    packed = {
+        coding: packed_files(dist, files, manifest.get(listed), suffix)
+        for coding, (listed, suffix) in PACKED.items()
+    }
+    return Bundle(raw, table, files, packed), "the bundle"
 
 
-def unpacked(content: bytes) -> bytes | None:
+def gunzipped(content: bytes) -> bytes | None:
     """What gzip data `content` holds (at most MAX_FILE_SIZE and a byte), or None if it
     is not whole gzip data."""
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
@@ -138,20 +147,37 @@ def unpacked(content: bytes) -> bytes | None:
     return out if inflater.eof and not inflater.unused_data else None
 
 
-def packed_files(dist: Path, files: dict[str, bytes], names: object) -> dict[str, bytes]:
-    """The build's gzip forms of `files` that the manifest lists and that unpack to their
-    file exactly: one that doesn't (edited, cut short) is left out, and the service packs
-    that file itself, so a reader never gets bytes other than the file's."""
+def unbrotlied(content: bytes) -> bytes | None:
+    """What brotli data `content` holds (at most MAX_FILE_SIZE and a byte), or None if it
+    is not whole brotli data (cut short, or more than the bound)."""
+    decoder = brotli.Decompressor()
+    try:
+        out: bytes = decoder.process(content, output_buffer_limit=MAX_FILE_SIZE + 1)
+    except brotli.error:
+        return None
+    return out if decoder.is_finished() and len(out) <= MAX_FILE_SIZE else None
+
+
+UNPACK: dict[str, Callable[[bytes], bytes | None]] = {".gz": gunzipped, ".br": unbrotlied}
+
+
+def packed_files(
+    dist: Path, files: dict[str, bytes], names: object, suffix: str
+) -> dict[str, bytes]:
+    """The build's packed forms (`<file><suffix>`) of `files` that the manifest lists and
+    that unpack to their file exactly: one that doesn't (edited, cut short) is left out,
+    and the service packs that file itself, so a reader never gets bytes other than the
+    file's."""
     packed: dict[str, bytes] = {}
     for name in names if isinstance(names, list) else []:
         if not isinstance(name, str) or name not in files or name in LOADERS:
             continue
         try:
-            content = (dist / (name + PACKED_SUFFIX)).read_bytes()[:MAX_FILE_SIZE]
+            content = (dist / (name + suffix)).read_bytes()[:MAX_FILE_SIZE]
         except OSError:
             content = b""
-        if unpacked(content) == files[name]:
+        if UNPACK[suffix](content) == files[name]:
             packed[name] = content
         else:
-            log.warning("widget: %s.gz does not unpack to %s; packing it here", name, name)
+            log.warning("widget: %s%s does not unpack to %s; packing it here", name, suffix, name)
     return packed

@@ -1,4 +1,4 @@
-"""The widget's files: gzip'd from memory, and versioned URLs a browser may keep for a year.
+"""The widget's files: packed (brotli, gzip) from memory, at versioned URLs kept for a year.
 
 Publishers embed `/widget/comments.js` and `/widget/count.js`, so those URLs must stay
 short-lived; everything they import is asked for at `/widget/v/<version>/<path>`, where
@@ -27,6 +27,7 @@ from mimetypes import guess_type
 from pathlib import Path
 from typing import Any
 
+import brotli
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
@@ -54,6 +55,10 @@ LANGUAGE_FILES = "i18n/"  # a loader naming it asks for `"i18n/" + code + ".js"`
 # The widget's files are a few kilobytes each: this bounds the memory at a few megabytes.
 MAX_CACHED_FILES = 64
 MAX_COMPRESSED_SIZE = 256 << 10
+# The content codings the service sends, in its order of preference where a browser
+# weighs them alike: brotli is about 8 % smaller than gzip on the widget's files.
+CODINGS = ("br", "gzip")
+BEST_BROTLI_SIZE = 64 << 10
 
 
 class PublicFiles(StaticFiles):
@@ -126,8 +131,8 @@ def filled_loader(content: bytes, version: str, bundle: Bundle | None) -> bytes:
     )
 
 
-def accepts_gzip(accept_encoding: str) -> bool:
-    """Whether `Accept-Encoding` allows gzip (named, or by `*`, with a q above zero)."""
+def coding_weights(accept_encoding: str) -> dict[str, float]:
+    """Each content coding `Accept-Encoding` names, with its q (1 unless given; 0 if unreadable)."""
     weights: dict[str, float] = {}
     for item in accept_encoding.split(","):
         name, _, params = item.partition(";")
@@ -140,7 +145,20 @@ def accepts_gzip(accept_encoding: str) -> bool:
                 except ValueError:
                     weight = 0.0
         weights[name.strip().lower()] = weight
-    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
+    return weights
+
+
+def ranked_codings(accept_encoding: str) -> list[str]:
+    """The codings of CODINGS the browser takes (named, or by `*`, with a q above zero),
+    the one it weighs highest first, in CODINGS' order where it weighs them alike."""
+    weights = coding_weights(accept_encoding)
+    star = weights.get("*", 0.0)
+    weight = {
+        "br": weights.get("br", star),
+        "gzip": weights.get("gzip", weights.get("x-gzip", star)),
+    }
+    taken = [coding for coding in CODINGS if weight[coding] > 0]
+    return sorted(taken, key=lambda coding: -weight[coding])
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
@@ -153,88 +171,90 @@ def plain_body(content: bytes) -> Body:
     return Body(content, f'"{hashlib.sha256(content).hexdigest()[:20]}"')
 
 
-def gzip_body(plain: Body, packed: bytes | None = None) -> Body | None:
-    """The gzip representation (its own ETag), or None when it would not be smaller.
-    `packed`: the build's own gzip form of the same bytes (checked), sent in place of ours."""
-    # mtime=0: every worker makes the same bytes, so their ETags agree.
-    content = packed or gzip.compress(plain.content, compresslevel=9, mtime=0)
-    if len(content) >= len(plain.content):
-        return None
-    return Body(content, plain.etag[:-1] + '-gzip"')
+def pack(content: bytes, coding: str) -> bytes:
+    """`content` in `coding`, as the service packs it when the build did not."""
+    if coding == "gzip":
+        # mtime=0: every worker makes the same bytes, so their ETags agree.
+        return gzip.compress(content, compresslevel=9, mtime=0)
+    # Brotli's best takes about 1 ms a kilobyte: fine once for a widget file, not for a
+    # large one on the event loop.
+    packed: bytes = brotli.compress(content, quality=11 if len(content) <= BEST_BROTLI_SIZE else 5)
+    return packed
 
 
-class WidgetFiles(PublicFiles):
-    """The widget folder, at `/widget/<path>` (short-lived) and `/widget/v/<version>/<path>`.
+class Bodies:
+    """A file's representations: as it is, and in each coding of CODINGS once asked for
+    (the build's own form when it made one, checked; else packed here), each kept only
+    when smaller than the file, with its own entity tag."""
 
-    `bundle=False` serves the modules even when a matching bundle is built (to compare).
-    """
+    def __init__(self, plain: Body, built: dict[str, bytes] | None = None) -> None:
+        self.plain = plain
+        self._built = built or {}
+        self._packed: dict[str, Body | None] = {}
 
-    def __init__(self, *, directory: Path, bundle: bool = True, **kwargs: Any) -> None:
+    def packed(self, coding: str) -> Body | None:
+        if coding not in self._packed:
+            content = self._built.get(coding) or pack(self.plain.content, coding)
+            smaller = len(content) < len(self.plain.content)
+            body = Body(content, f'{self.plain.etag[:-1]}-{coding}"') if smaller else None
+            self._packed[coding] = body
+        return self._packed[coding]
+
+
+def folder_hash(directory: Path) -> str:
+    """The version of a folder's files: SHA-256 of each file as `path \\0 bytes \\0`."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and not p.is_symlink()):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+class PackedFiles(PublicFiles):
+    """Public files sent packed from memory (brotli, gzip) with their own ETags, at
+    `<path>` (short-lived) and at `v/<version>/<path>`, cached for good: the version is a
+    hash of the folder's files (`version`, unless given), so a release is a new URL. The
+    page naming the versioned URL must be served with the version it names."""
+
+    def __init__(self, *, directory: Path, version: str | None = None, **kwargs: Any) -> None:
         super().__init__(directory=directory, **kwargs)
-        sources = sources_hash(directory)
-        found, why = load_bundle(directory, sources) if bundle else (None, "switched off")
-        self.bundle = found
-        self.version = served_version(sources, found)
-        if found:
-            log.info("widget: serving the bundle, version %s", self.version)
-        else:
-            log.info(
-                "widget: serving the modules as they are, version %s (bundle: %s)",
-                self.version,
-                why,
-            )
-        self._embeds: dict[str, tuple[Body, Body | None]] = {}
-        for name in LOADERS:
-            file = directory / name
-            if file.is_file():
-                content = found.files[name] if found else file.read_bytes()
-                plain = plain_body(filled_loader(content, self.version, found))
-                self._embeds[os.path.realpath(file)] = (plain, gzip_body(plain))
-        self._bundled: dict[str, tuple[Body, Body | None]] = {}
-        packed = found.packed if found else {}
-        for name, content in (found.files if found else {}).items():
-            if name not in LOADERS:
-                plain = plain_body(content)
-                self._bundled[name] = (plain, gzip_body(plain, packed.get(name)))
-        self._bodies: OrderedDict[tuple[str, int, int], tuple[Body, Body | None] | None] = (
-            OrderedDict()
-        )
+        self.version = version or folder_hash(directory)
+        self._bodies: OrderedDict[tuple[str, int, int], Bodies | None] = OrderedDict()
 
     def cache_control(self, path: str) -> str:
         return IMMUTABLE if path.startswith("v" + os.sep) else SHORT
 
-    async def find(self, path: str, scope: Scope) -> Response:
+    def unversioned(self, path: str) -> str:
+        """`path` without its `v/<version>/` (404 for another version, or none at all)."""
         head, _, rest = path.partition(os.sep)
-        if head == "v":
-            version, _, rest = rest.partition(os.sep)
-            if version != self.version or not rest:
-                raise HTTPException(404)
-            bundled = self._bundled.get(rest.replace(os.sep, "/"))
-            if bundled:
-                if scope["method"] not in ("GET", "HEAD"):
-                    raise HTTPException(405, headers={"Allow": "GET, HEAD"})
-                return self.respond(scope, bundled, guess_type(rest)[0])
-            path, head = rest, rest.partition(os.sep)[0]
-        if not is_source(head):
-            raise HTTPException(404)  # the build's folders: the bundle is under v/ alone
-        return await super().find(path, scope)
+        if head != "v":
+            return path
+        version, _, rest = rest.partition(os.sep)
+        if version != self.version or not rest:
+            raise HTTPException(404)
+        return rest
 
-    def respond(
-        self, scope: Scope, bodies: tuple[Body, Body | None], media_type: str | None
-    ) -> Response:
-        """The gzip body when the browser takes it, else the plain one; 304 when it has it."""
+    async def find(self, path: str, scope: Scope) -> Response:
+        return await super().find(self.unversioned(path), scope)
+
+    def respond(self, scope: Scope, bodies: Bodies, media_type: str | None) -> Response:
+        """The body in the coding the browser takes best of those smaller than the file,
+        else the file as it is; 304 when it has it."""
         request = Headers(scope=scope)
-        plain, packed = bodies
-        wants_gzip = accepts_gzip(request.get("accept-encoding", ""))
-        body, encoded = (packed, True) if wants_gzip and packed else (plain, False)
+        body, coding = bodies.plain, None
+        for wanted in ranked_codings(request.get("accept-encoding", "")):
+            packed = bodies.packed(wanted)
+            if packed is not None:
+                body, coding = packed, wanted
+                break
         if etag_matches(request.get("if-none-match", ""), body.etag):
             response = Response(status_code=304, headers={"ETag": body.etag})
         else:
             response = Response(
                 body.content, media_type=media_type or "text/plain", headers={"ETag": body.etag}
             )
-            if encoded:
-                response.headers["Content-Encoding"] = "gzip"
+            if coding:
+                response.headers["Content-Encoding"] = coding
         response.headers["Vary"] = "Accept-Encoding"
         return response
 
@@ -245,18 +265,16 @@ class WidgetFiles(PublicFiles):
         scope: Scope,
         status_code: int = 200,
     ) -> Response:
-        bodies = self._embeds.get(str(full_path)) or self.bodies(str(full_path), stat_result)
+        bodies = self.bodies(str(full_path), stat_result)
         if bodies is None:
             response = super().file_response(full_path, stat_result, scope, status_code)
             response.headers["Vary"] = "Accept-Encoding"
             return response
         return self.respond(scope, bodies, guess_type(str(full_path))[0])
 
-    def bodies(
-        self, full_path: str, stat_result: os.stat_result
-    ) -> tuple[Body, Body | None] | None:
-        """The file and its gzip body (None: too large, served from disk), read on first use
-        and kept (least recently used goes)."""
+    def bodies(self, full_path: str, stat_result: os.stat_result) -> Bodies | None:
+        """The file and its packed bodies (None: too large, served from disk), read on first
+        use and kept (least recently used goes)."""
         key = (full_path, stat_result.st_mtime_ns, stat_result.st_size)
         if key in self._bodies:
             self._bodies.move_to_end(key)
@@ -265,8 +283,59 @@ class WidgetFiles(PublicFiles):
             return None
         with open(full_path, "rb") as file:
             plain = plain_body(file.read())
-        found = (plain, gzip_body(plain))
+        found = Bodies(plain)
         self._bodies[key] = found
         while len(self._bodies) > MAX_CACHED_FILES:
             self._bodies.popitem(last=False)
         return found
+
+
+class WidgetFiles(PackedFiles):
+    """The widget folder, at `/widget/<path>` (short-lived) and `/widget/v/<version>/<path>`:
+    the version is a hash of the sources and of how they are served (the bundle or not).
+
+    `bundle=False` serves the modules even when a matching bundle is built (to compare).
+    """
+
+    def __init__(self, *, directory: Path, bundle: bool = True, **kwargs: Any) -> None:
+        sources = sources_hash(directory)
+        found, why = load_bundle(directory, sources) if bundle else (None, "switched off")
+        version = served_version(sources, found)
+        super().__init__(directory=directory, version=version, **kwargs)
+        self.bundle = found
+        if found:
+            log.info("widget: serving the bundle, version %s", self.version)
+        else:
+            log.info(
+                "widget: serving the modules as they are, version %s (bundle: %s)",
+                self.version,
+                why,
+            )
+        self._embeds: dict[str, Bodies] = {}
+        for name in LOADERS:
+            file = directory / name
+            if file.is_file():
+                content = found.files[name] if found else file.read_bytes()
+                plain = plain_body(filled_loader(content, self.version, found))
+                self._embeds[os.path.realpath(file)] = Bodies(plain)
+        self._bundled: dict[str, Bodies] = {}
+        packed = found.packed if found else {}
+        for name, content in (found.files if found else {}).items():
+            if name not in LOADERS:
+                built = {coding: forms[name] for coding, forms in packed.items() if name in forms}
+                self._bundled[name] = Bodies(plain_body(content), built)
+
+    async def find(self, path: str, scope: Scope) -> Response:
+        rest = self.unversioned(path)
+        if rest != path:
+            bundled = self._bundled.get(rest.replace(os.sep, "/"))
+            if bundled:
+                if scope["method"] not in ("GET", "HEAD"):
+                    raise HTTPException(405, headers={"Allow": "GET, HEAD"})
+                return self.respond(scope, bundled, guess_type(rest)[0])
+        if not is_source(rest.partition(os.sep)[0]):
+            raise HTTPException(404)  # the build's folders: the bundle is under v/ alone
+        return await PublicFiles.find(self, rest, scope)
+
+    def bodies(self, full_path: str, stat_result: os.stat_result) -> Bodies | None:
+        return self._embeds.get(full_path) or super().bodies(full_path, stat_result)

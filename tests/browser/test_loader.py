@@ -59,11 +59,17 @@ def test_first_requests_go_out_once_and_modules_come_from_the_versioned_folder(
     publisher_page(article(app, mount_element("comments", publisher)))
     asked: list[str] = []
     errors: list[str] = []
+    codings: dict[str, str | None] = {}
     page.on("request", lambda request: asked.append(request.url))
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda r: codings.setdefault(r.url, r.headers.get("content-encoding")))
     page.goto(publisher + "/article.html")
     expect(page.locator(W + "li.cw-comment .comment-body")).to_have_text("Hello.")
     expect(page.locator(W + "section.cw")).to_have_attribute("data-live", "on")
+    # Chromium takes brotli, even from a loopback http page: every file of the widget's
+    # (the loader, the code, the words) came in it.
+    sent = {url: coding for url, coding in codings.items() if "/widget/" in url}
+    assert sent and set(sent.values()) == {"br"}, sent
     pages = [url for url in asked if "/api/v1/sites/demo/comments?" in url]
     assert len(pages) == 1, pages
     assert len([url for url in asked if "/auth/providers?" in url]) == 1
