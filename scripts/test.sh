@@ -4,7 +4,10 @@
 # Installs what is missing, then runs, stopping at the first failure:
 #   ruff check, mypy, lint-imports, the widget's JavaScript tests (node --test),
 #   pytest (extra arguments go to pytest; it builds the widget's bundle first).
-# The tests start their own throwaway Redis and PostgreSQL servers.
+# The tests start their own throwaway Redis and PostgreSQL servers, one set for each of
+# pytest's worker processes: COMMENTS_TEST_WORKERS of them (3 unless set; `-n 0` among
+# the arguments runs the tests in this process alone). Many tests wait on servers and
+# browsers more than they compute, so three workers beat two even on two cores.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -74,7 +77,7 @@ node --test tests/js/
 
 step "pytest"
 status=0
-.venv/bin/pytest "$@" || status=$?
+.venv/bin/pytest -n "${COMMENTS_TEST_WORKERS:-3}" "$@" || status=$?
 if [ "$status" -eq 5 ]; then
     echo "pytest collected no tests: that is a failure" >&2
     exit 1
