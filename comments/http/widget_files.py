@@ -212,9 +212,9 @@ def folder_hash(directory: Path) -> str:
 
 class PackedFiles(PublicFiles):
     """Public files sent packed from memory (brotli, gzip) with their own ETags, at
-    `<path>` (short-lived) and at `v/<version>/<path>`, cached for good: the version is a
-    hash of the folder's files (`version`, unless given), so a release is a new URL. The
-    page naming the versioned URL must be served with the version it names."""
+    `<path>` (short-lived) and at `v/<version>/<path>`, cached for good. The version is a
+    hash of the folder's files, read at start (or `version`), so a release is a new URL;
+    another version's path is a 404, never another release's file under a kept URL."""
 
     def __init__(self, *, directory: Path, version: str | None = None, **kwargs: Any) -> None:
         super().__init__(directory=directory, **kwargs)

@@ -134,6 +134,11 @@ class Reader:
             try:
                 yield from self._walk(events)
             except etree.XMLSyntaxError as error:
+                # A newer libxml2 stops at an entity bomb before the root element is seen:
+                # the entities are still the reason, and the message says so.
+                declared = _entity_line(self.path)
+                if declared is not None:
+                    raise _entities(declared) from None
                 line = error.position[0] if error.position else error.lineno
                 raise ImportFailed(f"line {line}: malformed XML: {error.msg}") from None
 
@@ -175,11 +180,7 @@ class Reader:
     def _check_root(self, root: Any) -> None:
         dtd = root.getroottree().docinfo.internalDTD
         if dtd is not None and any(True for _ in dtd.iterentities()):
-            line = _entity_line(self.path, root.sourceline)
-            raise ImportFailed(
-                f"line {line}: the DOCTYPE declares entities, which a WordPress export never"
-                " does; refusing to read it"
-            )
+            raise _entities(_entity_line(self.path) or root.sourceline)
         if _local(root) != "rss" or _namespace(root) is not None:
             raise ImportFailed(
                 f"line {root.sourceline}: not a WordPress export: {_looks_like(root)}"
@@ -334,9 +335,22 @@ def _refuse_non_xml(head: bytes) -> None:
     raise ImportFailed("line 1: not a WordPress export: the file is not XML")
 
 
-def _entity_line(path: Path, root_line: int) -> int:
-    """Where the first entity declaration is, for the message; the root's line if unseen."""
+def _entity_line(path: Path) -> int | None:
+    """The line of the first entity declaration before the root element (in the file's
+    first megabyte), or None when there is none there."""
     with path.open("rb") as file:
         head = file.read(1 << 20)
-    at = head.find(b"<!ENTITY")
-    return root_line if at < 0 else head.count(b"\n", 0, at) + 1
+    root = _ELEMENT_START.search(head)
+    at = head.find(b"<!ENTITY", 0, root.start() if root else len(head))
+    return None if at < 0 else head.count(b"\n", 0, at) + 1
+
+
+def _entities(line: int) -> ImportFailed:
+    return ImportFailed(
+        f"line {line}: the DOCTYPE declares entities, which a WordPress export never"
+        " does; refusing to read it"
+    )
+
+
+# An element's start tag (not `<?xml`, `<!DOCTYPE`, `<!ENTITY` or a comment).
+_ELEMENT_START = re.compile(rb"<[A-Za-z_:]")

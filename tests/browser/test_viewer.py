@@ -245,6 +245,46 @@ def test_reader_sees_their_held_comments_where_they_belong_after_reload(
     assert errors == []
 
 
+def test_a_post_answered_while_the_page_after_login_loads_stays_on_screen(
+    serve_app: Callable[..., LiveServer], page: Page
+) -> None:
+    """The read the widget makes once the reader has logged in can be answered before
+    their first post and arrive after it (a slow service): drawn as it came, that page
+    would take the held comment off the screen, with nothing to bring it back."""
+    app = serve_app()
+    cli(app, "sites", "update", "demo", "--premod", "all")
+    boris = Caller(app, "dev:boris", "Boris")
+    first = boris.post("Boris opens the discussion.")["id"]
+    Caller(app, "dev:mia", "Mia", role="moderator").decide(first, "approve")
+    late: list[tuple[Route, Any]] = []
+
+    def answer_late(route: Route) -> None:
+        """The first logged-in read: answered now, delivered when the test says."""
+        if "authorization" in route.request.headers and not late:
+            late.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    page.route(THREAD_PAGE, answer_late)
+    page.goto(app.url + "/")
+    log_in(page, "Anna Reader")
+    for _ in range(200):  # the read is on its way once the login shows; its answer, soon
+        if late:
+            break
+        page.wait_for_timeout(50)
+    assert late, "no page was read after the login"
+    expect(page.locator(W + "ol.cw-list")).to_have_attribute("aria-busy", "true")
+    post_in_widget(page, "Anna posts before her page is in.")
+    pending = page.locator(W + "li.cw-comment[data-status='pending']")
+    expect(pending.locator(".cw-moderation")).to_contain_text("Awaiting moderation")
+    route, answer = late[0]
+    route.fulfill(response=answer)
+    expect(page.locator(W + "ol.cw-list")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator(main(first) + ".comment-body")).to_have_text("Boris opens the discussion.")
+    expect(pending.locator(".comment-body")).to_have_text("Anna posts before her page is in.")
+    assert shown_ids(page)[0] == first and len(shown_ids(page)) == 2
+
+
 def test_reader_sees_their_votes_and_their_own_controls_after_reload(
     serve_app: Callable[..., LiveServer], page: Page, shape: str
 ) -> None:

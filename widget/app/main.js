@@ -133,6 +133,7 @@ class Widget {
     this.topForm = null; // the composer's form, kept with its draft
     this.idSeq = 0;
     this.listSeq = 0;
+    this.wrote = 0; // when (performance.now) the service last answered a write of this reader's
     this.holds = 0; // while a page is loading, live news waits in `backlog`
     this.backlog = [];
     this.live = null; // live.js, once the first page is shown, and its stream
@@ -356,6 +357,7 @@ class Widget {
    * passing failure shown before then is over; after a write, any notice before it is.
    */
   reached(write, sentAt) {
+    if (write) this.wrote = performance.now();
     const notice = this.notice;
     if (notice && notice.at < sentAt && (write || notice.transient)) this.say("");
     if (!write || !this.listEl) return;
@@ -611,6 +613,7 @@ class Widget {
 
   async loadFirstPage(early = null) {
     const seq = ++this.listSeq;
+    const asked = performance.now();
     const hadToken = Boolean(this.tokens.get());
     const loading = this.t("status.loading");
     const around = this.target || this.around; // a permalink's page (the early one was asked so too)
@@ -630,6 +633,9 @@ class Widget {
       return this.fail(error);
     }
     if (seq !== this.listSeq || this.destroyed) return;
+    // A write of the reader's answered meanwhile (a post while the page after their login
+    // loaded) may be missing from it: drawn, the page would take it off the screen.
+    if (this.wrote > asked) return this.loadFirstPage();
     this.pageFailed = false;
     if (!this.shown) mark("comments:page");
     this.listEl.removeAttribute("aria-busy");
