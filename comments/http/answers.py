@@ -21,13 +21,39 @@ READER_VARY = VARY + ", Accept-Language"
 COMPRESS_FROM = 1400  # bytes: below one packet, compressing a reader's answer saves nothing
 
 
+# The content codings the service sends, in its order of preference where a client
+# weighs them alike (brotli is smaller; the cached reads come in gzip alone).
+CODINGS = ("br", "gzip")
+
+
+def ranked_codings(accept_encoding: str) -> list[str]:
+    """The codings of CODINGS an `Accept-Encoding` value takes (named, or by `*`, with a q
+    above zero; an unreadable q is zero), the one it weighs highest first, in CODINGS'
+    order where it weighs them alike."""
+    weights: dict[str, float] = {}
+    for item in accept_encoding.split(","):
+        name, _, params = item.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        weights[name.strip().lower()] = q
+    star = weights.get("*", 0.0)
+    weight = {
+        "br": weights.get("br", star),
+        "gzip": weights.get("gzip", weights.get("x-gzip", star)),
+    }
+    taken = [coding for coding in CODINGS if weight[coding] > 0]
+    return sorted(taken, key=lambda coding: -weight[coding])
+
+
 def takes_gzip(accept_encoding: str) -> bool:
-    """Whether an `Accept-Encoding` value names gzip without refusing it (`gzip;q=0`)."""
-    for part in accept_encoding.lower().split(","):
-        coding, _, params = part.strip().partition(";")
-        if coding.strip() in ("gzip", "*") and params.replace(" ", "") not in ("q=0", "q=0.0"):
-            return True
-    return False
+    """Whether an `Accept-Encoding` value takes gzip (not refused with `gzip;q=0`)."""
+    return "gzip" in ranked_codings(accept_encoding)
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:

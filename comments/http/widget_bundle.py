@@ -35,9 +35,6 @@ NOT_SOURCES = (DIST, "node_modules")
 BUILD_FOLDER_PREFIX = ".dist-"
 # A manifest or a bundle file larger than this is not ours.
 MAX_FILE_SIZE = 1 << 20
-# The build's packed forms of a file sit beside it (build.mjs: packAll): the manifest's
-# list of the files packed, and the suffix of each form, by content coding.
-PACKED = {"gzip": ("gzip", ".gz"), "br": ("brotli", ".br")}
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +56,18 @@ def source_files(directory: Path) -> list[str]:
     return sorted(found)
 
 
-def sources_hash(directory: Path) -> str:
-    """SHA-256 of every source file as `path \\0 bytes \\0`, in path order (as build.mjs)."""
+def files_hash(directory: Path, paths: list[str]) -> str:
+    """SHA-256 of the files at `paths` (relative, with `/`) as `path \\0 bytes \\0`, in turn."""
     digest = hashlib.sha256()
-    for path in source_files(directory):
+    for path in paths:
         digest.update(path.encode() + b"\0")
         digest.update((directory / path).read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def sources_hash(directory: Path) -> str:
+    """The hash of every source file, in path order (as build.mjs computes it)."""
+    return files_hash(directory, source_files(directory))
 
 
 @dataclass(frozen=True)
@@ -130,8 +132,8 @@ def load_bundle(directory: Path, sources: str) -> tuple[Bundle | None, str]:
         if VERSION_PLACEHOLDER not in content or BUNDLE_PLACEHOLDER not in content:
             return None, f"the bundle's {loader} lost its placeholders"
     packed = {
-        coding: packed_files(dist, files, manifest.get(listed), suffix)
-        for coding, (listed, suffix) in PACKED.items()
+        coding: packed_files(dist, files, manifest.get(listed), suffix, unpack)
+        for coding, (listed, suffix, unpack) in PACKED.items()
     }
     return Bundle(raw, table, files, packed), "the bundle"
 
@@ -158,11 +160,20 @@ def unbrotlied(content: bytes) -> bytes | None:
     return out if decoder.is_finished() and len(out) <= MAX_FILE_SIZE else None
 
 
-UNPACK: dict[str, Callable[[bytes], bytes | None]] = {".gz": gunzipped, ".br": unbrotlied}
+# The build's packed forms of a file sit beside it (build.mjs: packAll); by content coding:
+# the manifest's list of the files packed, the suffix of the form, how to unpack it.
+PACKED: dict[str, tuple[str, str, Callable[[bytes], bytes | None]]] = {
+    "gzip": ("gzip", ".gz", gunzipped),
+    "br": ("brotli", ".br", unbrotlied),
+}
 
 
 def packed_files(
-    dist: Path, files: dict[str, bytes], names: object, suffix: str
+    dist: Path,
+    files: dict[str, bytes],
+    names: object,
+    suffix: str,
+    unpack: Callable[[bytes], bytes | None],
 ) -> dict[str, bytes]:
     """The build's packed forms (`<file><suffix>`) of `files` that the manifest lists and
     that unpack to their file exactly: one that doesn't (edited, cut short) is left out,
@@ -176,7 +187,7 @@ def packed_files(
             content = (dist / (name + suffix)).read_bytes()[:MAX_FILE_SIZE]
         except OSError:
             content = b""
-        if UNPACK[suffix](content) == files[name]:
+        if unpack(content) == files[name]:
             packed[name] = content
         else:
             log.warning("widget: %s%s does not unpack to %s; packing it here", name, suffix, name)

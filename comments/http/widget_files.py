@@ -34,11 +34,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from comments.http.answers import etag_matches, ranked_codings
 from comments.http.widget_bundle import (
     BUNDLE_PLACEHOLDER,
     LOADERS,
     VERSION_PLACEHOLDER,
     Bundle,
+    files_hash,
     is_source,
     load_bundle,
     sources_hash,
@@ -55,9 +57,7 @@ LANGUAGE_FILES = "i18n/"  # a loader naming it asks for `"i18n/" + code + ".js"`
 # The widget's files are a few kilobytes each: this bounds the memory at a few megabytes.
 MAX_CACHED_FILES = 64
 MAX_COMPRESSED_SIZE = 256 << 10
-# The content codings the service sends, in its order of preference where a browser
-# weighs them alike: brotli is about 8 % smaller than gzip on the widget's files.
-CODINGS = ("br", "gzip")
+# Brotli at its best only up to this size (larger files are packed on the event loop).
 BEST_BROTLI_SIZE = 64 << 10
 
 
@@ -131,42 +131,6 @@ def filled_loader(content: bytes, version: str, bundle: Bundle | None) -> bytes:
     )
 
 
-def coding_weights(accept_encoding: str) -> dict[str, float]:
-    """Each content coding `Accept-Encoding` names, with its q (1 unless given; 0 if unreadable)."""
-    weights: dict[str, float] = {}
-    for item in accept_encoding.split(","):
-        name, _, params = item.partition(";")
-        weight = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.lower() == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        weights[name.strip().lower()] = weight
-    return weights
-
-
-def ranked_codings(accept_encoding: str) -> list[str]:
-    """The codings of CODINGS the browser takes (named, or by `*`, with a q above zero),
-    the one it weighs highest first, in CODINGS' order where it weighs them alike."""
-    weights = coding_weights(accept_encoding)
-    star = weights.get("*", 0.0)
-    weight = {
-        "br": weights.get("br", star),
-        "gzip": weights.get("gzip", weights.get("x-gzip", star)),
-    }
-    taken = [coding for coding in CODINGS if weight[coding] > 0]
-    return sorted(taken, key=lambda coding: -weight[coding])
-
-
-def etag_matches(if_none_match: str, etag: str) -> bool:
-    """The weak comparison `If-None-Match` calls for."""
-    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    return "*" in tags or etag in tags
-
-
 def plain_body(content: bytes) -> Body:
     return Body(content, f'"{hashlib.sha256(content).hexdigest()[:20]}"')
 
@@ -183,7 +147,7 @@ def pack(content: bytes, coding: str) -> bytes:
 
 
 class Bodies:
-    """A file's representations: as it is, and in each coding of CODINGS once asked for
+    """A file's representations: as it is, and in each coding the browser asks for
     (the build's own form when it made one, checked; else packed here), each kept only
     when smaller than the file, with its own entity tag."""
 
@@ -202,12 +166,9 @@ class Bodies:
 
 
 def folder_hash(directory: Path) -> str:
-    """The version of a folder's files: SHA-256 of each file as `path \\0 bytes \\0`."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in directory.rglob("*") if p.is_file() and not p.is_symlink()):
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()[:12]
+    """The version of a folder's files (every one, in path order)."""
+    found = (p for p in directory.rglob("*") if p.is_file() and not p.is_symlink())
+    return files_hash(directory, sorted(p.relative_to(directory).as_posix() for p in found))[:12]
 
 
 class PackedFiles(PublicFiles):

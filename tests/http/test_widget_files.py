@@ -18,8 +18,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from comments.app import widget_dir
+from comments.http.answers import ranked_codings
 from comments.http.widget_bundle import source_files
-from comments.http.widget_files import WidgetFiles, ranked_codings
+from comments.http.widget_files import WidgetFiles
 from tests.harness import Harness
 
 GZIP = {"Accept-Encoding": "gzip"}
